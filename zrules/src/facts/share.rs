@@ -1,0 +1,1 @@
+//! `share` without arguments: the shares currently published.

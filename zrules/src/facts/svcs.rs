@@ -1,0 +1,1 @@
+//! `svcs -H -o fmri -d FMRI`: the services one service depends on.

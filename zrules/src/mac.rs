@@ -1,0 +1,168 @@
+//! MAC addresses and the site's derivation scheme (house rule 6).
+//!
+//! Solaris and illumos print MACs with unpadded lower-case octets
+//! (`2:8:20:d:b:3b`); the site writes them padded. [`Mac`] reads both and
+//! always prints the padded form, so comparisons never depend on spelling.
+//! The scheme itself — prefix, the GZ primary IP's 3rd and 4th octets, and a
+//! slot `L` — lives here because the check needs it; allocation of free slots
+//! is the generator's business.
+
+use std::fmt;
+use std::net::Ipv4Addr;
+use std::str::FromStr;
+
+/// A 48-bit MAC address.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Mac(pub [u8; 6]);
+
+/// Why a MAC address (or prefix) could not be read.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("invalid MAC address '{text}': {reason}")]
+pub struct MacError {
+    pub text: String,
+    pub reason: &'static str,
+}
+
+fn parse_octets<const N: usize>(s: &str) -> Result<[u8; N], MacError> {
+    let err = |reason| MacError { text: s.to_owned(), reason };
+    let mut out = [0u8; N];
+    let mut parts = s.split(':');
+    for slot in &mut out {
+        let part = parts.next().ok_or_else(|| err("too few octets"))?;
+        if part.is_empty() || part.len() > 2 || !part.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(err("each octet is one or two hex digits"));
+        }
+        *slot = u8::from_str_radix(part, 16).map_err(|_| err("bad hex"))?;
+    }
+    if parts.next().is_some() {
+        return Err(err("too many octets"));
+    }
+    Ok(out)
+}
+
+impl FromStr for Mac {
+    type Err = MacError;
+    /// Accepts `0:0:1:1f:c:10` and `00:00:01:1F:0C:10`, and dladm's
+    /// parsable-mode escaping `0\:0\:1…`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.contains('\\') {
+            return parse_octets(&s.replace("\\:", ":")).map(Mac);
+        }
+        parse_octets(s).map(Mac)
+    }
+}
+
+impl fmt::Display for Mac {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c, d, e, g] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
+    }
+}
+
+impl Mac {
+    pub const fn prefix(self) -> MacPrefix {
+        MacPrefix([self.0[0], self.0[1], self.0[2]])
+    }
+
+    /// Octets 4 and 5: in the scheme, the GZ primary IP's octets 3 and 4.
+    pub const fn ip_bytes(self) -> [u8; 2] {
+        [self.0[3], self.0[4]]
+    }
+
+    /// The last octet, `L`.
+    pub const fn slot(self) -> u8 {
+        self.0[5]
+    }
+}
+
+/// The first three octets of the site's MACs (policy `mac_prefix`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MacPrefix(pub [u8; 3]);
+
+impl MacPrefix {
+    /// The write-up's default `00:00:01`.
+    pub const DEFAULT: MacPrefix = MacPrefix([0, 0, 1]);
+
+    /// Bit 0x02 of the first octet: a locally administered address.
+    pub const fn is_locally_administered(self) -> bool {
+        self.0[0] & 0x02 != 0
+    }
+
+    /// Bit 0x01 of the first octet: a multicast address, never valid for a NIC.
+    pub const fn is_multicast(self) -> bool {
+        self.0[0] & 0x01 != 0
+    }
+}
+
+impl FromStr for MacPrefix {
+    type Err = MacError;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        parse_octets(s).map(MacPrefix)
+    }
+}
+
+impl fmt::Display for MacPrefix {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let [a, b, c] = self.0;
+        write!(f, "{a:02x}:{b:02x}:{c:02x}")
+    }
+}
+
+/// The MAC the scheme gives: `P1:P2:P3:I3:I4:L`.
+pub fn derive(prefix: MacPrefix, gz_ip: Ipv4Addr, slot: u8) -> Mac {
+    let [p1, p2, p3] = prefix.0;
+    let [_, _, i3, i4] = gz_ip.octets();
+    Mac([p1, p2, p3, i3, i4, slot])
+}
+
+/// Slots a zone's block starts at: `16·k`. `None` when `16·k + index` does
+/// not fit in one octet (zone IDs above 15, or index above 15).
+pub fn ngz_slot(zone_id: u32, index: u32) -> Option<u8> {
+    if index >= 16 {
+        return None;
+    }
+    u8::try_from(zone_id.checked_mul(16)?.checked_add(index)?).ok()
+}
+
+/// GZ VNIC n has `L = n` (slots 0x00–0x0f are the GZ's).
+pub const fn is_gz_slot(slot: u8) -> bool {
+    slot < 16
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seed_example() {
+        let ip: Ipv4Addr = "192.168.31.12".parse().expect("ip");
+        assert_eq!(derive(MacPrefix::DEFAULT, ip, 0).to_string(), "00:00:01:1f:0c:00");
+        let slot = ngz_slot(1, 0).expect("slot");
+        assert_eq!(derive(MacPrefix::DEFAULT, ip, slot).to_string(), "00:00:01:1f:0c:10");
+        let slot = ngz_slot(1, 1).expect("slot");
+        assert_eq!(derive(MacPrefix::DEFAULT, ip, slot).to_string(), "00:00:01:1f:0c:11");
+    }
+
+    #[test]
+    fn reads_unpadded_and_escaped() {
+        assert_eq!("2:8:20:d:b:3b".parse::<Mac>().expect("mac").to_string(), "02:08:20:0d:0b:3b");
+        assert_eq!(r"2\:8\:20\:e8\:42\:11".parse::<Mac>().expect("mac").to_string(), "02:08:20:e8:42:11");
+        assert!("2:8:20:d:b".parse::<Mac>().is_err());
+        assert!("2:8:20:d:b:3b:1".parse::<Mac>().is_err());
+        assert!("2:8:20:d:b:3bb".parse::<Mac>().is_err());
+        assert!("random".parse::<Mac>().is_err());
+    }
+
+    #[test]
+    fn slots_beyond_one_octet_are_refused() {
+        assert_eq!(ngz_slot(15, 15), Some(255));
+        assert_eq!(ngz_slot(16, 0), None);
+        assert_eq!(ngz_slot(1, 16), None);
+    }
+
+    #[test]
+    fn default_prefix_is_not_local() {
+        assert!(!MacPrefix::DEFAULT.is_locally_administered());
+        assert!("02:00:01".parse::<MacPrefix>().expect("prefix").is_locally_administered());
+    }
+}

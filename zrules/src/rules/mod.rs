@@ -1,0 +1,1 @@
+//! The house rules: one module per rule, one registry table.

@@ -1,0 +1,1 @@
+//! The zonecfg command language (`zonecfg -z ZONE export`, command files).
