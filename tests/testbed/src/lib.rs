@@ -1,0 +1,1 @@
+//! Test support for the simulated global zones (see tests/testbed/README.md).
