@@ -1,0 +1,81 @@
+//! Name checks before anything reaches a command.
+//!
+//! Zone, datalink and dataset names follow the rules in `zrules::names`
+//! (one definition, shared with the checks and with zmigrate). This module
+//! adds what only the generator needs: the reason a zone cannot name its
+//! VNICs, and login names, which become home dataset names and arguments of
+//! useradd/usermod.
+
+use zrules::names;
+
+use crate::GenError;
+
+/// The VNIC name house rule 5 gives zone `zone` for index `n`, or why the
+/// zone name cannot form one (a `-`, a leading digit, or too long for
+/// MAXLINKNAMELEN).
+pub fn zone_vnic_name(zone: &str, index: u32) -> Result<String, GenError> {
+    names::validate_zone_name(zone)?;
+    names::vnic_name(zone, index).map_err(|e| GenError::ZoneNameNotLinkable { zone: zone.to_owned(), reason: e.to_string() })
+}
+
+/// The VNIC name for the GZ's own basename (policy `gz_vnic_basename`, or
+/// its nodename).
+pub fn gz_vnic_name(base: &str, index: u32) -> Result<String, GenError> {
+    Ok(names::vnic_name(base, index)?)
+}
+
+/// Longest login name accepted here. Solaris 11 allows longer names than
+/// the historical 8 characters; 32 keeps the name usable everywhere a
+/// utmpx-based tool prints it (conservative choice).
+pub const USER_MAX_CHARS: usize = 32;
+
+/// A login name as passwd(4) describes it: letters, digits, `.`, `_` and
+/// `-`, starting with a letter. It also becomes a dataset name component
+/// (`rpool/local/home/USER`), which those characters satisfy.
+pub fn validate_user_name(name: &str) -> Result<(), GenError> {
+    let fail = |reason: &str| GenError::UserName { name: name.to_owned(), reason: reason.to_owned() };
+    let Some(first) = name.chars().next() else {
+        return Err(fail("it is empty"));
+    };
+    if !first.is_ascii_alphabetic() {
+        return Err(fail("it must start with a letter"));
+    }
+    if name.len() > USER_MAX_CHARS {
+        return Err(fail("it is longer than 32 characters"));
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+        return Err(GenError::UserName {
+            name: name.to_owned(),
+            reason: format!("'{}' is not allowed (letters, digits, '.', '_', '-')", c.escape_default()),
+        });
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_names_that_cannot_name_vnics_are_refused_with_the_reason() {
+        assert_eq!(zone_vnic_name("www", 0).expect("www0"), "www0");
+        let e = zone_vnic_name("web-01", 0).expect_err("dash");
+        assert!(e.to_string().contains("cannot name its VNICs"), "{e}");
+        assert!(e.to_string().contains("'-' is not allowed"), "{e}");
+        let e = zone_vnic_name("9lives", 0).expect_err("digit");
+        assert!(e.to_string().contains("must not start with a digit"), "{e}");
+        let e = zone_vnic_name(&"a".repeat(31), 0).expect_err("long");
+        assert!(e.to_string().contains("MAXLINKNAMELEN"), "{e}");
+        assert!(matches!(zone_vnic_name("global", 0), Err(GenError::Name(_))));
+    }
+
+    #[test]
+    fn user_names() {
+        for ok in ["alice", "bob.smith", "a_b-c1"] {
+            assert!(validate_user_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "1x", "-x", "a b", "a:b", "a/b", "x;rm", &"a".repeat(33)] {
+            assert!(validate_user_name(bad).is_err(), "{bad}");
+        }
+    }
+}
