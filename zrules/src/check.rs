@@ -1,1 +1,256 @@
-//! One run of the checks: configs, captures and policy in, a [`crate::Report`] out.
+//! One run of the checks: configurations, captures and a policy in, a
+//! [`Report`] out.
+//!
+//! This is the library's front door. It reads nothing itself: the binary (or
+//! `zgen`, or `zmigrate`) hands it texts. A file that does not parse becomes
+//! a `Z00` finding and the run goes on with the others; captures checked
+//! together form a fleet, so MAC collisions between hosts are found too.
+//! The policy's selection, exceptions and severity overrides are applied
+//! here, after the rules ran, so no rule has to know about them.
+
+use std::collections::BTreeMap;
+
+use crate::capture;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics, Report, Severity};
+use crate::facts::HostFacts;
+use crate::names::validate_zone_name;
+use crate::policy::Policy;
+use crate::rules::{self, HostCx, PolicyGlobs, ZoneCx};
+use crate::source::{FileId, Location, Sources};
+use crate::span::Span;
+use crate::zonecfg::{self, ZoneConfig};
+
+/// One zone configuration file.
+#[derive(Clone, Debug)]
+pub struct ConfigInput {
+    /// The zone's name; `None` takes it from the file name's stem.
+    pub zone: Option<String>,
+    /// Display name (the path as the user gave it).
+    pub name: String,
+    pub text: String,
+}
+
+/// One host capture directory, read into memory.
+#[derive(Clone, Debug)]
+pub struct CaptureInput {
+    /// The host's label (the directory's name).
+    pub host: String,
+    /// Relative path (`zones/www/zonecfg-export`) → file content.
+    pub files: BTreeMap<String, String>,
+}
+
+/// Everything one run looks at.
+#[derive(Clone, Debug, Default)]
+pub struct CheckInput {
+    pub configs: Vec<ConfigInput>,
+    pub captures: Vec<CaptureInput>,
+}
+
+/// The report and the texts it points into.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub sources: Sources,
+}
+
+/// The zone a configuration file is for: `www.zonecfg`, `www.cfg`,
+/// `www.export` → `www` (any directory part is dropped).
+pub fn zone_from_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    for ext in [".zonecfg", ".cfg", ".export"] {
+        if let Some(stem) = base.strip_suffix(ext) {
+            return stem.to_owned();
+        }
+    }
+    base.split_once('.').map_or(base, |(stem, _)| stem).to_owned()
+}
+
+fn parse_error(file: FileId, zone: &str, host: Option<&str>, e: &zonecfg::SyntaxError) -> Diagnostic {
+    Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("cannot read zone configuration: {}", e.message))
+        .at(Location::new(file, e.span))
+        .zone(zone)
+        .host_opt(host)
+}
+
+/// A zone with its configuration, before contexts are built.
+struct Zone {
+    name: String,
+    file: FileId,
+    config: ZoneConfig,
+    /// Index into the run's hosts.
+    host: Option<usize>,
+}
+
+/// Runs every check.
+pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
+    let mut sources = Sources::new();
+    let mut out = Diagnostics::new();
+    let globs = match PolicyGlobs::new(policy) {
+        Ok(g) => g,
+        // `Policy::from_yaml` validates globs; a policy built in code may not.
+        Err(e) => {
+            out.push(Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("bad package glob in the policy: {e}")));
+            PolicyGlobs::new(&Policy { zone_package_deny: vec![], gz_package_deny: vec![], gz_package_allow: vec![], ..policy.clone() })
+                .expect("empty glob lists compile")
+        }
+    };
+    let mut zones = Vec::new();
+
+    for c in &input.configs {
+        let file = sources.add(c.name.clone(), c.text.clone());
+        let zone = c.zone.clone().unwrap_or_else(|| zone_from_file_name(&c.name));
+        if let Err(e) = validate_zone_name(&zone) {
+            out.push(
+                Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("{e}; name the file ZONE.zonecfg or pass --zone"))
+                    .at(Location::new(file, Span::at(0)))
+                    .zone(zone.clone()),
+            );
+            continue;
+        }
+        match zonecfg::parse(&c.text) {
+            Ok(config) => zones.push(Zone { name: zone, file, config, host: None }),
+            Err(e) => out.push(parse_error(file, &zone, None, &e)),
+        }
+    }
+
+    let mut facts: Vec<HostFacts> = Vec::new();
+    for (i, cap) in input.captures.iter().enumerate() {
+        let (hf, diags) = capture::load(&cap.host, &cap.files, &mut sources);
+        for d in diags {
+            out.push(d);
+        }
+        for (name, zc) in &hf.ngz {
+            let Some(file) = zc.config else {
+                out.skip(Code::Z00, "parse", Some(name), Some(&cap.host), "the capture has no zonecfg export of this zone: its rules did not run");
+                continue;
+            };
+            match zonecfg::parse(&sources.get(file).text) {
+                Ok(config) => zones.push(Zone { name: name.clone(), file, config, host: Some(i) }),
+                Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
+            }
+        }
+        facts.push(hf);
+    }
+
+    let hosts: Vec<HostCx<'_>> = facts
+        .iter()
+        .map(|f| HostCx { facts: f, policy, globs: &globs, primary: rules::primary_address(f, policy) })
+        .collect();
+    let contexts: Vec<ZoneCx<'_>> = zones
+        .iter()
+        .map(|z| {
+            let host = z.host.map(|i| &hosts[i]);
+            let hf = host.map(|h| h.facts);
+            ZoneCx {
+                zone: &z.name,
+                file: z.file,
+                config: &z.config,
+                policy,
+                globs: &globs,
+                entry: hf.and_then(|f| f.zones.as_ref()).and_then(|zs| zs.iter().find(|e| e.value.name == z.name)),
+                system: hf.and_then(|f| f.ngz.get(&z.name)).map(|zc| &zc.system).filter(|s| has_any(s)),
+                host,
+            }
+        })
+        .collect();
+    rules::run(&contexts, &hosts, policy, &mut out);
+
+    let mut report = Report {
+        diagnostics: Vec::new(),
+        skipped: Vec::new(),
+        files: input.configs.len(),
+        zones: zones.len(),
+        hosts: input.captures.len(),
+    };
+    apply_policy(out, policy, &sources, &mut report);
+    Outcome { report, sources }
+}
+
+/// Whether anything was captured inside the zone (a zone that was not
+/// running has nothing, and its in-zone checks are skipped, not passed).
+fn has_any(s: &crate::facts::SystemFacts) -> bool {
+    s.nodename.is_some() || s.packages.is_some() || s.passwd.is_some() || !s.svc_deps.is_empty()
+}
+
+fn selected(policy: &Policy, code: Code, check: &str) -> bool {
+    // Z00 is never filtered away: unread input must always be visible.
+    code == Code::Z00
+        || ((policy.select.is_empty() || policy.select.iter().any(|s| s.matches(code, check)))
+            && !policy.ignore.iter().any(|s| s.matches(code, check)))
+}
+
+fn excepted(policy: &Policy, d: &Diagnostic) -> bool {
+    policy.exceptions.iter().any(|e| {
+        let zone_ok = match &d.zone {
+            Some(z) => e.zone == *z,
+            None => e.zone == "global",
+        };
+        zone_ok && e.host.as_ref().is_none_or(|h| d.host.as_deref() == Some(h)) && e.rules.iter().any(|r| r.matches(d.code, d.check))
+    })
+}
+
+fn apply_policy(out: Diagnostics, policy: &Policy, sources: &Sources, report: &mut Report) {
+    for mut d in out.found {
+        if !selected(policy, d.code, d.check) || excepted(policy, &d) {
+            continue;
+        }
+        // A check-level override beats a code-level one.
+        let over = policy
+            .severity
+            .iter()
+            .filter(|(spec, _)| spec.matches(d.code, d.check))
+            .max_by_key(|(spec, _)| spec.check.is_some())
+            .map(|(_, s)| *s);
+        if let Some(s) = over {
+            d.severity = s;
+        }
+        report.diagnostics.push(d);
+    }
+    report.diagnostics.sort_by(|a, b| {
+        let key = |d: &Diagnostic| {
+            (
+                d.location.is_none(),
+                d.location.map(|l| sources.get(l.file).name.clone()),
+                d.location.map(|l| l.span.start),
+                d.code,
+                d.check,
+                d.message.clone(),
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    report.diagnostics.dedup();
+    let mut skipped: Vec<_> = out.skipped.into_iter().filter(|s| selected(policy, s.code, s.check)).collect();
+    skipped.sort_by(|a, b| (&a.host, &a.zone, a.code, a.check).cmp(&(&b.host, &b.zone, b.code, b.check)));
+    skipped.dedup();
+    report.skipped = skipped;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn zone_names_from_files() {
+        assert_eq!(zone_from_file_name("configs/www.zonecfg"), "www");
+        assert_eq!(zone_from_file_name("db.cfg"), "db");
+        assert_eq!(zone_from_file_name("x/mail.export"), "mail");
+        assert_eq!(zone_from_file_name("web.prod.zonecfg"), "web.prod");
+    }
+
+    #[test]
+    fn a_bad_file_does_not_stop_the_others() {
+        let input = CheckInput {
+            configs: vec![
+                ConfigInput { zone: None, name: "bad.zonecfg".into(), text: "create -b\n...\n".into() },
+                ConfigInput { zone: None, name: "www.zonecfg".into(), text: "create -b\nset zonepath=/export/www\n".into() },
+            ],
+            captures: vec![],
+        };
+        let o = run(&input, &Policy::default());
+        let codes: Vec<_> = o.report.diagnostics.iter().map(|d| d.rule_id()).collect();
+        assert!(codes.contains(&"Z00 parse".to_owned()), "{codes:?}");
+        assert!(codes.contains(&"Z08 zonepath".to_owned()), "{codes:?}");
+        assert_eq!(o.report.zones, 1);
+    }
+}

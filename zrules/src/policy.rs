@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Severity;
+use std::str::FromStr;
+
+use crate::diagnostic::{Code, Severity};
 use crate::mac::MacPrefix;
 
 /// The policy file's name, looked for in the current directory and its parents.
@@ -49,11 +51,11 @@ pub struct Policy {
     /// Services that must not depend on autofs (rule 11).
     pub autofs_free_services: Vec<String>,
     /// Run only these codes or `code check` pairs (empty: all).
-    pub select: Vec<String>,
+    pub select: Vec<RuleSpec>,
     /// Never report these codes or `code check` pairs.
-    pub ignore: Vec<String>,
+    pub ignore: Vec<RuleSpec>,
     /// Severity overrides, keyed by code (`Z05`) or `code check` (`Z06 mac-slot`).
-    pub severity: BTreeMap<String, Severity>,
+    pub severity: BTreeMap<RuleSpec, Severity>,
     /// Findings at or above this level make `zrules check` exit 1.
     pub fail_level: Severity,
     /// Accepted deviations, each with the reason a reviewer agreed to.
@@ -70,9 +72,78 @@ pub struct Exception {
     #[serde(default)]
     pub host: Option<String>,
     /// Codes (`Z06`) or `code check` pairs (`Z06 mac-slot`).
-    pub rules: Vec<String>,
+    pub rules: Vec<RuleSpec>,
     /// Why this is acceptable. Required: an exception nobody can explain is a finding.
+    #[serde(deserialize_with = "de_reason")]
     pub reason: String,
+}
+
+/// A rule code, optionally narrowed to one check: `Z06`, `Z06 mac-slot`
+/// (also written `Z06/mac-slot`). Only codes and checks that exist parse, so
+/// a typo in the policy or on the command line is an error, not a no-op.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct RuleSpec {
+    pub code: Code,
+    pub check: Option<&'static str>,
+}
+
+impl RuleSpec {
+    pub fn matches(&self, code: Code, check: &str) -> bool {
+        self.code == code && self.check.is_none_or(|c| c == check)
+    }
+}
+
+impl std::fmt::Display for RuleSpec {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.check {
+            Some(c) => write!(f, "{} {c}", self.code),
+            None => write!(f, "{}", self.code),
+        }
+    }
+}
+
+impl FromStr for RuleSpec {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (code, check) = match s.split_once([' ', '/']) {
+            Some((c, k)) => (c, Some(k.trim())),
+            None => (s, None),
+        };
+        let code: Code = code.parse()?;
+        let rule = crate::rules::lookup(code);
+        let check = match check {
+            None => None,
+            Some(k) => Some(rule.check(k).map(|c| c.slug).ok_or_else(|| {
+                let known: Vec<&str> = rule.checks.iter().map(|c| c.slug).collect();
+                format!("{code} has no check '{k}' (it has: {})", known.join(", "))
+            })?),
+        };
+        Ok(RuleSpec { code, check })
+    }
+}
+
+impl<'de> Deserialize<'de> for RuleSpec {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+fn de_reason<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let s = String::deserialize(d)?;
+    if s.trim().is_empty() {
+        return Err(serde::de::Error::custom("an exception needs a reason"));
+    }
+    Ok(s)
+}
+
+/// A policy file that cannot be used: the message names the line.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct PolicyError {
+    pub line: Option<u64>,
+    pub column: Option<u64>,
+    pub message: String,
 }
 
 fn de_prefix<'de, D: serde::Deserializer<'de>>(d: D) -> Result<MacPrefix, D::Error> {
@@ -125,6 +196,28 @@ impl Default for Policy {
 }
 
 impl Policy {
+    /// Reads a policy file. Unknown keys, unknown rule codes or checks, bad
+    /// MAC prefixes, bad globs and exceptions without a reason are errors
+    /// that name their line.
+    pub fn from_yaml(text: &str) -> Result<Self, PolicyError> {
+        if text.trim().is_empty() {
+            return Ok(Policy::default());
+        }
+        let policy: Policy = serde_saphyr::from_str(text).map_err(|e| {
+            let loc = e.location();
+            PolicyError { line: loc.map(|l| l.line()), column: loc.map(|l| l.column()), message: e.to_string() }
+        })?;
+        crate::rules::PolicyGlobs::new(&policy).map_err(|e| PolicyError {
+            line: None,
+            column: None,
+            message: format!("bad package glob: {e}"),
+        })?;
+        if policy.uid_range[0] > policy.uid_range[1] {
+            return Err(PolicyError { line: None, column: None, message: "uid_range: the first UID is above the second".into() });
+        }
+        Ok(policy)
+    }
+
     /// `{zones_root}/{zone}`
     pub fn zonepath(&self, zone: &str) -> String {
         format!("{}/{zone}", self.zones_root.trim_end_matches('/'))
@@ -138,5 +231,43 @@ impl Policy {
     /// `{home_root}/{user}`
     pub fn home(&self, user: &str) -> String {
         format!("{}/{user}", self.home_root.trim_end_matches('/'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_file_is_the_default() {
+        assert_eq!(Policy::from_yaml("").expect("empty"), Policy::default());
+        assert_eq!(Policy::from_yaml("# nothing\n").expect("comment only"), Policy::default());
+    }
+
+    #[test]
+    fn settings_and_specs() {
+        let p = Policy::from_yaml(
+            "mac_prefix: \"02:00:01\"\nselect: [Z06, \"Z05 vnic-name\"]\nseverity:\n  Z06/mac-slot: warning\n\
+             exceptions:\n  - zone: www\n    rules: [Z08]\n    reason: legacy path until the move in March\n",
+        )
+        .expect("valid");
+        assert!(p.mac_prefix.is_locally_administered());
+        assert_eq!(p.select[1].to_string(), "Z05 vnic-name");
+        assert_eq!(p.severity.get(&"Z06 mac-slot".parse().expect("spec")), Some(&Severity::Warning));
+        assert_eq!(p.exceptions[0].rules[0].code, Code::Z08);
+    }
+
+    #[test]
+    fn errors_name_the_line() {
+        let e = Policy::from_yaml("zones_root: /zones\nzones_rot: /x\n").expect_err("unknown key");
+        assert_eq!(e.line, Some(2));
+        assert!(e.message.contains("unknown field `zones_rot`"), "{}", e.message);
+        let e = Policy::from_yaml("ignore: [Z06 mac-colour]\n").expect_err("unknown check");
+        assert_eq!(e.line, Some(1));
+        assert!(e.message.contains("Z06 has no check 'mac-colour'"), "{}", e.message);
+        let e = Policy::from_yaml("exceptions:\n  - zone: www\n    rules: [Z08]\n    reason: \"\"\n").expect_err("no reason");
+        assert_eq!(e.line, Some(4));
+        assert!(Policy::from_yaml("exceptions:\n  - zone: www\n    rules: [Z08]\n").is_err());
+        assert!(Policy::from_yaml("zone_package_deny: [\"a[\"]\n").is_err());
     }
 }

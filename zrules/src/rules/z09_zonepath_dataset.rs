@@ -1,0 +1,85 @@
+//! Z09: every zonepath is its own dataset under `{zones_dataset}`.
+
+use super::{check, HostCx, Sink, ZoneCx};
+use crate::diagnostic::{Code, Severity};
+
+rule! {
+    /// ## What it checks
+    /// * `zones-dataset`: the GZ has the dataset `zones_dataset` (default
+    ///   `rpool/zones`), mounted at `zones_root` (default `/zones`).
+    /// * `zonepath-dataset`: the zone's zonepath is the dataset
+    ///   `{zones_dataset}/{zone}`, mounted at the zonepath.
+    ///
+    /// ## Why
+    /// A zone whose root is its own dataset can be snapshotted, sent to
+    /// another host and destroyed as one unit: the move procedure relies on
+    /// `zfs send -r rpool/zones/www`. A zonepath that is a plain directory,
+    /// or a dataset elsewhere, cannot be moved that way.
+    ///
+    /// ## Example
+    /// ```text
+    /// rpool/export/zones/www	/export/zones/www	yes
+    /// ```
+    /// Use instead:
+    /// ```text
+    /// zfs create -o mountpoint=/zones rpool/zones
+    /// ```
+    /// and install (or move) the zone with `zonepath=/zones/www`; zoneadm
+    /// creates `rpool/zones/www` itself.
+    pub(crate) const RULE = RuleDef {
+        code: Code::Z09,
+        name: "the zonepath is its own dataset under {zones_dataset}",
+        checks: &[
+            check("zones-dataset", Severity::Error, "capture: zfs-list"),
+            check("zonepath-dataset", Severity::Error, "zone config, capture: zfs-list"),
+        ],
+        zone: Some(check_zone),
+        host: Some(check_host),
+        fleet: None,
+    };
+}
+
+fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
+    let Some(datasets) = cx.facts.datasets.as_ref() else {
+        out.skip("zones-dataset", "the capture has no zfs-list");
+        return;
+    };
+    let (name, root) = (&cx.policy.zones_dataset, &cx.policy.zones_root);
+    match datasets.iter().find(|d| d.value.name == *name) {
+        None => {
+            out.emit("zones-dataset", datasets.first().map(|d| d.loc), format!("the GZ has no dataset {name}"))
+                .help = Some(format!("zfs create -o mountpoint={root} {name}"));
+        }
+        Some(d) if d.value.mountpoint != *root || !d.value.mounted => {
+            let state = if d.value.mounted { "" } else { ", not mounted" };
+            out.emit("zones-dataset", Some(d.loc), format!("{name} is mounted at {}{state}, expected {root}", d.value.mountpoint))
+                .help = Some(format!("zfs set mountpoint={root} {name}"));
+        }
+        Some(_) => {}
+    }
+}
+
+fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
+    let Some(datasets) = cx.host.and_then(|h| h.facts.datasets.as_ref()) else {
+        out.skip("zonepath-dataset", "needs the host's zfs-list (a host capture)");
+        return;
+    };
+    let want = cx.policy.zone_dataset(cx.zone);
+    let zonepath = cx.config.zonepath();
+    let at = Some(zonepath.map_or_else(|| cx.file_start(), |z| cx.loc(z.span)));
+    match datasets.iter().find(|d| d.value.name == want) {
+        None => {
+            out.emit("zonepath-dataset", at, format!("the GZ has no dataset {want} for zone {}", cx.zone))
+                .help = Some(format!("move the zone to zonepath {} so that zoneadm creates {want}", cx.policy.zonepath(cx.zone)));
+        }
+        Some(d) => {
+            if let Some(z) = zonepath {
+                if d.value.mountpoint != z.value.trim_end_matches('/') {
+                    out.emit("zonepath-dataset", at, format!("zonepath {} is not dataset {want}, which is mounted at {}", z.value, d.value.mountpoint))
+                        .related
+                        .push((d.loc, format!("{want}")));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Z11: local accounts live in the rpool, each home its own dataset.
+
+use super::{check, HostCx, Sink, ZoneCx};
+use crate::diagnostic::{Code, Severity};
+use crate::facts::{Dataset, Fact, SystemFacts};
+use crate::policy::Policy;
+
+rule! {
+    /// ## What it checks
+    /// For every local login account (UID within the policy's `uid_range`,
+    /// default 100–59999, and a shell that is not `false`/`nologin`):
+    /// * `home-path`: its home in `/etc/passwd` is `{home_root}/{user}`
+    ///   (default `/local/home/alice`).
+    /// * `home-dataset`: the home is its own dataset: in a zone
+    ///   `{zones_dataset}/{zone}/rpool/local/home/{user}`, in the GZ
+    ///   `rpool/{nodename}/local/home/{user}`, mounted at the home.
+    ///
+    /// And for the system:
+    /// * `autofs-dependency`: `svc:/network/ssh:default`,
+    ///   `svc:/system/system-log:default` and (when present)
+    ///   `svc:/network/smtp:sendmail` no longer depend on
+    ///   `svc:/system/filesystem/autofs` (`svcs -d`).
+    ///
+    /// ## Why
+    /// Local accounts must work when the network or the automounter does
+    /// not: that is when an operator needs to log in. A home of its own in
+    /// the zone's root pool moves with the zone and can get its own quota
+    /// and snapshots. ssh, syslog and sendmail wait for autofs by default;
+    /// with the homes local, that dependency only delays or blocks them.
+    ///
+    /// ## Example
+    /// ```text
+    /// alice:x:101:10:Alice:/export/home/alice:/usr/bin/bash
+    /// ```
+    /// Use instead (in the zone):
+    /// ```text
+    /// zfs create -p -o mountpoint=/local/home/alice rpool/local/home/alice
+    /// usermod -d /local/home/alice alice
+    /// svccfg -s svc:/network/ssh delpg fs-autofs
+    /// svcadm refresh svc:/network/ssh:default
+    /// ```
+    pub(crate) const RULE = RuleDef {
+        code: Code::Z11,
+        name: "local accounts live in the rpool",
+        checks: &[
+            check("home-path", Severity::Error, "capture: passwd"),
+            check("home-dataset", Severity::Error, "capture: passwd, zfs-list"),
+            check("autofs-dependency", Severity::Error, "capture: svcs-d-*"),
+        ],
+        zone: Some(check_zone),
+        host: Some(check_host),
+        fleet: None,
+    };
+}
+
+const AUTOFS: &str = "svc:/system/filesystem/autofs";
+
+fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
+    let Some(system) = cx.system else {
+        let why = "needs /etc/passwd and svcs from inside the zone (a host capture of the running zone)";
+        for slug in ["home-path", "home-dataset", "autofs-dependency"] {
+            out.skip(slug, why);
+        }
+        return;
+    };
+    let prefix = format!("{}/rpool/local/home", cx.policy.zone_dataset(cx.zone));
+    let datasets = cx.host.and_then(|h| h.facts.datasets.as_deref());
+    check_system(system, &prefix, datasets, cx.policy, out);
+}
+
+fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
+    match cx.nodename() {
+        Some(node) => {
+            let prefix = format!("rpool/{node}/local/home");
+            check_system(&cx.facts.gz, &prefix, cx.facts.datasets.as_deref(), cx.policy, out);
+        }
+        None => {
+            out.skip("home-dataset", "the capture has no nodename: the GZ's home datasets are unknown");
+            check_system(&cx.facts.gz, "", None, cx.policy, out);
+        }
+    }
+}
+
+fn is_login_shell(shell: &str) -> bool {
+    !["/false", "/nologin", "/noshell"].iter().any(|s| shell.ends_with(s))
+}
+
+/// Checks one system's accounts and services. `home_prefix` is the dataset
+/// under which each home must be its own dataset; `datasets` the GZ's
+/// `zfs list` (which shows a zone's datasets too).
+fn check_system(sys: &SystemFacts, home_prefix: &str, datasets: Option<&[Fact<Dataset>]>, policy: &Policy, out: &mut Sink<'_>) {
+    match &sys.passwd {
+        None => {
+            out.skip("home-path", "the capture has no passwd");
+            out.skip("home-dataset", "the capture has no passwd");
+        }
+        Some(entries) => {
+            if datasets.is_none() && !home_prefix.is_empty() {
+                out.skip("home-dataset", "needs the host's zfs-list");
+            }
+            let [lo, hi] = policy.uid_range;
+            for e in entries.iter().filter(|e| (lo..=hi).contains(&e.value.uid) && is_login_shell(&e.value.shell)) {
+                let user = &e.value.name;
+                let home = policy.home(user);
+                if e.value.home.trim_end_matches('/') != home {
+                    out.emit("home-path", Some(e.loc), format!("account {user} has home {}, expected {home}", e.value.home))
+                        .help = Some(format!("usermod -d {home} {user}"));
+                }
+                let (Some(ds), false) = (datasets, home_prefix.is_empty()) else { continue };
+                let want = format!("{home_prefix}/{user}");
+                match ds.iter().find(|d| d.value.name == want) {
+                    None => {
+                        out.emit("home-dataset", Some(e.loc), format!("account {user} has no home dataset {want}"))
+                            .help = Some(format!("zfs create -p -o mountpoint={home} {}", want_in_system(&want)));
+                    }
+                    // From the GZ, a zone's dataset may show its mountpoint
+                    // under the zone's root; either form ends with the home.
+                    Some(d) if !d.value.mountpoint.ends_with(&home) => {
+                        out.emit("home-dataset", Some(d.loc), format!("{want} is mounted at {}, expected {home}", d.value.mountpoint))
+                            .help = Some(format!("zfs set mountpoint={home} {}", want_in_system(&want)));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+    }
+    for fmri in &policy.autofs_free_services {
+        match sys.svc_deps.get(fmri) {
+            None if fmri.ends_with(":sendmail") => {}
+            None => out.skip("autofs-dependency", format!("the capture has no dependencies of {fmri}")),
+            Some(deps) => {
+                for d in deps.fmris.iter().filter(|d| d.value.starts_with(AUTOFS)) {
+                    let service = fmri.rsplit_once(':').map_or(fmri.as_str(), |(s, _)| s);
+                    out.emit("autofs-dependency", Some(d.loc), format!("{fmri} depends on {}", d.value))
+                        .help = Some(format!("svccfg -s {service} delpg fs-autofs; svcadm refresh {fmri}"));
+                }
+            }
+        }
+    }
+}
+
+/// The dataset's name as seen inside a zone (`rpool/…`), for fix hints.
+fn want_in_system(name: &str) -> &str {
+    name.find("/rpool/").map_or(name, |i| &name[i + 1..])
+}
