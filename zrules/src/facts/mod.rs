@@ -12,7 +12,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::source::Location;
+use crate::source::{FileId, Location};
+use crate::span::{Span, Spanned};
 
 pub mod dladm;
 pub mod ipadm;
@@ -23,10 +24,11 @@ pub mod svcs;
 pub mod zfs;
 pub mod zoneadm;
 
-pub use dladm::{Link, Vnic};
+pub use dladm::{Link, Vnic, VnicField};
 pub use ipadm::Addr;
 pub use passwd::PasswdEntry;
 pub use pkg::Package;
+pub use share::Share;
 pub use zfs::{Dataset, ZfsProp};
 pub use zoneadm::{ZoneEntry, ZoneState};
 
@@ -37,6 +39,22 @@ pub struct Fact<T> {
     pub loc: Location,
 }
 
+impl<T> Fact<T> {
+    /// Ties a parsed row to the file it was read from.
+    pub fn from_spanned(row: Spanned<T>, file: FileId) -> Self {
+        Self {
+            value: row.value,
+            loc: Location::new(file, row.span),
+        }
+    }
+}
+
+/// What every parser returns: the rows with their byte spans, or every row
+/// that did not parse (never empty). A file with one bad row yields no facts
+/// at all, so a rule never reasons on a partial list (a missing VNIC row
+/// would otherwise look like a missing VNIC).
+pub type Rows<T> = Result<Vec<Spanned<T>>, Vec<RowError>>;
+
 /// A command output that could not be parsed: which line and what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {message}")]
@@ -46,6 +64,177 @@ pub struct RowError {
     /// Byte range of the offending text within the whole output.
     pub span: crate::span::Span,
     pub message: String,
+}
+
+impl RowError {
+    pub fn new(line: usize, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            line,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+/// Why one self-contained row (one line) did not parse: which field, where
+/// in the line, and what was expected. The `FromStr` impls of the row types
+/// return it; the whole-output parsers turn it into a [`RowError`] with the
+/// line number and a span into the whole output.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    /// The column name as the command's man page spells it (`ZONEPATH`,
+    /// `MACADDRESS`), or a description (`row`) when no one field is at fault.
+    pub field: &'static str,
+    /// Byte range within the line.
+    pub span: Span,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: &'static str, span: Span, message: impl Into<String>) -> Self {
+        Self {
+            field,
+            span,
+            message: message.into(),
+        }
+    }
+
+    /// This error as a [`RowError`] of line `line` starting at byte `start`.
+    pub fn at_line(self, line: usize, start: usize) -> RowError {
+        RowError::new(line, self.span.shift(start), self.to_string())
+    }
+}
+
+/// One line of a command output, without its line terminator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Line<'a> {
+    /// 1-based.
+    pub number: usize,
+    /// Byte offset of the line's first character in the whole output.
+    pub start: usize,
+    pub text: &'a str,
+}
+
+impl Line<'_> {
+    /// The span of the whole line within the output.
+    pub fn span(&self) -> Span {
+        Span::new(self.start, self.start + self.text.len())
+    }
+}
+
+/// The lines of `text`. A final line without `\n` counts; the empty string
+/// after a final `\n` does not. A `\r` before `\n` is dropped so a capture
+/// that went through a Windows editor still parses.
+pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
+    let mut start = 0;
+    let mut number = 0;
+    std::iter::from_fn(move || {
+        if start >= text.len() {
+            return None;
+        }
+        let rest = &text[start..];
+        let (raw, advance) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        let line_text = raw.strip_suffix('\r').unwrap_or(raw);
+        number += 1;
+        let line = Line {
+            number,
+            start,
+            text: line_text,
+        };
+        start += advance;
+        Some(line)
+    })
+}
+
+/// Parses every non-blank line of `text` with `row`, collecting all errors.
+/// Blank lines carry no row in any of the outputs parsed here (they only
+/// appear as a trailing newline or around hand-pasted text), so they are
+/// skipped rather than reported.
+pub(crate) fn parse_lines<T>(
+    text: &str,
+    mut row: impl FnMut(&str) -> Result<T, FieldError>,
+) -> Rows<T> {
+    let mut rows = Vec::new();
+    let mut errors = Vec::new();
+    for line in lines(text) {
+        if line.text.trim().is_empty() {
+            continue;
+        }
+        match row(line.text) {
+            Ok(value) => rows.push(Spanned::new(value, line.span())),
+            Err(e) => errors.push(e.at_line(line.number, line.start)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(rows)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Splits `line` on `sep`, returning each field with its span in the line.
+pub(crate) fn split_plain(line: &str, sep: char) -> Vec<(&str, Span)> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for (i, c) in line.char_indices() {
+        if c == sep {
+            out.push((&line[start..i], Span::new(start, i)));
+            start = i + c.len_utf8();
+        }
+    }
+    out.push((&line[start..], Span::new(start, line.len())));
+    out
+}
+
+/// Splits `line` on runs of blanks (space or tab), with spans.
+pub(crate) fn split_blank(line: &str) -> Vec<(&str, Span)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in line.char_indices() {
+        let blank = c == ' ' || c == '\t';
+        match (blank, start) {
+            (true, Some(s)) => {
+                out.push((&line[s..i], Span::new(s, i)));
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        out.push((&line[s..], Span::new(s, line.len())));
+    }
+    out
+}
+
+/// The first line of a one-value output (`cat /etc/nodename`, `uname -v`),
+/// trimmed, with its span. `what` names the value for the error message.
+pub fn parse_first_line(text: &str, what: &str) -> Result<Spanned<String>, RowError> {
+    match lines(text).next() {
+        Some(line) if !line.text.trim().is_empty() => {
+            let trimmed = line.text.trim();
+            let offset = line.text.find(trimmed).unwrap_or(0);
+            let start = line.start + offset;
+            Ok(Spanned::new(
+                trimmed.to_owned(),
+                Span::new(start, start + trimmed.len()),
+            ))
+        }
+        Some(line) => Err(RowError::new(
+            line.number,
+            line.span(),
+            format!("expected {what} on the first line, found a blank line"),
+        )),
+        None => Err(RowError::new(
+            1,
+            Span::at(0),
+            format!("expected {what}, found empty output"),
+        )),
+    }
 }
 
 /// Facts about one system (the GZ itself, or one NGZ seen through `zlogin`).
@@ -97,10 +286,28 @@ pub struct HostFacts {
     pub addrs: Option<Vec<Fact<Addr>>>,
     /// `zfs list -H -o name,mountpoint,mounted -t filesystem`
     pub datasets: Option<Vec<Fact<Dataset>>>,
-    /// `zfs get -H -o name,property,value,source -t filesystem sharenfs,sharesmb`
+    /// `zfs get -H -o name,property,value,source sharenfs,sharesmb` (no `-t`:
+    /// Solaris 11's `zfs get` has none, so snapshots and volumes appear too,
+    /// with value `-`)
     pub share_props: Option<Vec<Fact<ZfsProp>>>,
     /// `share` (one line per published share)
     pub shares: Option<Vec<Fact<String>>>,
     /// Per-zone captures, keyed by zone name.
     pub ngz: BTreeMap<String, ZoneCapture>,
+}
+
+impl HostFacts {
+    /// The VNIC rows with Solaris 11's double listing of a VNIC held by a
+    /// running zone (`vnic1` and `zone1/vnic1`) merged into the zone's row;
+    /// `None` when the capture lacks `dladm show-vnic`.
+    pub fn distinct_vnics(&self) -> Option<Vec<&Fact<Vnic>>> {
+        self.vnics
+            .as_ref()
+            .map(|v| dladm::merge_zone_views(v, |f| &f.value))
+    }
+
+    /// The `zoneadm list -cp` row of zone `name`.
+    pub fn zone_entry(&self, name: &str) -> Option<&Fact<ZoneEntry>> {
+        self.zones.as_ref()?.iter().find(|z| z.value.name == name)
+    }
 }
