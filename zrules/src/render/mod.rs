@@ -1,1 +1,198 @@
 //! Output formats for a [`crate::Report`].
+//!
+//! One report, five audiences: a person at a terminal (`full`, `concise`),
+//! scripts (`json`, a versioned schema in `zrules/schema/`), code-scanning
+//! dashboards (`sarif`) and GitHub Actions logs (`github`). Every format
+//! takes positions from the same [`Region`] computation, so a finding points
+//! at the same line and column whichever way it is printed. Renderers never
+//! sort: the caller hands them diagnostics in their final order, and all
+//! grouping here uses ordered maps so output is byte-for-byte repeatable.
+
+mod concise;
+mod full;
+mod github;
+mod json;
+mod sarif;
+mod text;
+
+use crate::diagnostic::{Diagnostic, Report, Severity};
+use crate::source::{Location, Sources};
+use crate::span::LineCol;
+
+/// The output formats `zrules check --format` offers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Caret snippets of the offending text, like rustc or ruff.
+    Full,
+    /// One line per finding: `file:line:col: code check message`.
+    Concise,
+    /// The versioned JSON document described in `docs/json-output.md`.
+    Json,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…::…`).
+    Github,
+}
+
+/// Knobs that do not change what is reported, only how.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Emit ANSI colours (`full` and `concise` only).
+    pub color: bool,
+    /// Print a count per rule instead of each finding (`full` and `concise`
+    /// only; the machine formats always carry every finding).
+    pub statistics: bool,
+    /// The version written into machine-readable output.
+    pub tool_version: &'static str,
+}
+
+/// Renders `report` in `format`. The result ends with a newline unless it is
+/// empty (GitHub output of a clean run is empty).
+pub fn render(report: &Report, sources: &Sources, format: Format, opts: &RenderOptions) -> String {
+    match format {
+        Format::Full => full::render(report, sources, opts),
+        Format::Concise => concise::render(report, sources, opts),
+        Format::Json => json::render(report, sources, opts),
+        Format::Sarif => sarif::render(report, sources, opts),
+        Format::Github => github::render(report, sources),
+    }
+}
+
+/// Where a location lies, in the terms every format shares: the file's
+/// display name, a 1-based start, and an end that is exclusive (the
+/// position just past the last character, as SARIF defines `endColumn`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Region<'a> {
+    pub file: &'a str,
+    pub start: LineCol,
+    pub end: LineCol,
+}
+
+/// The span of `loc` clamped to its text and to character boundaries, with a
+/// trailing line break dropped: rules often span a whole line including its
+/// `\n`, and "ends at column 1 of the next line" would point readers (and
+/// GitHub annotations) at a line the finding is not about.
+pub(crate) fn display_range(sources: &Sources, loc: Location) -> std::ops::Range<usize> {
+    let text = sources.get(loc.file).text.as_str();
+    let start = floor_char_boundary(text, loc.span.start);
+    let mut end = floor_char_boundary(text, loc.span.end).max(start);
+    let bytes = text.as_bytes();
+    if end > start && bytes[end - 1] == b'\n' {
+        end -= 1;
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+    }
+    start..end
+}
+
+pub(crate) fn region(sources: &Sources, loc: Location) -> Region<'_> {
+    let file = sources.get(loc.file);
+    let range = display_range(sources, loc);
+    Region {
+        file: file.name.as_str(),
+        start: file.line_col(range.start),
+        end: file.line_col(range.end),
+    }
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut i = offset.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The counts every format reports after the findings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+    pub info: usize,
+    pub skipped: usize,
+    pub files: usize,
+    pub zones: usize,
+    pub hosts: usize,
+}
+
+impl Counts {
+    pub fn of(report: &Report) -> Self {
+        let of = |s: Severity| {
+            report
+                .diagnostics
+                .iter()
+                .filter(|d| d.severity == s)
+                .count()
+        };
+        Self {
+            errors: of(Severity::Error),
+            warnings: of(Severity::Warning),
+            info: of(Severity::Info),
+            skipped: report.skipped.len(),
+            files: report.files,
+            zones: report.zones,
+            hosts: report.hosts,
+        }
+    }
+
+    pub fn findings(&self) -> usize {
+        self.errors + self.warnings + self.info
+    }
+}
+
+/// `zone www, host gz1`, or `None` when the finding names neither.
+pub(crate) fn zone_host(zone: Option<&str>, host: Option<&str>) -> Option<String> {
+    match (zone, host) {
+        (Some(z), Some(h)) => Some(format!("zone {z}, host {h}")),
+        (Some(z), None) => Some(format!("zone {z}")),
+        (None, Some(h)) => Some(format!("host {h}")),
+        (None, None) => None,
+    }
+}
+
+pub(crate) fn diagnostic_zone_host(d: &Diagnostic) -> Option<String> {
+    zone_host(d.zone.as_deref(), d.host.as_deref())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    #[test]
+    fn region_drops_a_trailing_line_break_and_ends_past_the_last_character() {
+        let mut sources = Sources::new();
+        let id = sources.add("z.cfg", "create -b\nset zonepath=/zones/www\r\nend\n");
+        // The whole second line, CRLF included.
+        let r = region(&sources, Location::new(id, Span::new(10, 35)));
+        assert_eq!(r.file, "z.cfg");
+        assert_eq!(r.start, LineCol { line: 2, column: 1 });
+        assert_eq!(
+            r.end,
+            LineCol {
+                line: 2,
+                column: 24
+            }
+        );
+    }
+
+    #[test]
+    fn region_of_an_empty_span_starts_and_ends_at_the_same_place() {
+        let mut sources = Sources::new();
+        let id = sources.add("z.cfg", "ab\ncd");
+        let r = region(&sources, Location::new(id, Span::at(5)));
+        assert_eq!(r.start, r.end);
+        assert_eq!(r.start, LineCol { line: 2, column: 3 });
+    }
+
+    #[test]
+    fn region_clamps_out_of_range_and_mid_character_offsets() {
+        let mut sources = Sources::new();
+        let id = sources.add("z.cfg", "é\n");
+        // Offset 1 is inside the two-byte é; 99 is past the end.
+        let r = region(&sources, Location::new(id, Span::new(1, 99)));
+        assert_eq!(r.start, LineCol { line: 1, column: 1 });
+        assert_eq!(r.end, LineCol { line: 1, column: 2 });
+    }
+}

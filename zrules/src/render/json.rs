@@ -1,0 +1,169 @@
+//! The JSON report, version 1: the format scripts and other tools read.
+//!
+//! The shape is a contract, written down twice: as a JSON Schema
+//! (`zrules/schema/report-v1.schema.json`, checked against this output by
+//! the tests) and in prose (`docs/json-output.md`). Every key is always
+//! present, with `null` for an absent value, so consumers never have to tell
+//! "missing" from "empty". Fields may be added within version 1; renaming,
+//! removing or changing the meaning of one bumps [`VERSION`].
+
+use serde::Serialize;
+
+use super::{Counts, RenderOptions, region};
+use crate::diagnostic::{Code, Diagnostic, Report, Severity, Skipped};
+use crate::source::{Location, Sources};
+
+/// The `version` field: bump on any incompatible change.
+pub(crate) const VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool<'a>,
+    diagnostics: Vec<JsonDiagnostic<'a>>,
+    skipped: Vec<JsonSkipped<'a>>,
+    summary: Summary,
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+/// A place in a file. Flattened into diagnostics so the common case
+/// (`d.file`, `d.line`) needs no nesting.
+#[derive(Serialize)]
+struct Position<'a> {
+    file: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    end_line: Option<usize>,
+    end_column: Option<usize>,
+}
+
+impl<'a> Position<'a> {
+    fn of(sources: &'a Sources, loc: Option<Location>) -> Self {
+        match loc {
+            Some(loc) => {
+                let r = region(sources, loc);
+                Self {
+                    file: Some(r.file),
+                    line: Some(r.start.line),
+                    column: Some(r.start.column),
+                    end_line: Some(r.end.line),
+                    end_column: Some(r.end.column),
+                }
+            }
+            None => Self {
+                file: None,
+                line: None,
+                column: None,
+                end_line: None,
+                end_column: None,
+            },
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct JsonDiagnostic<'a> {
+    code: Code,
+    check: &'a str,
+    severity: Severity,
+    zone: Option<&'a str>,
+    host: Option<&'a str>,
+    #[serde(flatten)]
+    position: Position<'a>,
+    message: &'a str,
+    help: Option<&'a str>,
+    related: Vec<Related<'a>>,
+}
+
+#[derive(Serialize)]
+struct Related<'a> {
+    #[serde(flatten)]
+    position: Position<'a>,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonSkipped<'a> {
+    code: Code,
+    check: &'a str,
+    zone: Option<&'a str>,
+    host: Option<&'a str>,
+    reason: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    errors: usize,
+    warnings: usize,
+    info: usize,
+    skipped: usize,
+    files: usize,
+    zones: usize,
+    hosts: usize,
+}
+
+fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a> {
+    JsonDiagnostic {
+        code: d.code,
+        check: d.check,
+        severity: d.severity,
+        zone: d.zone.as_deref(),
+        host: d.host.as_deref(),
+        position: Position::of(sources, d.location),
+        message: &d.message,
+        help: d.help.as_deref(),
+        related: d
+            .related
+            .iter()
+            .map(|(loc, label)| Related {
+                position: Position::of(sources, Some(*loc)),
+                label,
+            })
+            .collect(),
+    }
+}
+
+fn skipped(s: &Skipped) -> JsonSkipped<'_> {
+    JsonSkipped {
+        code: s.code,
+        check: s.check,
+        zone: s.zone.as_deref(),
+        host: s.host.as_deref(),
+        reason: &s.reason,
+    }
+}
+
+pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+    let c = Counts::of(report);
+    let doc = Document {
+        version: VERSION,
+        tool: Tool {
+            name: "zrules",
+            version: opts.tool_version,
+        },
+        diagnostics: report
+            .diagnostics
+            .iter()
+            .map(|d| diagnostic(d, sources))
+            .collect(),
+        skipped: report.skipped.iter().map(skipped).collect(),
+        summary: Summary {
+            errors: c.errors,
+            warnings: c.warnings,
+            info: c.info,
+            skipped: c.skipped,
+            files: c.files,
+            zones: c.zones,
+            hosts: c.hosts,
+        },
+    };
+    let mut out = serde_json::to_string_pretty(&doc)
+        .expect("the report serializes: plain strings and integers only");
+    out.push('\n');
+    out
+}

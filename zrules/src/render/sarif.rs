@@ -1,0 +1,338 @@
+//! SARIF 2.1.0, the log format code-scanning dashboards (GitHub code
+//! scanning, Azure DevOps, SARIF viewers) import.
+//!
+//! Choices the standard leaves open, documented in `docs/json-output.md`:
+//! - Rule ids are `Z06/mac-ip-bytes`: SARIF treats `/` as the separator of a
+//!   hierarchical id, so viewers can group by house rule (`Z06`) and still
+//!   tell its checks apart. `tool.driver.rules` lists each id that appears in
+//!   a result or a skipped check, in order of first appearance, and every
+//!   reference carries its index.
+//! - Columns count Unicode code points (`columnKind`), as the rest of zrules
+//!   does, and `endColumn` is exclusive, as SARIF defines it.
+//! - The help line and the zone/host have no SARIF field of their own: help
+//!   is appended to the message text after a line break (viewers show the
+//!   first line as the title), zone and host go into the result's property
+//!   bag.
+//! - Skipped checks become `toolExecutionNotifications` of the single
+//!   invocation, level `note`, tied to their rule through `associatedRule`:
+//!   a dashboard then shows that a rule did not run instead of a clean bill.
+//! - Findings without a location have no `locations` (GitHub code scanning
+//!   rejects such results; use `--format github` or `json` there).
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{RenderOptions, region, zone_host};
+use crate::diagnostic::{Code, Report, Severity};
+use crate::rules::rule_summary;
+use crate::source::{Location, Sources};
+
+const SCHEMA: &str =
+    "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+
+#[derive(Serialize)]
+struct Log {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: Vec<Run>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run {
+    tool: Tool,
+    invocations: Vec<Invocation>,
+    column_kind: &'static str,
+    results: Vec<SarifResult>,
+}
+
+#[derive(Serialize)]
+struct Tool {
+    driver: Driver,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Driver {
+    name: &'static str,
+    version: String,
+    rules: Vec<Rule>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Rule {
+    id: String,
+    name: String,
+    short_description: Text,
+}
+
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Invocation {
+    execution_successful: bool,
+    tool_execution_notifications: Vec<Notification>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Notification {
+    level: &'static str,
+    message: Text,
+    associated_rule: RuleRef,
+    #[serde(skip_serializing_if = "Properties::is_empty")]
+    properties: Properties,
+}
+
+#[derive(Serialize)]
+struct RuleRef {
+    id: String,
+    index: usize,
+}
+
+#[derive(Serialize, Default)]
+struct Properties {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    zone: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    host: Option<String>,
+}
+
+impl Properties {
+    fn is_empty(&self) -> bool {
+        self.zone.is_none() && self.host.is_none()
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult {
+    rule_id: String,
+    rule_index: usize,
+    level: &'static str,
+    message: Text,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    related_locations: Vec<SarifLocation>,
+    #[serde(skip_serializing_if = "Properties::is_empty")]
+    properties: Properties,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifLocation {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<usize>,
+    physical_location: PhysicalLocation,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    message: Option<Text>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: ArtifactLocation,
+    region: Region,
+}
+
+#[derive(Serialize)]
+struct ArtifactLocation {
+    uri: String,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+    end_line: usize,
+    end_column: usize,
+}
+
+/// `Z06/mac-ip-bytes`.
+pub(crate) fn rule_id(code: Code, check: &str) -> String {
+    format!("{code}/{check}")
+}
+
+fn level(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+/// A display name as a relative or absolute URI reference: SARIF requires
+/// `uri` to be one, and a path with a space or `#` is not. Everything but
+/// RFC 3986's unreserved characters, sub-delimiters, `@` and `/` is
+/// percent-encoded, byte by byte, so ordinary paths come out unchanged. `:`
+/// is encoded too: in a relative path's first segment it would read as a
+/// URI scheme (`gz1:capture/x`).
+pub(crate) fn path_to_uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        let keep = b.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=@/".contains(&b);
+        if keep {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+fn location(
+    sources: &Sources,
+    loc: Location,
+    id: Option<usize>,
+    label: Option<&str>,
+) -> SarifLocation {
+    let r = region(sources, loc);
+    SarifLocation {
+        id,
+        physical_location: PhysicalLocation {
+            artifact_location: ArtifactLocation {
+                uri: path_to_uri(r.file),
+            },
+            region: Region {
+                start_line: r.start.line,
+                start_column: r.start.column,
+                end_line: r.end.line,
+                end_column: r.end.column,
+            },
+        },
+        message: label.map(|l| Text { text: l.to_owned() }),
+    }
+}
+
+/// Rule descriptors in order of first appearance, with their indices.
+#[derive(Default)]
+struct Rules {
+    index: BTreeMap<(Code, String), usize>,
+    list: Vec<Rule>,
+}
+
+impl Rules {
+    fn index_of(&mut self, code: Code, check: &str) -> usize {
+        if let Some(&i) = self.index.get(&(code, check.to_owned())) {
+            return i;
+        }
+        let i = self.list.len();
+        self.list.push(Rule {
+            id: rule_id(code, check),
+            name: check.to_owned(),
+            short_description: Text {
+                text: rule_summary(code).to_owned(),
+            },
+        });
+        self.index.insert((code, check.to_owned()), i);
+        i
+    }
+}
+
+pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+    let mut rules = Rules::default();
+    let results = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let mut text = d.message.clone();
+            if let Some(help) = &d.help {
+                text.push_str("\nhelp: ");
+                text.push_str(help);
+            }
+            SarifResult {
+                rule_id: rule_id(d.code, d.check),
+                rule_index: rules.index_of(d.code, d.check),
+                level: level(d.severity),
+                message: Text { text },
+                locations: d
+                    .location
+                    .map(|l| location(sources, l, None, None))
+                    .into_iter()
+                    .collect(),
+                related_locations: d
+                    .related
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (l, label))| location(sources, *l, Some(i + 1), Some(label)))
+                    .collect(),
+                properties: Properties {
+                    zone: d.zone.clone(),
+                    host: d.host.clone(),
+                },
+            }
+        })
+        .collect();
+    let notifications = report
+        .skipped
+        .iter()
+        .map(|s| Notification {
+            level: "note",
+            message: Text {
+                text: match zone_host(s.zone.as_deref(), s.host.as_deref()) {
+                    Some(where_) => {
+                        format!("{} {} skipped for {where_}: {}", s.code, s.check, s.reason)
+                    }
+                    None => format!("{} {} skipped: {}", s.code, s.check, s.reason),
+                },
+            },
+            associated_rule: RuleRef {
+                id: rule_id(s.code, s.check),
+                index: rules.index_of(s.code, s.check),
+            },
+            properties: Properties {
+                zone: s.zone.clone(),
+                host: s.host.clone(),
+            },
+        })
+        .collect();
+    let log = Log {
+        schema: SCHEMA,
+        version: "2.1.0",
+        runs: vec![Run {
+            tool: Tool {
+                driver: Driver {
+                    name: "zrules",
+                    version: opts.tool_version.to_owned(),
+                    rules: rules.list,
+                },
+            },
+            invocations: vec![Invocation {
+                execution_successful: true,
+                tool_execution_notifications: notifications,
+            }],
+            column_kind: "unicodeCodePoints",
+            results,
+        }],
+    };
+    let mut out = serde_json::to_string_pretty(&log)
+        .expect("the SARIF log serializes: plain strings and integers only");
+    out.push('\n');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_paths_are_already_uri_references() {
+        assert_eq!(path_to_uri("zones/www.cfg"), "zones/www.cfg");
+        assert_eq!(path_to_uri("/zones/www@gz1/cfg"), "/zones/www@gz1/cfg");
+        assert_eq!(path_to_uri("gz1:capture/zfs"), "gz1%3Acapture/zfs");
+    }
+
+    #[test]
+    fn spaces_hashes_and_non_ascii_are_percent_encoded() {
+        assert_eq!(path_to_uri("my zones/#1é.cfg"), "my%20zones/%231%C3%A9.cfg");
+    }
+}
