@@ -305,6 +305,19 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        /// zoneadm escapes only the zonepath's colons; any path survives,
+        /// except one ending in `\`, which zoneadm's format cannot tell from
+        /// an escaped separator.
+        #[test]
+        fn zonepath_round_trips(path in "/[a-z0-9:\\\\/._-]{0,30}") {
+            proptest::prop_assume!(!path.ends_with('\\'));
+            let line = format!("-:z:installed:{}:u:solaris:excl:-:none", path.replace(':', "\\:"));
+            let z: ZoneEntry = line.parse().map_err(|e| proptest::test_runner::TestCaseError::fail(format!("{e}")))?;
+            proptest::prop_assert_eq!(z.zonepath, path);
+        }
+    }
+
     #[test]
     fn empty_output_is_no_zones() {
         assert_eq!(parse("").expect("empty"), vec![]);
