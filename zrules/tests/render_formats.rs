@@ -178,7 +178,7 @@ fn github_escapes_messages_and_properties() {
     );
 }
 
-/// Every line of `full` output is plain text a terminal shows as is: a
+/// Every line of `full` and `concise` output is plain text a terminal shows as is: a
 /// control character from a message (a tab, an escape) must not reach it.
 #[test]
 fn full_output_neutralises_control_characters_in_untrusted_text() {
@@ -193,7 +193,32 @@ fn full_output_neutralises_control_characters_in_untrusted_text() {
         ],
         ..Report::default()
     };
-    let text = render(&report, &sources, Format::Full, &plain());
-    assert!(!text.contains('\x1b'), "{text}");
-    assert!(!text.contains('\x07'), "{text}");
+    for format in [Format::Full, Format::Concise] {
+        let text = render(&report, &sources, format, &plain());
+        assert!(!text.contains('\x1b'), "{format:?}: {text}");
+        assert!(!text.contains('\x07'), "{format:?}: {text}");
+    }
+}
+
+#[test]
+fn a_concise_finding_stays_on_one_line() {
+    let report = Report {
+        diagnostics: vec![Diagnostic::new(
+            Code::Z91,
+            "oui-not-local",
+            Severity::Info,
+            "first\nsecond\r\nthird",
+        )],
+        ..Report::default()
+    };
+    let text = render(&report, &Sources::new(), Format::Concise, &plain());
+    assert_eq!(
+        text.lines().next(),
+        Some("-: Z91 oui-not-local first second third")
+    );
+    assert_eq!(
+        text.lines().count(),
+        2,
+        "the finding and the summary: {text}"
+    );
 }

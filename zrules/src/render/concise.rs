@@ -5,11 +5,12 @@
 //! Findings about the run as a whole have no place; they print `-` and, as
 //! the file name cannot tell which zone or host they concern, a
 //! `(zone …, host …)` suffix. Located findings skip the suffix: the file
-//! (a zone's export or a host's capture) already says it.
+//! (a zone's export or a host's capture) already says it. Whatever a
+//! message holds, a finding stays on one line.
 
 use std::fmt::Write as _;
 
-use super::text::{self, BOLD, paint, severity_style};
+use super::text::{self, BOLD, one_line, paint, severity_style};
 use super::{Counts, RenderOptions, diagnostic_zone_host, region};
 use crate::diagnostic::Report;
 use crate::source::Sources;
@@ -31,15 +32,15 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             write!(
                 out,
                 "{} {code} {} {}",
-                paint(opts, BOLD, &place),
+                paint(opts, BOLD, &one_line(&place)),
                 d.check,
-                d.message
+                one_line(&d.message)
             )
             .expect("writing to a String");
             if d.location.is_none()
                 && let Some(where_) = diagnostic_zone_host(d)
             {
-                write!(out, " ({where_})").expect("writing to a String");
+                write!(out, " ({})", one_line(&where_)).expect("writing to a String");
             }
             out.push('\n');
         }

@@ -36,6 +36,13 @@ pub(super) fn severity_style(s: Severity) -> Style {
     }
 }
 
+/// `s` safe to print on one terminal line: control characters (an escape
+/// sequence smuggled in through a zone name or a capture) shown as their
+/// visible symbols, line breaks as spaces.
+pub(super) fn one_line(s: &str) -> String {
+    annotate_snippets::normalize_untrusted_str(&s.replace("\r\n", " ").replace(['\n', '\r'], " "))
+}
+
 /// `1 error`, `2 errors`.
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
@@ -113,7 +120,7 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
         } else {
             format!(" ({}×)", g.count)
         };
-        writeln!(out, "  {id}{times}: {reason}").expect("writing to a String");
+        writeln!(out, "  {id}{times}: {}", one_line(reason)).expect("writing to a String");
         if !g.zones.is_empty() {
             let label = if g.zones.len() == 1 { "zone" } else { "zones" };
             writeln!(out, "      {label}: {}", join(&g.zones)).expect("writing to a String");
@@ -127,7 +134,10 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
 }
 
 fn join(set: &BTreeSet<&str>) -> String {
-    set.iter().copied().collect::<Vec<_>>().join(", ")
+    set.iter()
+        .map(|s| one_line(s))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `--statistics`: a count per rule id and severity, most frequent first
