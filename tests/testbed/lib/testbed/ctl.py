@@ -340,6 +340,12 @@ def build_root(d, h):
     os.chmod(os.path.join(root, "run", "lock"), 0o1777)
     sh("mount", "-t", "tmpfs", "tb-etczfs-" + h.name, os.path.join(root, "etc", "zfs"))
     sh("mount", "-t", "tmpfs", "tb-varlibzfs-" + h.name, os.path.join(root, "var", "lib", "zfs"))
+    # The machine's init/reboot/halt must never run from a GZ session.
+    stub = os.path.join(common.SRC, "bin", "init")
+    for p in ("init", "shutdown", "reboot", "halt", "poweroff", "telinit"):
+        target = os.path.join(root, "usr", "sbin", p)
+        if os.path.exists(target):
+            sh("mount", "--bind", stub, target)
     os.chroot(root)
     os.chdir("/")
 

@@ -1,0 +1,42 @@
+"""Dispatch of the emulated commands (bin/NAME -> NAME's main)."""
+
+from . import common
+
+
+def main(prog):
+    import sys
+
+    def lazy(mod, fn):
+        def call(argv):
+            m = __import__("testbed." + mod, fromlist=[fn])
+            return getattr(m, fn)(argv)
+        return call
+
+    table = {
+        "zoneadm": lazy("zones", "zoneadm_main"),
+        "zlogin": lazy("zones", "zlogin"),
+        "init": lazy("zones", "init_main"),
+        "shutdown": lazy("zones", "init_main"),
+        "reboot": lazy("zones", "init_main"),
+        "halt": lazy("zones", "init_main"),
+        "poweroff": lazy("zones", "init_main"),
+        "telinit": lazy("zones", "init_main"),
+        "zonecfg": lazy("zonecfg", "main"),
+        "dladm": lazy("net", "dladm"),
+        "ipadm": lazy("net", "ipadm"),
+        "pkg": lazy("smf", "pkg"),
+        "svcs": lazy("smf", "svcs"),
+        "svcprop": lazy("smf", "svcprop"),
+        "svccfg": lazy("smf", "svccfg"),
+        "svcadm": lazy("smf", "svcadm"),
+        "zfs": lazy("zfsfront", "main"),
+        "uname": lazy("misc", "uname"),
+        "share": lazy("misc", "share"),
+        "useradd": lazy("misc", "useradd"),
+        "usermod": lazy("misc", "usermod"),
+    }
+    fn = table.get(prog)
+    if fn is None:
+        sys.stderr.write("testbed: %s is not an emulated command\n" % prog)
+        sys.exit(127)
+    common.run_main(fn, prog)

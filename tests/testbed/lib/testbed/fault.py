@@ -1,0 +1,157 @@
+"""tests/testbed/fault and tests/testbed/workload: inject faults into a
+running testbed and control zone workloads from outside.
+
+    fault DIR HOST send-abort BYTES        next `zfs send` on HOST dies after BYTES
+    fault DIR HOST ssh-drop BYTES          next ssh session into HOST is cut after
+                                           BYTES of its stdin
+    fault DIR HOST pool-full POOL          fill POOL (a reservation takes its space)
+    fault DIR HOST init-hang [ZONE]        `init 5`/shutdown never finish
+    fault DIR HOST attach-fail [ZONE] [MSG]  `zoneadm attach` fails
+    fault DIR HOST modify DATASET          write a file into DATASET (mounting it
+                                           for the write if needed)
+    fault DIR HOST stop-sshd               drop the GZ: its sshd stops
+    fault DIR HOST start-sshd              bring it back
+    fault DIR HOST clear [KIND]            disarm all faults (or one kind)
+
+    workload DIR HOST ZONE [--rate BPS] [--files N] [--size BYTES]   arm (and
+        start, if the zone runs) the zone's writer
+    workload DIR HOST ZONE verify          check the log against the files
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+from . import common, ctl
+from .common import die, write_text
+
+
+def in_gz(h, argv, check=True, **kw):
+    r = subprocess.run(ctl.enter_argv(h.dir, h.name) + argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, **kw)
+    if check and r.returncode != 0:
+        die("%s: %s failed: %s" % (h.name, " ".join(argv), r.stderr.strip()))
+    return r
+
+
+def fault(argv):
+    if len(argv) < 3:
+        die(__doc__, 2)
+    d, host, kind, args = os.path.abspath(argv[0]), argv[1], argv[2], argv[3:]
+    h = common.host_named(d, host)
+    fdir = h.path("faults")
+    if kind in ("send-abort", "ssh-drop"):
+        if len(args) != 1 or not args[0].isdigit():
+            die("fault %s BYTES" % kind, 2)
+        write_text(os.path.join(fdir, kind), args[0] + "\n")
+    elif kind in ("init-hang", "attach-fail"):
+        name = kind + ("-" + args[0] if args else "")
+        write_text(os.path.join(fdir, name), " ".join(args[1:]) + "\n")
+    elif kind == "pool-full":
+        if len(args) != 1:
+            die("fault pool-full POOL", 2)
+        pool = args[0]
+        avail = int(in_gz(h, [common.REAL_ZFS, "get", "-H", "-p", "-o", "value", "available", pool]).stdout)
+        # Leave a little so zfs can still do its own bookkeeping.
+        res = max(0, avail - (256 << 10))
+        in_gz(h, [common.REAL_ZFS, "create", "-o", "reservation=%d" % res, "-o", "canmount=off",
+                  pool + "/testbed-fill"])
+        write_text(os.path.join(fdir, "pool-full-" + pool), pool + "\n")
+    elif kind == "modify":
+        if len(args) != 1:
+            die("fault modify DATASET", 2)
+        script = (
+            "set -e; ds=%s; m=$(/usr/sbin/zfs get -H -o value mounted $ds); "
+            "mp=$(/usr/sbin/zfs get -H -o value mountpoint $ds); "
+            "if [ \"$m\" != yes ]; then /usr/sbin/zfs mount $ds; fi; "
+            "echo modified-by-testbed-fault > \"$mp/.testbed-modified\"; sync; "
+            "if [ \"$m\" != yes ]; then /usr/sbin/zfs unmount $ds; fi" % args[0])
+        in_gz(h, ["/bin/sh", "-c", script])
+    elif kind == "stop-sshd":
+        pid = int(common.read_text(h.path("sshd.pid"), "0") or 0)
+        if pid:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+            common.wait_for(lambda: not ctl.pid_alive(pid), 10)
+        write_text(os.path.join(fdir, "sshd-stopped"), "\n")
+    elif kind == "start-sshd":
+        in_gz(h, ["/usr/sbin/sshd", "-f", h.path("sshd_config"), "-E", h.path("log", "sshd.log")])
+        try:
+            os.unlink(os.path.join(fdir, "sshd-stopped"))
+        except FileNotFoundError:
+            pass
+        import socket
+
+        def up():
+            s = socket.socket()
+            try:
+                s.connect((h.addr, h.port))
+                return True
+            except OSError:
+                return False
+            finally:
+                s.close()
+
+        if not common.wait_for(up, 10):
+            die("start-sshd: sshd of %s did not come back" % host)
+    elif kind == "clear":
+        for f in os.listdir(fdir):
+            if args and not f.startswith(args[0]):
+                continue
+            if f.startswith("pool-full-"):
+                pool = f[len("pool-full-"):]
+                in_gz(h, [common.REAL_ZFS, "destroy", pool + "/testbed-fill"], check=False)
+            os.unlink(os.path.join(fdir, f))
+    else:
+        die("fault: unknown kind %r\n%s" % (kind, __doc__), 2)
+    return 0
+
+
+def workload(argv):
+    if len(argv) < 3:
+        die(__doc__, 2)
+    d, host, zone, rest = os.path.abspath(argv[0]), argv[1], argv[2], argv[3:]
+    h = common.host_named(d, host)
+    if rest[:1] == ["verify"]:
+        from . import writer
+
+        logp = h.path("workload", zone + ".log")
+        if len(rest) > 1:
+            logp = rest[1]
+        # Read the files inside the GZ that now holds the zone.
+        r = subprocess.run(ctl.enter_argv(d, host) + [common.PY, "-c",
+                           "import sys; sys.path.insert(0, %r); from testbed import writer; "
+                           "n, bad = writer.verify(%r); print(n); [print(b) for b in bad]; "
+                           "sys.exit(1 if bad or n == 0 else 0)" % (os.path.join(common.SRC, "lib"), logp)],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        sys.stdout.write(r.stdout)
+        sys.stderr.write(r.stderr)
+        return r.returncode
+    knob = {"rate": 65536, "files": 4, "size": 4096}
+    i = 0
+    while i < len(rest):
+        k = rest[i].lstrip("-")
+        if k not in knob or i + 1 >= len(rest):
+            die(__doc__, 2)
+        knob[k] = float(rest[i + 1]) if k == "rate" else int(rest[i + 1])
+        i += 2
+    common.save_json(h.path("knobs", "workload-%s.json" % zone), knob)
+    # Start it now when the zone already runs.
+    code = ("import sys; sys.path.insert(0, %r); from testbed import common, zones, zonestore; "
+            "h = common.host_named(%r, %r)\n"
+            "with h.lock('zones'):\n"
+            "    rec = zonestore.load(h, %r)\n"
+            "    if rec and rec['state'] == 'running' and not rec.get('writer_pid'):\n"
+            "        zones.start_writer(h, rec); zonestore.save(h, rec)\n"
+            % (os.path.join(common.SRC, "lib"), d, host, zone))
+    in_gz(h, [common.PY, "-c", code])
+    return 0
+
+
+if __name__ == "__main__":
+    prog = sys.argv[1]
+    common.run_main(lambda a: fault(a[1:]) if prog == "fault" else workload(a[1:]), prog)
