@@ -133,11 +133,17 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
     out
 }
 
+/// How many zone or host names a skipped group lists before it counts the
+/// rest: a fleet run skips a check on hundreds of zones for one reason, and
+/// the reason matters more than the full list (which `json` carries).
+const NAMES_SHOWN: usize = 8;
+
 fn join(set: &BTreeSet<&str>) -> String {
-    set.iter()
-        .map(|s| one_line(s))
-        .collect::<Vec<_>>()
-        .join(", ")
+    let mut names: Vec<String> = set.iter().take(NAMES_SHOWN).map(|s| one_line(s)).collect();
+    if set.len() > NAMES_SHOWN {
+        names.push(format!("and {} more", set.len() - NAMES_SHOWN));
+    }
+    names.join(", ")
 }
 
 /// `--statistics`: a count per rule id and severity, most frequent first
@@ -217,6 +223,15 @@ mod tests {
             "No findings in 4 zones on 2 hosts, but 1 check could not run and prove nothing."
         );
         assert!(!line.contains("every selected check ran"));
+    }
+
+    #[test]
+    fn long_name_lists_are_cut_with_a_count_of_the_rest() {
+        let ten: BTreeSet<&str> =
+            ["z0", "z1", "z2", "z3", "z4", "z5", "z6", "z7", "z8", "z9"].into();
+        assert_eq!(join(&ten), "z0, z1, z2, z3, z4, z5, z6, z7, and 2 more");
+        let eight: BTreeSet<&str> = ten.iter().copied().take(8).collect();
+        assert_eq!(join(&eight), "z0, z1, z2, z3, z4, z5, z6, z7");
     }
 
     #[test]
