@@ -2,7 +2,7 @@
 //!
 //! The scheme (in `zrules::mac`) says which MAC a slot `L` gives; this
 //! module says which `L` to use. A non-global zone's VNIC with index `n`
-//! goes in block `k` at `L = 16·k + n`, `k ≥ 1` (block 0, `L` 0x00–0x0f,
+//! goes in block `k` at `L = 16*k + n`, `k ≥ 1` (block 0, `L` 0x00–0x0f,
 //! is the global zone's). The block wanted is the lowest one whose slots
 //! are all free on the host, preferring blocks the caller names first (the
 //! zone's current ID, or the block its existing VNICs already use). A slot
@@ -24,12 +24,12 @@ pub const NGZ_BLOCKS: std::ops::RangeInclusive<u32> = 1..=15;
 /// Why no slot could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AllocError {
-    #[error("VNIC index {index} does not fit the MAC scheme: a block holds 16 slots (L = 16·k + n, n ≤ 15)")]
+    #[error("VNIC index {index} does not fit the MAC scheme: a block holds 16 slots (L = 16*k + n, n <= 15)")]
     IndexTooLarge { index: u32 },
     #[error("no VNIC index was asked for")]
     Empty,
     #[error(
-        "no free MAC block on this host for VNIC indices {indices}: every block 16·k (k = 1..15) already has one of the MACs {prefix}:{ip3:02x}:{ip4:02x}:(16·k+n) in use"
+        "no free MAC block on this host for VNIC indices {indices}: every block 16*k (k = 1..15) already has one of the MACs {prefix}:{ip3:02x}:{ip4:02x}:(16*k+n) in use"
     )]
     NoFreeBlock { indices: String, prefix: MacPrefix, ip3: u8, ip4: u8 },
     #[error("GZ VNIC index {index} would use MAC {mac}, which is already in use on this host")]

@@ -42,6 +42,10 @@ pub enum Command {
     Select { kind: String, key: (String, String), set: Vec<(String, String)> },
     /// `remove RES P=V`.
     Remove { kind: String, key: (String, String) },
+    /// `remove RES`: only when the zone has exactly one of that type
+    /// (zonecfg asks for confirmation, which a command file cannot give,
+    /// when several match).
+    RemoveAll(String),
 }
 
 fn value(v: &str) -> Result<String, GenError> {
@@ -79,6 +83,9 @@ pub fn write(commands: &[Command]) -> Result<String, GenError> {
             }
             Command::Remove { kind, key } => {
                 let _ = writeln!(out, "remove {kind} {}={}", key.0, value(&key.1)?);
+            }
+            Command::RemoveAll(kind) => {
+                let _ = writeln!(out, "remove {kind}");
             }
         }
     }

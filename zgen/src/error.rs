@@ -15,7 +15,7 @@ pub enum GenError {
     #[error(transparent)]
     Name(#[from] NameError),
 
-    #[error("zone name '{zone}' cannot name its VNICs (house rule 5 wants {zone}0, {zone}1, …): {reason}")]
+    #[error("zone name '{zone}' cannot name its VNICs (house rule 5 wants {zone}0, {zone}1, ...): {reason}")]
     ZoneNameNotLinkable { zone: String, reason: String },
 
     #[error(transparent)]

@@ -18,6 +18,7 @@
 pub mod allocate;
 pub mod config;
 pub mod error;
+pub mod fix;
 pub mod host;
 pub mod platform;
 pub mod render;

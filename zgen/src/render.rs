@@ -118,7 +118,6 @@ pub fn render_sh(plan: &Plan) -> String {
             "zgen_dir=\"${TMPDIR:-/tmp}/zgen.$$\"\n",
             "mkdir -m 700 \"$zgen_dir\"\n",
             "trap 'rm -rf \"$zgen_dir\"' 0\n",
-            "cd \"$zgen_dir\"\n",
         ));
     }
     let mut running_checked: Vec<&str> = Vec::new();
@@ -159,9 +158,20 @@ pub fn render_sh(plan: &Plan) -> String {
         if let Some(input) = &step.input {
             write_heredoc(&mut out, input);
         }
-        let mut argv = vec![step.program.name().to_owned()];
-        argv.extend(step.args.iter().cloned());
-        let line = command_line(&step.target, argv);
+        let line = match (&step.input, &step.target) {
+            // The argument naming the input file becomes its path in the
+            // private directory (input files are read on the GZ only).
+            (Some(input), Target::Gz) => {
+                let mut words = vec![step.program.name().to_owned()];
+                words.extend(step.args.iter().map(|a| if *a == input.name { input_path(a) } else { sh_quote(a) }));
+                words.join(" ")
+            }
+            _ => {
+                let mut argv = vec![step.program.name().to_owned()];
+                argv.extend(step.args.iter().cloned());
+                command_line(&step.target, argv)
+            }
+        };
         match &step.only_if {
             Some(g) => {
                 let _ = writeln!(out, "if {}; then", guard_line(&step.target, g));
@@ -184,12 +194,17 @@ pub fn render_sh(plan: &Plan) -> String {
 
 fn write_heredoc(out: &mut String, input: &InputFile) {
     let delim = heredoc_delimiter(&input.text);
-    let _ = writeln!(out, "cat > {} <<'{delim}'", sh_quote(&input.name));
+    let _ = writeln!(out, "cat > {} <<'{delim}'", input_path(&input.name));
     out.push_str(&input.text);
     if !input.text.ends_with('\n') {
         out.push('\n');
     }
     let _ = writeln!(out, "{delim}");
+}
+
+/// `"$zgen_dir"/NAME`: an input file in the script's private directory.
+fn input_path(name: &str) -> String {
+    format!("\"$zgen_dir\"/{}", sh_quote(name))
 }
 
 fn unfixable_line(u: &Unfixable) -> String {

@@ -111,7 +111,7 @@ pub fn choose_for_zone(
     let current = host.zone_ids.get(zone).copied();
     preferred.extend(current);
     let a = allocate::allocate_ngz(policy.mac_prefix, ip, &host.macs_in_use, indices, &preferred)?;
-    let mut note = format!("MAC block {} (L = 16·{} + n) on {}", a.block, a.block, host.label());
+    let mut note = format!("MAC block {} (L = 16*{} + n) on {}", a.block, a.block, host.label());
     match (current, a.preferred) {
         (_, true) if !extra_preferred.is_empty() => note.push_str(": the block the zone's VNICs already use"),
         (Some(id), true) => {
