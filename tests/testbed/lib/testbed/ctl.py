@@ -133,6 +133,8 @@ def ssh_config_text(d, hs):
             "  BatchMode yes",
             "  LogLevel ERROR",
             "  ConnectTimeout 10",
+            "  # The default post-quantum key exchange costs ~0.1 s per connection here.",
+            "  KexAlgorithms curve25519-sha256,curve25519-sha256@libssh.org",
             "",
         ]
     return "\n".join(out)
@@ -340,14 +342,23 @@ def build_root(d, h):
     os.chmod(os.path.join(root, "run", "lock"), 0o1777)
     sh("mount", "-t", "tmpfs", "tb-etczfs-" + h.name, os.path.join(root, "etc", "zfs"))
     sh("mount", "-t", "tmpfs", "tb-varlibzfs-" + h.name, os.path.join(root, "var", "lib", "zfs"))
-    # The machine's init/reboot/halt must never run from a GZ session.
-    stub = os.path.join(common.SRC, "bin", "init")
-    for p in ("init", "shutdown", "reboot", "halt", "poweroff", "telinit"):
-        target = os.path.join(root, "usr", "sbin", p)
-        if os.path.exists(target):
-            sh("mount", "--bind", stub, target)
     os.chroot(root)
     os.chdir("/")
+    # The machine's init/reboot/halt must never run from a GZ session. Bound
+    # after the chroot, so that symlinks (reboot -> /bin/systemctl) resolve
+    # inside the GZ's root.
+    stub = os.path.join(common.SRC, "bin", "init")
+    for p in ("init", "shutdown", "reboot", "halt", "poweroff", "telinit"):
+        target = os.path.join("/usr/sbin", p)
+        if os.path.exists(target):
+            sh("mount", "--bind", stub, target)
+    # sshd runs every session's ForceCommand through root's bash, which would
+    # source the machine's ~/.bashrc (slow, and not the GZ's business).
+    empty = h.path("empty-rc")
+    write_text(empty, "")
+    for rc in ("/root/.bashrc", "/root/.profile", "/root/.bash_profile"):
+        if os.path.isfile(rc):
+            sh("mount", "--bind", empty, rc)
 
 
 def start_zfs(h):

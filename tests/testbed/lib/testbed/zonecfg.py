@@ -851,11 +851,13 @@ def run_text(ses, text, stop_on_error):
         ses.run(cmd)
         if ses.errors > before and stop_on_error:
             return
-    if not ses.done and ses.errors == 0 and ses.dirty and ses.cfg is not None:
+    # A command file stops at its first error (nothing is committed); `-f -`
+    # and one-command mode go on like an interactive session, whose end is
+    # an implicit `exit`, which commits.
+    if not ses.done and ses.dirty and ses.cfg is not None and (ses.errors == 0 or not stop_on_error):
         if ses.res is not None:
             zerr(ses, "%s resource incomplete." % ses.res["type"])  # (approximation)
             return
-        # End of input is an implicit `exit`, which commits.
         if ses.verify():
             ses.commit()
 

@@ -630,8 +630,6 @@ def zoneadm_main(argv):
 # zlogin
 
 
-SAFE_STUBS = ("/usr/sbin/init", "/usr/sbin/shutdown", "/usr/sbin/reboot", "/usr/sbin/halt", "/usr/sbin/poweroff",
-              "/usr/sbin/telinit")
 MS_BIND = 4096
 
 
@@ -675,8 +673,8 @@ def zlogin(argv):
 
 def zlogin_inner(zone, shell, cmd):
     """Inside a private mount+UTS namespace: make the zone's /etc files and
-    name visible, put stubs over the machine's init/reboot, run the command
-    with the zone root as working directory."""
+    name visible and run the command with the zone root as working
+    directory. (The GZ already hides the machine's init/reboot.)"""
     h = common.this_host()
     rec = zonestore.load(h, zone)
     root = os.path.join(rec["config"]["globals"]["zonepath"], "root")
@@ -687,10 +685,6 @@ def zlogin_inner(zone, shell, cmd):
         src = os.path.join(root, "etc", f)
         if os.path.exists(src) and os.path.exists("/etc/" + f):
             bind(src, "/etc/" + f)
-    stub = os.path.join(common.SRC, "bin", "init")
-    for p in SAFE_STUBS:
-        if os.path.exists(p):
-            bind(stub, p)
     env = dict(os.environ)
     env["TB_ZONE"] = zone
     env["TB_ZONEROOT"] = root
