@@ -160,6 +160,9 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
             };
             Found { diag: d, file, span, line }
         })
+        // Below the policy's fail level a finding is advice, not a failure:
+        // nothing to repair and nothing to hand to a person.
+        .filter(|f| f.diag.severity >= policy.fail_level)
         .filter(|f| req.selection.is_none_or(|sel| sel.iter().any(|s| f.selected(s))))
         .filter(|f| req.zone.is_none_or(|z| f.diag.zone.as_deref() == Some(z)))
         .collect();
@@ -275,6 +278,8 @@ struct ZoneFix<'a> {
     pools_done: BTreeSet<String>,
     aliases: BTreeMap<String, String>,
     users: BTreeMap<String, String>,
+    /// home-dataset findings: repaired only if the home moves too.
+    home_datasets: Vec<(String, Unfixable)>,
     autofs: BTreeSet<&'static str>,
     unfixable: Vec<Unfixable>,
     notes: Vec<String>,
@@ -298,6 +303,7 @@ impl<'a> ZoneFix<'a> {
             pools_done: BTreeSet::new(),
             aliases: BTreeMap::new(),
             users: BTreeMap::new(),
+            home_datasets: Vec::new(),
             autofs: BTreeSet::new(),
             unfixable: Vec::new(),
             notes: Vec::new(),
@@ -543,15 +549,17 @@ impl<'a> ZoneFix<'a> {
         }
         if path_wrong {
             self.users.insert(e.name.clone(), e.home.clone());
-        } else if !self.users.contains_key(&e.name) {
-            // The home is already at the right path, as a plain directory:
-            // a dataset cannot be mounted over its files.
-            self.unfixable.push(f.unfixable(format!(
+        } else {
+            // The home is at the right path as a plain directory (unless
+            // home-path moves it, decided once every finding is in): a
+            // dataset cannot be mounted over its files.
+            let u = f.unfixable(format!(
                 "{} holds {}'s files as a plain directory: move them aside, create the dataset ({}), copy them back (needs a person)",
                 self.policy.home(&e.name),
                 e.name,
                 zone::home_dataset(self.policy, &e.name).unwrap_or_default()
-            )));
+            ));
+            self.home_datasets.push((e.name.clone(), u));
         }
     }
 
@@ -595,6 +603,11 @@ impl<'a> ZoneFix<'a> {
         let zone = self.zone;
         let mut plan = Plan::new(String::new());
         plan.unfixable = self.unfixable.clone();
+        for (user, u) in &self.home_datasets {
+            if !self.users.contains_key(user) {
+                plan.unfixable.push(u.clone());
+            }
+        }
         plan.notes = self.notes.clone();
         let mut zonecfg: Vec<Command> = Vec::new();
 
@@ -809,10 +822,8 @@ impl<'a> ZoneFix<'a> {
                 plan.notes.push(format!("zone {zone}: {user}'s files stay in {old_home}; copy what is needed into {home}"));
             }
         }
-        for instance in &self.autofs {
-            if let Some(dep) = AUTOFS_DEPENDENCIES.iter().find(|d| d.instance == *instance) {
-                plan.steps.extend(zone::autofs_steps(zone, dep));
-            }
+        for dep in AUTOFS_DEPENDENCIES.iter().filter(|d| self.autofs.contains(d.instance)) {
+            plan.steps.extend(zone::autofs_steps(zone, dep));
         }
         Ok(plan)
     }

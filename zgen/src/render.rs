@@ -149,7 +149,7 @@ pub fn render_sh(plan: &Plan) -> String {
                 out,
                 "    echo {} >&2",
                 sh_quote(&format!(
-                    "zgen: zone {zone} is not running, so the steps inside it were not run: install and boot it (zoneadm -z {zone} boot), then run them with the same zgen command and --phase zone"
+                    "zgen: zone {zone} is not running, so the steps inside it were not run: boot it (zoneadm -z {zone} boot, after zoneadm -z {zone} install for a new zone), then run them with the same zgen command and --phase zone"
                 ))
             );
             out.push_str("    exit 0\nfi\n\n");

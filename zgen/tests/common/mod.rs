@@ -105,6 +105,23 @@ impl SimHost {
         Ok(())
     }
 
+    /// `zoneadm halt` / `boot` of an installed zone (a halted zone has no ID).
+    pub fn set_running(&mut self, zone: &str, running: bool) -> Result<(), String> {
+        let used: BTreeSet<u32> = self.zones.values().filter_map(|z| z.id).collect();
+        let z = self.zone_mut(zone)?;
+        if z.state == "configured" {
+            return Err(format!("zoneadm: zone '{zone}': must be installed before boot."));
+        }
+        if running {
+            z.id = Some((1..).find(|i| !used.contains(i)).expect("an ID"));
+            z.state = "running".into();
+        } else {
+            z.id = None;
+            z.state = "installed".into();
+        }
+        Ok(())
+    }
+
     /// Runs every step in order; the first refusal stops, as `set -e` does.
     pub fn apply(&mut self, plan: &Plan) -> Result<(), String> {
         for (i, step) in plan.steps.iter().enumerate() {
