@@ -24,14 +24,21 @@ pub const NGZ_BLOCKS: std::ops::RangeInclusive<u32> = 1..=15;
 /// Why no slot could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum AllocError {
-    #[error("VNIC index {index} does not fit the MAC scheme: a block holds 16 slots (L = 16*k + n, n <= 15)")]
+    #[error(
+        "VNIC index {index} does not fit the MAC scheme: a block holds 16 slots (L = 16*k + n, n <= 15)"
+    )]
     IndexTooLarge { index: u32 },
     #[error("no VNIC index was asked for")]
     Empty,
     #[error(
         "no free MAC block on this host for VNIC indices {indices}: every block 16*k (k = 1..15) already has one of the MACs {prefix}:{ip3:02x}:{ip4:02x}:(16*k+n) in use"
     )]
-    NoFreeBlock { indices: String, prefix: MacPrefix, ip3: u8, ip4: u8 },
+    NoFreeBlock {
+        indices: String,
+        prefix: MacPrefix,
+        ip3: u8,
+        ip4: u8,
+    },
     #[error("GZ VNIC index {index} would use MAC {mac}, which is already in use on this host")]
     GzSlotInUse { index: u32, mac: Mac },
 }
@@ -57,7 +64,12 @@ fn check_indices(indices: &[u32]) -> Result<(), AllocError> {
     }
 }
 
-fn block_macs(prefix: MacPrefix, gz_ip: Ipv4Addr, block: u32, indices: &[u32]) -> Option<Vec<(u32, Mac)>> {
+fn block_macs(
+    prefix: MacPrefix,
+    gz_ip: Ipv4Addr,
+    block: u32,
+    indices: &[u32],
+) -> Option<Vec<(u32, Mac)>> {
     indices
         .iter()
         .map(|&n| mac::ngz_slot(block, n).map(|slot| (n, mac::derive(prefix, gz_ip, slot))))
@@ -83,14 +95,24 @@ pub fn allocate_ngz(
         .filter(|k| NGZ_BLOCKS.contains(k))
         .chain(NGZ_BLOCKS);
     for block in candidates {
-        let Some(macs) = block_macs(prefix, gz_ip, block, indices) else { continue };
+        let Some(macs) = block_macs(prefix, gz_ip, block, indices) else {
+            continue;
+        };
         if macs.iter().all(|(_, m)| !in_use.contains(m)) {
-            return Ok(Allocation { block, macs, preferred: Some(block) == first_preferred });
+            return Ok(Allocation {
+                block,
+                macs,
+                preferred: Some(block) == first_preferred,
+            });
         }
     }
     let [_, _, ip3, ip4] = gz_ip.octets();
     Err(AllocError::NoFreeBlock {
-        indices: indices.iter().map(u32::to_string).collect::<Vec<_>>().join(","),
+        indices: indices
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
         prefix,
         ip3,
         ip4,
@@ -109,7 +131,11 @@ pub fn allocate_gz(
     indices
         .iter()
         .map(|&index| {
-            let mac = mac::derive(prefix, gz_ip, u8::try_from(index).map_err(|_| AllocError::IndexTooLarge { index })?);
+            let mac = mac::derive(
+                prefix,
+                gz_ip,
+                u8::try_from(index).map_err(|_| AllocError::IndexTooLarge { index })?,
+            );
             if in_use.contains(&mac) {
                 Err(AllocError::GzSlotInUse { index, mac })
             } else {
@@ -133,10 +159,14 @@ mod tests {
 
     #[test]
     fn seed_example_first_zone() {
-        let a = allocate_ngz(MacPrefix::DEFAULT, ip(), &BTreeSet::new(), &[0, 1], &[1]).expect("alloc");
+        let a =
+            allocate_ngz(MacPrefix::DEFAULT, ip(), &BTreeSet::new(), &[0, 1], &[1]).expect("alloc");
         assert_eq!(a.block, 1);
         assert!(a.preferred);
-        assert_eq!(a.macs, vec![(0, mac("00:00:01:1f:0c:10")), (1, mac("00:00:01:1f:0c:11"))]);
+        assert_eq!(
+            a.macs,
+            vec![(0, mac("00:00:01:1f:0c:10")), (1, mac("00:00:01:1f:0c:11"))]
+        );
     }
 
     #[test]
@@ -149,14 +179,17 @@ mod tests {
 
     #[test]
     fn zone_id_above_15_has_no_block_of_its_own() {
-        let a = allocate_ngz(MacPrefix::DEFAULT, ip(), &BTreeSet::new(), &[0], &[42]).expect("alloc");
+        let a =
+            allocate_ngz(MacPrefix::DEFAULT, ip(), &BTreeSet::new(), &[0], &[42]).expect("alloc");
         assert_eq!(a.block, 1);
         assert!(!a.preferred);
     }
 
     #[test]
     fn full_host_is_an_error() {
-        let used: BTreeSet<Mac> = (1..=15u8).map(|k| mac::derive(MacPrefix::DEFAULT, ip(), k * 16)).collect();
+        let used: BTreeSet<Mac> = (1..=15u8)
+            .map(|k| mac::derive(MacPrefix::DEFAULT, ip(), k * 16))
+            .collect();
         let e = allocate_ngz(MacPrefix::DEFAULT, ip(), &used, &[0], &[]).expect_err("full");
         assert!(e.to_string().contains("no free MAC block"), "{e}");
     }
@@ -168,7 +201,13 @@ mod tests {
             allocate_gz(MacPrefix::DEFAULT, ip(), &used, &[1]).expect("gz"),
             vec![(1, mac("00:00:01:1f:0c:01"))]
         );
-        assert!(matches!(allocate_gz(MacPrefix::DEFAULT, ip(), &used, &[0]), Err(AllocError::GzSlotInUse { .. })));
-        assert!(matches!(allocate_gz(MacPrefix::DEFAULT, ip(), &used, &[16]), Err(AllocError::IndexTooLarge { .. })));
+        assert!(matches!(
+            allocate_gz(MacPrefix::DEFAULT, ip(), &used, &[0]),
+            Err(AllocError::GzSlotInUse { .. })
+        ));
+        assert!(matches!(
+            allocate_gz(MacPrefix::DEFAULT, ip(), &used, &[16]),
+            Err(AllocError::IndexTooLarge { .. })
+        ));
     }
 }

@@ -13,11 +13,12 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use zgen::fix::{self, FixRequest, Overrides, Selection};
 use zgen::vnic::{Owner, VnicRequest};
 use zgen::zone::ZoneRequest;
-use zgen::{Format, HostContext, Phase, Platform, Plan};
+use zgen::{Format, HostContext, Phase, Plan, Platform};
 use zrules::check::{CaptureInput, CheckInput, ConfigInput};
 use zrules::policy::{self, Policy};
 
-const ABOUT: &str = "Generate the commands that set up and repair zones under the site's house rules.";
+const ABOUT: &str =
+    "Generate the commands that set up and repair zones under the site's house rules.";
 
 const LONG_ABOUT: &str = "\
 Generate the commands that set up and repair Solaris 11 zones under the site's
@@ -92,20 +93,23 @@ enum PhaseArg {
 #[derive(Debug, Subcommand)]
 enum Cmd {
     /// `dladm create-vnic` commands for a zone's VNICs (or the GZ's own, --gz).
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Print the dladm create-vnic commands for a zone's VNICs: named ZONE0, ZONE1, ...
 (house rule 5), with MACs PREFIX:I3:I4:L (rule 6), L = 16*k + n in the lowest
 block k >= 1 free on the host, preferring the zone's current ID. With --gz, the
 GZ's own VNICs (L = n), named after NAME, policy gz_vnic_basename or the nodename.",
-    after_long_help = "\
+        after_long_help = "\
 Examples:
   zgen vnic www --gz-ip 192.168.31.12 --zone-id 1 --over net0
   zgen vnic www --gz-ip 192.168.31.12 --zone-id 1 --over net0 --count 2
   zgen vnic www --capture captures/gz-a         # facts from a capture
-  zgen vnic www                                 # on the GZ itself")]
+  zgen vnic www                                 # on the GZ itself"
+    )]
     Vnic(VnicArgs),
     /// Everything a new compliant zone needs: datasets, VNICs, zonecfg, in-zone steps.
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Print, in order, what a new zone needs to meet house rules 4-6 and 8-11: on the
 GZ the zonepath dataset, the delegated poolN/ZONE/poolN datasets, the VNICs and
 the zonecfg command file; then, inside the zone once it is installed and booted
@@ -113,27 +117,30 @@ the zonecfg command file; then, inside the zone once it is installed and booted
 and the removal of the autofs dependencies. The script stops, successfully,
 before the in-zone steps when the zone is not running: run them later with
 --phase zone.",
-    after_long_help = "\
+        after_long_help = "\
 Examples:
   zgen zone www --gz-ip 192.168.31.12 --zone-id 1 --over net0
   zgen zone www --gz-ip 192.168.31.12 --over net0 --vnics 2 --datasets pool1,pool2 --users alice,bob
   zgen zone www ... --phase gz | ssh gz-a sh      # GZ part only
-  zgen zone www ... --phase zone | ssh gz-a sh    # after install and boot")]
+  zgen zone www ... --phase zone | ssh gz-a sh    # after install and boot"
+    )]
     Zone(ZoneArgs),
     /// A script that repairs what zrules found, where a mechanical repair exists.
-    #[command(long_about = "\
+    #[command(
+        long_about = "\
 Check the given configurations and captures with zrules' rules and print a
 script that repairs what can be repaired mechanically (anet -> net over a new
 VNIC, VNIC renames and MACs, ip-type, the pool1 dataset and aliases, account
 homes, autofs dependencies), followed by what needs a person and why (e.g. a
 wrong zonepath needs a move). With --findings, only the findings of that
 `zrules check --format json` report are repaired.",
-    after_long_help = "\
+        after_long_help = "\
 Examples:
   zgen fix --capture captures/gz-a
   zgen fix --config www.zonecfg --gz-ip 192.168.31.12 --over net0
   zrules check --capture captures/gz-a --format json > f.json   # review, trim
-  zgen fix --findings f.json --capture captures/gz-a")]
+  zgen fix --findings f.json --capture captures/gz-a"
+    )]
     Fix(FixArgs),
 }
 
@@ -178,7 +185,12 @@ struct ZoneArgs {
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=16))]
     vnics: u32,
     /// Data pools to delegate as poolN/ZONE/poolN (pool1 is required).
-    #[arg(long, value_delimiter = ',', default_value = "pool1", value_name = "POOLS")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "pool1",
+        value_name = "POOLS"
+    )]
     datasets: Vec<String>,
     /// Local accounts to create with homes under the home root.
     #[arg(long, value_delimiter = ',', value_name = "USERS")]
@@ -237,9 +249,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let owner = match (a.gz, a.name) {
                 (true, base) => Owner::Gz(base),
                 (false, Some(zone)) => Owner::Zone(zone),
-                (false, None) => bail!("name the zone (zgen vnic ZONE), or use --gz for the GZ's own VNICs"),
+                (false, None) => {
+                    bail!("name the zone (zgen vnic ZONE), or use --gz for the GZ's own VNICs")
+                }
             };
-            let req = VnicRequest { owner, count: a.count, first_index: a.first_index, over: a.facts.over.clone(), platform };
+            let req = VnicRequest {
+                owner,
+                count: a.count,
+                first_index: a.first_index,
+                over: a.facts.over.clone(),
+                platform,
+            };
             (zgen::vnic::plan(&req, &host, &policy)?, PhaseArg::All)
         }
         Cmd::Zone(a) => {
@@ -257,7 +277,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::Fix(a) => {
             let selection = match &a.findings {
-                Some(p) => Some(fix::read_findings_json(&read(p)?).with_context(|| format!("reading {}", p.display()))?),
+                Some(p) => Some(
+                    fix::read_findings_json(&read(p)?)
+                        .with_context(|| format!("reading {}", p.display()))?,
+                ),
                 None => None,
             };
             let input = fix_input(&a, selection.as_deref())?;
@@ -265,7 +288,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 input: &input,
                 selection: selection.as_deref(),
                 zone: a.zone.as_deref(),
-                overrides: Overrides { gz_ip: a.gz_ip, over: a.over.clone() },
+                overrides: Overrides {
+                    gz_ip: a.gz_ip,
+                    over: a.over.clone(),
+                },
                 platform,
             };
             (fix::plan(&req, &policy)?, a.phase)
@@ -283,7 +309,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 fn exit_for(plan: &Plan) -> ExitCode {
-    if plan.unfixable.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) }
+    if plan.unfixable.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 fn read(path: &Path) -> Result<String> {
@@ -297,7 +327,9 @@ fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
         Some(p) => Some(p.to_path_buf()),
         None => {
             let cwd = std::env::current_dir().context("cannot find the current directory")?;
-            cwd.ancestors().map(|d| d.join(policy::FILE_NAME)).find(|p| p.is_file())
+            cwd.ancestors()
+                .map(|d| d.join(policy::FILE_NAME))
+                .find(|p| p.is_file())
         }
     };
     match path {
@@ -309,13 +341,19 @@ fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
 /// Reads a capture directory into relative path → text.
 fn read_capture(dir: &Path) -> Result<CaptureInput> {
     fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, String>) -> Result<()> {
-        for entry in std::fs::read_dir(dir).with_context(|| format!("cannot read capture directory {}", dir.display()))? {
+        for entry in std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read capture directory {}", dir.display()))?
+        {
             let path = entry?.path();
             if path.is_dir() {
                 walk(base, &path, files)?;
             } else if path.is_file() {
                 let rel = path.strip_prefix(base).unwrap_or(&path);
-                let rel = rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/");
+                let rel = rel
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy())
+                    .collect::<Vec<_>>()
+                    .join("/");
                 files.insert(rel, read(&path)?);
             }
         }
@@ -369,31 +407,44 @@ fn load_facts(host: &str, files: &BTreeMap<String, String>, policy: &Policy) -> 
 fn fix_input(a: &FixArgs, selection: Option<&[Selection]>) -> Result<CheckInput> {
     let mut input = CheckInput::default();
     for p in &a.configs {
-        input.configs.push(ConfigInput { zone: None, name: p.display().to_string(), text: read(p)? });
+        input.configs.push(ConfigInput {
+            zone: None,
+            name: p.display().to_string(),
+            text: read(p)?,
+        });
     }
     for d in &a.captures {
         input.captures.push(read_capture(d)?);
     }
     if input.configs.is_empty() && input.captures.is_empty() {
         let Some(sel) = selection else {
-            bail!("give the configurations (--config FILE) or captures (--capture DIR) to repair, or a findings report (--findings FILE)");
+            bail!(
+                "give the configurations (--config FILE) or captures (--capture DIR) to repair, or a findings report (--findings FILE)"
+            );
         };
         let mut seen = std::collections::BTreeSet::new();
         for s in sel {
             let Some(file) = &s.file else { continue };
             match &s.host {
-                Some(host) if file.starts_with(&format!("{host}/")) && Path::new(host).is_dir() => {
+                Some(host) => {
+                    if !(file.starts_with(&format!("{host}/")) && Path::new(host).is_dir()) {
+                        bail!(
+                            "the report's findings about host {host} come from a capture: give its directory with --capture DIR"
+                        );
+                    }
                     if seen.insert(format!("capture:{host}")) {
                         input.captures.push(read_capture(Path::new(host))?);
                     }
                 }
-                Some(host) => bail!(
-                    "the report's findings about host {host} come from a capture: give its directory with --capture DIR"
-                ),
-                None if seen.insert(format!("config:{file}")) => {
-                    input.configs.push(ConfigInput { zone: s.zone.clone(), name: file.clone(), text: read(Path::new(file))? });
+                None => {
+                    if seen.insert(format!("config:{file}")) {
+                        input.configs.push(ConfigInput {
+                            zone: s.zone.clone(),
+                            name: file.clone(),
+                            text: read(Path::new(file))?,
+                        });
+                    }
                 }
-                None => {}
             }
         }
     }

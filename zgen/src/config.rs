@@ -25,7 +25,13 @@ pub struct Block {
 
 impl Block {
     pub fn new(kind: &str, props: &[(&str, &str)]) -> Self {
-        Self { kind: kind.to_owned(), props: props.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect() }
+        Self {
+            kind: kind.to_owned(),
+            props: props
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        }
     }
 }
 
@@ -39,7 +45,11 @@ pub enum Command {
     /// `add RES` … `end`.
     Add(Block),
     /// `select RES P=V` … `end` with `set` lines inside.
-    Select { kind: String, key: (String, String), set: Vec<(String, String)> },
+    Select {
+        kind: String,
+        key: (String, String),
+        set: Vec<(String, String)>,
+    },
     /// `remove RES P=V`.
     Remove { kind: String, key: (String, String) },
     /// `remove RES`: only when the zone has exactly one of that type
@@ -101,9 +111,19 @@ mod tests {
         let text = write(&[
             Command::CreateBlank,
             Command::Set("zonepath".into(), "/zones/www".into()),
-            Command::Add(Block::new("dataset", &[("name", "pool1/www/pool1"), ("alias", "pool1")])),
-            Command::Select { kind: "net".into(), key: ("physical".into(), "net1".into()), set: vec![("physical".into(), "www0".into())] },
-            Command::Remove { kind: "anet".into(), key: ("linkname".into(), "net0".into()) },
+            Command::Add(Block::new(
+                "dataset",
+                &[("name", "pool1/www/pool1"), ("alias", "pool1")],
+            )),
+            Command::Select {
+                kind: "net".into(),
+                key: ("physical".into(), "net1".into()),
+                set: vec![("physical".into(), "www0".into())],
+            },
+            Command::Remove {
+                kind: "anet".into(),
+                key: ("linkname".into(), "net0".into()),
+            },
         ])
         .expect("text");
         assert_eq!(
@@ -115,7 +135,10 @@ mod tests {
 
     #[test]
     fn values_needing_quotes_get_them_and_unwritable_ones_are_refused() {
-        assert_eq!(write(&[Command::Set("bootargs".into(), "-m verbose".into())]).expect("q"), "set bootargs=\"-m verbose\"\n");
+        assert_eq!(
+            write(&[Command::Set("bootargs".into(), "-m verbose".into())]).expect("q"),
+            "set bootargs=\"-m verbose\"\n"
+        );
         assert!(write(&[Command::Set("bootargs".into(), "a\"b".into())]).is_err());
     }
 }

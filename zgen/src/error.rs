@@ -15,7 +15,9 @@ pub enum GenError {
     #[error(transparent)]
     Name(#[from] NameError),
 
-    #[error("zone name '{zone}' cannot name its VNICs (house rule 5 wants {zone}0, {zone}1, ...): {reason}")]
+    #[error(
+        "zone name '{zone}' cannot name its VNICs (house rule 5 wants {zone}0, {zone}1, ...): {reason}"
+    )]
     ZoneNameNotLinkable { zone: String, reason: String },
 
     #[error(transparent)]
@@ -24,13 +26,25 @@ pub enum GenError {
     #[error("{what} is not known: {how}")]
     MissingFact { what: String, how: String },
 
-    #[error("VNIC {name} already exists on this host (over {over}, MAC {mac}); choose other indices with --first-index")]
-    VnicExists { name: String, over: String, mac: String },
+    #[error(
+        "VNIC {name} already exists on this host (over {over}, MAC {mac}); choose other indices with --first-index"
+    )]
+    VnicExists {
+        name: String,
+        over: String,
+        mac: String,
+    },
 
     #[error("{what} is not supported with --platform {platform}: {reason}")]
-    Platform { platform: Platform, what: String, reason: String },
+    Platform {
+        platform: Platform,
+        what: String,
+        reason: String,
+    },
 
-    #[error("data pool '{pool}' is not one of the policy's data_pools ({known}); house rule 10 delegates poolN/ZONE/poolN")]
+    #[error(
+        "data pool '{pool}' is not one of the policy's data_pools ({known}); house rule 10 delegates poolN/ZONE/poolN"
+    )]
     UnknownPool { pool: String, known: String },
 
     #[error("house rule 10 needs the pool1 dataset for every zone: add pool1 to --datasets")]

@@ -69,7 +69,10 @@ pub fn read_findings_json(text: &str) -> Result<Vec<Selection>, GenError> {
     let r: JsonReport = serde_json::from_str(text)
         .map_err(|e| GenError::Invalid(format!("not a zrules JSON report: {e}")))?;
     if r.version != 1 {
-        return Err(GenError::Invalid(format!("zrules JSON report version {} is not supported (expected 1)", r.version)));
+        return Err(GenError::Invalid(format!(
+            "zrules JSON report version {} is not supported (expected 1)",
+            r.version
+        )));
     }
     Ok(r.diagnostics)
 }
@@ -154,16 +157,28 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
             let (file, span, line) = match d.location {
                 Some(loc) => {
                     let f = outcome.sources.get(loc.file);
-                    (Some(f.name.clone()), Some(loc.span), Some(f.line_col(loc.span.start).line))
+                    (
+                        Some(f.name.clone()),
+                        Some(loc.span),
+                        Some(f.line_col(loc.span.start).line),
+                    )
                 }
                 None => (None, None, None),
             };
-            Found { diag: d, file, span, line }
+            Found {
+                diag: d,
+                file,
+                span,
+                line,
+            }
         })
         // Below the policy's fail level a finding is advice, not a failure:
         // nothing to repair and nothing to hand to a person.
         .filter(|f| f.diag.severity >= policy.fail_level)
-        .filter(|f| req.selection.is_none_or(|sel| sel.iter().any(|s| f.selected(s))))
+        .filter(|f| {
+            req.selection
+                .is_none_or(|sel| sel.iter().any(|s| f.selected(s)))
+        })
         .filter(|f| req.zone.is_none_or(|z| f.diag.zone.as_deref() == Some(z)))
         .collect();
 
@@ -179,16 +194,29 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
             if let Some(file) = zc.config {
                 let f = sources.get(file);
                 if let Ok(config) = zonecfg::parse(&f.text) {
-                    zones.push(ZoneItem { name: name.clone(), host: Some(hosts.len()), file: f.name.clone(), config });
+                    zones.push(ZoneItem {
+                        name: name.clone(),
+                        host: Some(hosts.len()),
+                        file: f.name.clone(),
+                        config,
+                    });
                 }
             }
         }
         hosts.push(HostItem { facts, ctx });
     }
     for c in &req.input.configs {
-        let name = c.zone.clone().unwrap_or_else(|| check::zone_from_file_name(&c.name));
+        let name = c
+            .zone
+            .clone()
+            .unwrap_or_else(|| check::zone_from_file_name(&c.name));
         if let Ok(config) = zonecfg::parse(&c.text) {
-            zones.push(ZoneItem { name, host: None, file: c.name.clone(), config });
+            zones.push(ZoneItem {
+                name,
+                host: None,
+                file: c.name.clone(),
+                config,
+            });
         }
     }
     let mut bare = HostContext::default();
@@ -200,7 +228,10 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
         let host_name = z.host.map(|i| hosts[i].facts.name.as_str());
         let mine: Vec<&Found<'_>> = found
             .iter()
-            .filter(|f| f.diag.zone.as_deref() == Some(z.name.as_str()) && f.diag.host.as_deref() == host_name)
+            .filter(|f| {
+                f.diag.zone.as_deref() == Some(z.name.as_str())
+                    && f.diag.host.as_deref() == host_name
+            })
             .collect();
         if mine.is_empty() {
             continue;
@@ -236,7 +267,11 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
     plan.title = if fixed_zones.is_empty() {
         "repairs: nothing to fix mechanically".to_owned()
     } else {
-        format!("repairs for zone{} {} (house rules 4-6 and 8-11)", if fixed_zones.len() > 1 { "s" } else { "" }, fixed_zones.join(", "))
+        format!(
+            "repairs for zone{} {} (house rules 4-6 and 8-11)",
+            if fixed_zones.len() > 1 { "s" } else { "" },
+            fixed_zones.join(", ")
+        )
     };
     Ok(plan)
 }
@@ -286,7 +321,13 @@ struct ZoneFix<'a> {
 }
 
 impl<'a> ZoneFix<'a> {
-    fn new(z: &'a ZoneItem, ctx: &'a HostContext, facts: Option<&'a HostFacts>, sources: &'a Sources, policy: &'a Policy) -> Self {
+    fn new(
+        z: &'a ZoneItem,
+        ctx: &'a HostContext,
+        facts: Option<&'a HostFacts>,
+        sources: &'a Sources,
+        policy: &'a Policy,
+    ) -> Self {
         Self {
             zone: &z.name,
             config: &z.config,
@@ -316,21 +357,23 @@ impl<'a> ZoneFix<'a> {
             return None;
         }
         let span = f.span?;
-        self.config
-            .resources
-            .iter()
-            .enumerate()
-            .find(|(_, r)| r.span.start <= span.start && span.start < r.span.end.max(r.span.start + 1))
+        self.config.resources.iter().enumerate().find(|(_, r)| {
+            r.span.start <= span.start && span.start < r.span.end.max(r.span.start + 1)
+        })
     }
 
     fn same_place(&self, loc: zrules::Location, f: &Found<'_>) -> bool {
-        f.span == Some(loc.span) && f.file.as_deref() == Some(self.sources.get(loc.file).name.as_str())
+        f.span == Some(loc.span)
+            && f.file.as_deref() == Some(self.sources.get(loc.file).name.as_str())
     }
 
     /// The zone's VNIC fact a capture finding points at.
     fn vnic_at(&self, f: &Found<'_>) -> Option<&'a zrules::facts::Vnic> {
         let vnics = self.facts?.vnics.as_ref()?;
-        vnics.iter().find(|v| self.same_place(v.loc, f)).map(|v| &v.value)
+        vnics
+            .iter()
+            .find(|v| self.same_place(v.loc, f))
+            .map(|v| &v.value)
     }
 
     fn finding(&mut self, f: &Found<'_>) {
@@ -378,7 +421,11 @@ impl<'a> ZoneFix<'a> {
             .filter(|r| r.get("address").is_some() || r.get("defrouter").is_some())
             .filter_map(|r| r.simple("physical").map(|p| p.value.as_str()))
             .collect();
-        if self.config.resources_of("net").any(|r| r.get("address").is_some() || r.get("defrouter").is_some()) {
+        if self
+            .config
+            .resources_of("net")
+            .any(|r| r.get("address").is_some() || r.get("defrouter").is_some())
+        {
             self.unfixable.push(f.unfixable(format!(
                 "its net resources ({}) carry shared-IP addresses: an exclusive-IP zone configures its addresses itself (ipadm inside the zone), which needs a person",
                 if shared.is_empty() { "without physical=".to_owned() } else { shared.join(", ") }
@@ -390,7 +437,8 @@ impl<'a> ZoneFix<'a> {
 
     fn net_replace(&mut self, f: &Found<'_>, over: Option<String>) {
         let Some((i, _)) = self.resource_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at a resource of the configuration"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at a resource of the configuration"));
             return;
         };
         let over = match over.or_else(|| self.ctx.default_over.clone()) {
@@ -402,23 +450,31 @@ impl<'a> ZoneFix<'a> {
                 return;
             }
         };
-        let entry = self.nets.entry(i).or_insert((NetAction::Replace { over: over.clone() }, Vec::new()));
+        let entry = self
+            .nets
+            .entry(i)
+            .or_insert((NetAction::Replace { over: over.clone() }, Vec::new()));
         entry.0 = NetAction::Replace { over };
         entry.1.push(f.rule());
     }
 
     fn anet(&mut self, f: &Found<'_>) {
         let Some((_, r)) = self.resource_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at an anet resource"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at an anet resource"));
             return;
         };
         if r.kind.value != "anet" {
-            self.unfixable.push(f.unfixable("the finding does not point at an anet resource"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at an anet resource"));
             return;
         }
         // An anet's lower-link is where its automatic VNIC lived; `auto`
         // lets zoneadmd pick one, so fall back to the host's default.
-        let lower = r.simple("lower-link").map(|l| l.value.clone()).filter(|l| l != "auto");
+        let lower = r
+            .simple("lower-link")
+            .map(|l| l.value.clone())
+            .filter(|l| l != "auto");
         self.net_replace(f, lower);
     }
 
@@ -431,17 +487,21 @@ impl<'a> ZoneFix<'a> {
         }
         match self.resource_at(f) {
             Some((_, r)) if r.simple("physical").is_some() => self.net_replace(f, None),
-            _ => self.unfixable.push(f.unfixable("a net resource without physical= cannot be matched to a link: edit it by hand")),
+            _ => self.unfixable.push(f.unfixable(
+                "a net resource without physical= cannot be matched to a link: edit it by hand",
+            )),
         }
     }
 
     fn vnic_name(&mut self, f: &Found<'_>) {
         let Some((i, r)) = self.resource_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at a net resource"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at a net resource"));
             return;
         };
         let Some(phys) = r.simple("physical") else {
-            self.unfixable.push(f.unfixable("the net resource has no physical="));
+            self.unfixable
+                .push(f.unfixable("the net resource has no physical="));
             return;
         };
         if self.ctx.vnic(&phys.value).is_none() {
@@ -451,59 +511,97 @@ impl<'a> ZoneFix<'a> {
             )));
             return;
         }
-        let entry = self.nets.entry(i).or_insert((NetAction::Rename, Vec::new()));
+        let entry = self
+            .nets
+            .entry(i)
+            .or_insert((NetAction::Rename, Vec::new()));
         entry.1.push(f.rule());
     }
 
     fn mac(&mut self, f: &Found<'_>) {
         let Some(v) = self.vnic_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at a VNIC of this zone's host capture"));
+            self.unfixable.push(
+                f.unfixable("the finding does not point at a VNIC of this zone's host capture"),
+            );
             return;
         };
-        if !self.config.resources_of("net").any(|r| r.simple("physical").is_some_and(|p| p.value == v.link)) {
-            self.unfixable.push(f.unfixable(format!("{} is not used by a net resource of zone {}", v.link, self.zone)));
+        if !self
+            .config
+            .resources_of("net")
+            .any(|r| r.simple("physical").is_some_and(|p| p.value == v.link))
+        {
+            self.unfixable.push(f.unfixable(format!(
+                "{} is not used by a net resource of zone {}",
+                v.link, self.zone
+            )));
             return;
         }
-        self.readdress.entry(v.link.clone()).or_default().push(f.rule());
+        self.readdress
+            .entry(v.link.clone())
+            .or_default()
+            .push(f.rule());
     }
 
     fn pool1_missing(&mut self) {
-        let pool = self.policy.data_pools.first().cloned().unwrap_or_else(|| "pool1".to_owned());
+        let pool = self
+            .policy
+            .data_pools
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "pool1".to_owned());
         self.add_pool(&pool, true);
     }
 
     /// Creates what is missing of `{pool}/{zone}/{pool}` and, when asked,
     /// adds the dataset resource.
     fn add_pool(&mut self, pool: &str, add_resource: bool) {
-        let Ok((parent, delegated)) = zone::pool_datasets(pool, self.zone) else { return };
+        let Ok((parent, delegated)) = zone::pool_datasets(pool, self.zone) else {
+            return;
+        };
         if !self.pools_done.insert(format!("{pool}:{add_resource}")) {
             return;
         }
         for ds in [&parent, &delegated] {
-            if self.ctx.has_dataset(ds) != Some(true) && !self.datasets.iter().any(|s| s.args.last() == Some(ds)) {
+            if self.ctx.has_dataset(ds) != Some(true)
+                && !self.datasets.iter().any(|s| s.args.last() == Some(ds))
+            {
                 let why = if *ds == parent {
-                    format!("create {parent}, the GZ-side parent of the zone's {pool} data (rule 10)")
+                    format!(
+                        "create {parent}, the GZ-side parent of the zone's {pool} data (rule 10)"
+                    )
                 } else {
-                    format!("create {delegated}, delegated to the zone as virtual pool {pool} (rule 10)")
+                    format!(
+                        "create {delegated}, delegated to the zone as virtual pool {pool} (rule 10)"
+                    )
                 };
-                self.datasets.push(Step::gz(Program::Zfs, &["create", ds], why));
+                self.datasets
+                    .push(Step::gz(Program::Zfs, &["create", ds], why));
             }
         }
         if add_resource {
-            self.dataset_cmds.push(Command::Add(Block::new("dataset", &[("name", &delegated), ("alias", pool)])));
+            self.dataset_cmds.push(Command::Add(Block::new(
+                "dataset",
+                &[("name", &delegated), ("alias", pool)],
+            )));
         }
     }
 
     fn dataset_shape(&mut self, f: &Found<'_>) {
         let Some((_, r)) = self.resource_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at a dataset resource"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at a dataset resource"));
             return;
         };
         let Some(name) = r.simple("name") else {
-            self.unfixable.push(f.unfixable("a dataset resource without name= must be edited by hand"));
+            self.unfixable
+                .push(f.unfixable("a dataset resource without name= must be edited by hand"));
             return;
         };
-        let shape = self.policy.data_pools.iter().find(|p| name.value == format!("{p}/{}/{p}", self.zone));
+        let shape = self
+            .policy
+            .data_pools
+            .iter()
+            .find(|p| name.value == format!("{p}/{}/{p}", self.zone));
         match shape {
             Some(pool) => {
                 self.aliases.insert(name.value.clone(), pool.clone());
@@ -517,22 +615,35 @@ impl<'a> ZoneFix<'a> {
 
     fn dataset_parent(&mut self, f: &Found<'_>) {
         let Some((_, r)) = self.resource_at(f) else {
-            self.unfixable.push(f.unfixable("the finding does not point at a dataset resource"));
+            self.unfixable
+                .push(f.unfixable("the finding does not point at a dataset resource"));
             return;
         };
         let Some(name) = r.simple("name") else { return };
-        match self.policy.data_pools.iter().find(|p| name.value == format!("{p}/{}/{p}", self.zone)) {
+        match self
+            .policy
+            .data_pools
+            .iter()
+            .find(|p| name.value == format!("{p}/{}/{p}", self.zone))
+        {
             Some(pool) => {
                 let pool = pool.clone();
                 self.add_pool(&pool, false);
             }
-            None => self.unfixable.push(f.unfixable(format!("{} is not of the shape poolN/{}/poolN (see Z10 dataset-shape)", name.value, self.zone))),
+            None => self.unfixable.push(f.unfixable(format!(
+                "{} is not of the shape poolN/{}/poolN (see Z10 dataset-shape)",
+                name.value, self.zone
+            ))),
         }
     }
 
     fn passwd_at(&self, f: &Found<'_>) -> Option<&'a zrules::facts::PasswdEntry> {
         let sys = &self.facts?.ngz.get(self.zone)?.system;
-        sys.passwd.as_ref()?.iter().find(|e| self.same_place(e.loc, f)).map(|e| &e.value)
+        sys.passwd
+            .as_ref()?
+            .iter()
+            .find(|e| self.same_place(e.loc, f))
+            .map(|e| &e.value)
     }
 
     fn home(&mut self, f: &Found<'_>, path_wrong: bool) {
@@ -544,7 +655,10 @@ impl<'a> ZoneFix<'a> {
             return;
         };
         if validate::validate_user_name(&e.name).is_err() {
-            self.unfixable.push(f.unfixable(format!("account name '{}' is not safe to pass to usermod", e.name)));
+            self.unfixable.push(f.unfixable(format!(
+                "account name '{}' is not safe to pass to usermod",
+                e.name
+            )));
             return;
         }
         if path_wrong {
@@ -593,7 +707,10 @@ impl<'a> ZoneFix<'a> {
                 let n = vnic_index(self.zone, &p.value)?;
                 let v = self.ctx.vnic(&p.value)?;
                 let m = v.mac;
-                (m.prefix() == want.prefix() && m.ip_bytes() == want.ip_bytes() && m.slot() >= 16 && u32::from(m.slot() % 16) == n)
+                (m.prefix() == want.prefix()
+                    && m.ip_bytes() == want.ip_bytes()
+                    && m.slot() >= 16
+                    && u32::from(m.slot() % 16) == n)
                     .then_some(u32::from(m.slot() / 16))
             })
             .next()
@@ -650,14 +767,20 @@ impl<'a> ZoneFix<'a> {
             match action {
                 NetAction::Replace { over } => creates.push((i, over.clone(), new)),
                 NetAction::Rename => {
-                    let old = r.simple("physical").map(|p| p.value.clone()).unwrap_or_default();
+                    let old = r
+                        .simple("physical")
+                        .map(|p| p.value.clone())
+                        .unwrap_or_default();
                     // A renamed VNIC keeps its MAC unless that MAC is off
                     // the scheme for its new index.
                     let keep = self.ctx.vnic(&old).is_some_and(|v| {
                         self.ctx.gz_ip.is_some_and(|ip| {
                             let m = v.mac;
                             let d = zrules::mac::derive(self.policy.mac_prefix, ip, 0);
-                            m.prefix() == d.prefix() && m.ip_bytes() == d.ip_bytes() && m.slot() >= 16 && u32::from(m.slot() % 16) == index
+                            m.prefix() == d.prefix()
+                                && m.ip_bytes() == d.ip_bytes()
+                                && m.slot() >= 16
+                                && u32::from(m.slot() % 16) == index
                         })
                     });
                     if !keep || self.readdress.contains_key(&old) {
@@ -686,20 +809,43 @@ impl<'a> ZoneFix<'a> {
         }
 
         // MACs for every VNIC that gets one, in one block.
-        let mut want: Vec<(String, u32)> = creates.iter().map(|(_, _, n)| n.clone()).zip(creates.iter().map(|(_, _, n)| vnic_index(zone, n).unwrap_or(0))).collect();
+        let mut want: Vec<(String, u32)> = creates
+            .iter()
+            .map(|(_, _, n)| n.clone())
+            .zip(
+                creates
+                    .iter()
+                    .map(|(_, _, n)| vnic_index(zone, n).unwrap_or(0)),
+            )
+            .collect();
         want.extend(readdress.iter().map(|(l, &n)| (l.clone(), n)));
         let mut macs: BTreeMap<String, Mac> = BTreeMap::new();
         if !want.is_empty() {
-            let exclude: BTreeSet<String> = renames.iter().map(|(o, _)| o.clone()).chain(self.readdress.keys().cloned()).collect();
+            let exclude: BTreeSet<String> = renames
+                .iter()
+                .map(|(o, _)| o.clone())
+                .chain(self.readdress.keys().cloned())
+                .collect();
             let ip = self.ctx.require_gz_ip()?;
             let mut preferred: Vec<u32> = self.current_block(&exclude).into_iter().collect();
             preferred.extend(self.ctx.zone_ids.get(zone).copied());
             let indices: Vec<u32> = want.iter().map(|(_, n)| *n).collect();
-            let a = allocate::allocate_ngz(self.policy.mac_prefix, ip, &self.ctx.macs_in_use, &indices, &preferred)?;
+            let a = allocate::allocate_ngz(
+                self.policy.mac_prefix,
+                ip,
+                &self.ctx.macs_in_use,
+                &indices,
+                &preferred,
+            )?;
             for ((link, _), (_, mac)) in want.iter().zip(a.macs) {
                 macs.insert(link.clone(), mac);
             }
-            plan.notes.push(format!("zone {zone}: MAC block {} (L = 16*{} + n) on {}", a.block, a.block, self.ctx.label()));
+            plan.notes.push(format!(
+                "zone {zone}: MAC block {} (L = 16*{} + n) on {}",
+                a.block,
+                a.block,
+                self.ctx.label()
+            ));
             if self.facts.is_none() {
                 plan.notes.push(format!(
                     "zone {zone}: no host capture, so the MACs already in use on the host are unknown: check 'dladm show-vnic' for {}",
@@ -713,7 +859,12 @@ impl<'a> ZoneFix<'a> {
         // 2. Renames and new MACs need the zone halted (it holds its links).
         for (old, new) in &renames {
             plan.push(
-                Step::gz(Program::Dladm, &["rename-link", old, new], format!("rename VNIC {old} to {new} (rule 5)")).requires_halted(zone),
+                Step::gz(
+                    Program::Dladm,
+                    &["rename-link", old, new],
+                    format!("rename VNIC {old} to {new} (rule 5)"),
+                )
+                .requires_halted(zone),
             );
             zonecfg.push(Command::Select {
                 kind: "net".into(),
@@ -724,24 +875,36 @@ impl<'a> ZoneFix<'a> {
                 "zone {zone}: inside the zone the datalink {old} is now {new}; move its IP configuration (ipadm) to {new}"
             ));
         }
-        for (link, _) in &readdress {
+        for link in readdress.keys() {
             let Some(mac) = macs.get(link) else { continue };
             let m = mac.to_string();
             plan.push(
-                Step::gz(Program::Dladm, &["modify-vnic", "-m", &m, link], format!("give {link} the MAC {m} the scheme derives (rule 6)"))
-                    .requires_halted(zone),
+                Step::gz(
+                    Program::Dladm,
+                    &["modify-vnic", "-m", &m, link],
+                    format!("give {link} the MAC {m} the scheme derives (rule 6)"),
+                )
+                .requires_halted(zone),
             );
         }
         // 3. New VNICs, and the resources that move to them.
         for (i, over, new) in &creates {
             let r = &self.config.resources[*i];
             let Some(&mac) = macs.get(new) else { continue };
-            let v = NewVnic { name: new.clone(), index: vnic_index(zone, new).unwrap_or(0), over: over.clone(), mac };
+            let v = NewVnic {
+                name: new.clone(),
+                index: vnic_index(zone, new).unwrap_or(0),
+                over: over.clone(),
+                mac,
+            };
             plan.push(v.step(&format!("replaces {}; rules 4, 5 and 6", describe(r))));
             let old_link = if r.kind.value == "anet" {
                 let key = r.simple("linkname").map(|l| l.value.clone());
                 match key.clone() {
-                    Some(l) => zonecfg.push(Command::Remove { kind: "anet".into(), key: ("linkname".into(), l) }),
+                    Some(l) => zonecfg.push(Command::Remove {
+                        kind: "anet".into(),
+                        key: ("linkname".into(), l),
+                    }),
                     None => {
                         // Solaris exports always name an anet's link; a hand-written
                         // one without it can only be removed by type when alone.
@@ -761,7 +924,10 @@ impl<'a> ZoneFix<'a> {
                 zonecfg.push(Command::Add(Block::new("net", &[("physical", new)])));
                 key.unwrap_or_else(|| "net0".to_owned())
             } else {
-                let old = r.simple("physical").map(|p| p.value.clone()).unwrap_or_default();
+                let old = r
+                    .simple("physical")
+                    .map(|p| p.value.clone())
+                    .unwrap_or_default();
                 zonecfg.push(Command::Select {
                     kind: "net".into(),
                     key: ("physical".into(), old.clone()),
@@ -794,35 +960,72 @@ impl<'a> ZoneFix<'a> {
                     &["-z", zone, "-f", &file],
                     format!("update zone {zone}'s configuration (takes effect at its next boot)"),
                 )
-                .with_input(InputFile { name: file.clone(), text }),
+                .with_input(InputFile {
+                    name: file.clone(),
+                    text,
+                }),
             );
         }
         // 5. Inside the zone.
         if !self.users.is_empty() {
             let zone_rpool = format!("{}/{}", self.policy.zone_dataset(zone), zone::ZONE_RPOOL);
             for (ds, mountpoint) in zone::home_root_datasets(self.policy)? {
-                let gz_name = format!("{zone_rpool}{}", ds.strip_prefix(zone::ZONE_RPOOL).unwrap_or(&ds));
+                let gz_name = format!(
+                    "{zone_rpool}{}",
+                    ds.strip_prefix(zone::ZONE_RPOOL).unwrap_or(&ds)
+                );
                 if self.ctx.has_dataset(&gz_name) == Some(true) {
                     continue;
                 }
                 plan.push(match &mountpoint {
-                    Some(mp) => Step::in_zone(zone, Program::Zfs, &["create", "-o", &format!("mountpoint={mp}"), &ds], format!("create {ds} mounted at {mp} (rule 11)")),
-                    None => Step::in_zone(zone, Program::Zfs, &["create", &ds], format!("create {ds} (rule 11)")),
+                    Some(mp) => Step::in_zone(
+                        zone,
+                        Program::Zfs,
+                        &["create", "-o", &format!("mountpoint={mp}"), &ds],
+                        format!("create {ds} mounted at {mp} (rule 11)"),
+                    ),
+                    None => Step::in_zone(
+                        zone,
+                        Program::Zfs,
+                        &["create", &ds],
+                        format!("create {ds} (rule 11)"),
+                    ),
                 });
             }
             for (user, old_home) in &self.users {
                 let ds = zone::home_dataset(self.policy, user)?;
                 let home = self.policy.home(user);
-                let gz_name = format!("{zone_rpool}{}", ds.strip_prefix(zone::ZONE_RPOOL).unwrap_or(&ds));
+                let gz_name = format!(
+                    "{zone_rpool}{}",
+                    ds.strip_prefix(zone::ZONE_RPOOL).unwrap_or(&ds)
+                );
                 if self.ctx.has_dataset(&gz_name) != Some(true) {
-                    plan.push(Step::in_zone(zone, Program::Zfs, &["create", &ds], format!("create {user}'s home dataset {ds} at {home} (rule 11)")));
-                    plan.push(Step::in_zone(zone, Program::Chown, &[user, &home], format!("give {user} its new home directory")));
+                    plan.push(Step::in_zone(
+                        zone,
+                        Program::Zfs,
+                        &["create", &ds],
+                        format!("create {user}'s home dataset {ds} at {home} (rule 11)"),
+                    ));
+                    plan.push(Step::in_zone(
+                        zone,
+                        Program::Chown,
+                        &[user, &home],
+                        format!("give {user} its new home directory"),
+                    ));
                 }
-                plan.push(Step::in_zone(zone, Program::Usermod, &["-d", &home, user], format!("set {user}'s home to {home} (rule 11)")));
+                plan.push(Step::in_zone(
+                    zone,
+                    Program::Usermod,
+                    &["-d", &home, user],
+                    format!("set {user}'s home to {home} (rule 11)"),
+                ));
                 plan.notes.push(format!("zone {zone}: {user}'s files stay in {old_home}; copy what is needed into {home}"));
             }
         }
-        for dep in AUTOFS_DEPENDENCIES.iter().filter(|d| self.autofs.contains(d.instance)) {
+        for dep in AUTOFS_DEPENDENCIES
+            .iter()
+            .filter(|d| self.autofs.contains(d.instance))
+        {
             plan.steps.extend(zone::autofs_steps(zone, dep));
         }
         Ok(plan)
@@ -830,7 +1033,11 @@ impl<'a> ZoneFix<'a> {
 }
 
 fn describe(r: &Resource) -> String {
-    match (r.kind.value.as_str(), r.simple("linkname"), r.simple("physical")) {
+    match (
+        r.kind.value.as_str(),
+        r.simple("linkname"),
+        r.simple("physical"),
+    ) {
         ("anet", Some(l), _) => format!("anet {}", l.value),
         ("anet", None, _) => "the anet".to_owned(),
         (kind, _, Some(p)) => format!("{kind} over {}", p.value),

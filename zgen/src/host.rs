@@ -52,7 +52,10 @@ impl HostContext {
     /// Reads what a parsed capture says. Nothing here fails: an unknown
     /// fact stays `None` (with the reason, for the primary address).
     pub fn from_facts(facts: &HostFacts, policy: &Policy) -> Self {
-        let mut ctx = HostContext { name: Some(facts.name.clone()), ..Self::default() };
+        let mut ctx = HostContext {
+            name: Some(facts.name.clone()),
+            ..Self::default()
+        };
         ctx.nodename = facts.gz.nodename.as_ref().map(|n| n.value.clone());
         if let Some(zones) = &facts.zones {
             for z in zones {
@@ -69,19 +72,32 @@ impl HostContext {
             for v in vnics {
                 ctx.macs_in_use.insert(v.value.mac);
                 if !ctx.vnics.iter().any(|e| e.link == v.value.link) {
-                    ctx.vnics.push(ExistingVnic { link: v.value.link.clone(), over: v.value.over.clone(), mac: v.value.mac });
+                    ctx.vnics.push(ExistingVnic {
+                        link: v.value.link.clone(),
+                        over: v.value.over.clone(),
+                        mac: v.value.mac,
+                    });
                 }
             }
         }
         if let Some(ds) = &facts.datasets {
-            ctx.datasets = Some(ds.iter().map(|d| (d.value.name.clone(), d.value.mountpoint.clone())).collect());
+            ctx.datasets = Some(
+                ds.iter()
+                    .map(|d| (d.value.name.clone(), d.value.mountpoint.clone()))
+                    .collect(),
+            );
         }
         let primary = zrules::rules::primary_address(facts, policy);
         match primary {
             Ok((ip, _)) => {
                 ctx.gz_ip = Some(ip);
                 ctx.default_over = facts.addrs.as_ref().and_then(|addrs| {
-                    let iface = addrs.iter().find(|a| a.value.ip == Some(std::net::IpAddr::V4(ip)))?.value.interface.clone();
+                    let iface = addrs
+                        .iter()
+                        .find(|a| a.value.ip == Some(std::net::IpAddr::V4(ip)))?
+                        .value
+                        .interface
+                        .clone();
                     // On Solaris 11 an IP interface is named after its
                     // datalink; when that link is itself a VNIC (as rule 4
                     // wants for the GZ), new VNICs go over its lower link.
@@ -112,7 +128,8 @@ impl HostContext {
             what: "the GZ's primary IPv4 address (house rule 6)".to_owned(),
             how: match &self.gz_ip_unknown {
                 Some(why) => format!("{why}; give it with --gz-ip"),
-                None => "give it with --gz-ip, or read it from a host capture with --capture DIR".to_owned(),
+                None => "give it with --gz-ip, or read it from a host capture with --capture DIR"
+                    .to_owned(),
             },
         })
     }

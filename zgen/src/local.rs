@@ -23,11 +23,21 @@ pub fn read_local_host() -> Result<(String, BTreeMap<String, String>)> {
     let mut ran_any = false;
     for cmd in LAYOUT.iter().filter(|c| c.scope == Scope::Global) {
         let argv = cmd.argv(None);
-        let Some((program, args)) = argv.split_first() else { continue };
-        match Command::new(program).args(args).stdin(Stdio::null()).stderr(Stdio::piped()).output() {
+        let Some((program, args)) = argv.split_first() else {
+            continue;
+        };
+        match Command::new(program)
+            .args(args)
+            .stdin(Stdio::null())
+            .stderr(Stdio::piped())
+            .output()
+        {
             Ok(out) if out.status.success() => {
                 ran_any = true;
-                files.insert(cmd.file.to_owned(), String::from_utf8_lossy(&out.stdout).into_owned());
+                files.insert(
+                    cmd.file.to_owned(),
+                    String::from_utf8_lossy(&out.stdout).into_owned(),
+                );
             }
             Ok(out) => {
                 ran_any = true;
@@ -39,10 +49,14 @@ pub fn read_local_host() -> Result<(String, BTreeMap<String, String>)> {
                 ));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => warnings.push(format!("warning: cannot run `{}`: {e}", cmd.command_line(None))),
+            Err(e) => warnings.push(format!(
+                "warning: cannot run `{}`: {e}",
+                cmd.command_line(None)
+            )),
         }
     }
-    if !ran_any || !files.contains_key("zoneadm-list-cp") && !files.contains_key("dladm-show-vnic") {
+    if !ran_any || !files.contains_key("zoneadm-list-cp") && !files.contains_key("dladm-show-vnic")
+    {
         bail!(
             "this host does not look like a Solaris or illumos global zone (zoneadm and dladm did not run): \
              give the facts with --gz-ip (and --zone-id, --over), or a host capture with --capture DIR"

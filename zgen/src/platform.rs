@@ -56,7 +56,9 @@ impl FromStr for Platform {
         match s {
             "solaris11" | "solaris" => Ok(Platform::Solaris11),
             "illumos" => Ok(Platform::Illumos),
-            _ => Err(format!("unknown platform '{s}' (expected solaris11 or illumos)")),
+            _ => Err(format!(
+                "unknown platform '{s}' (expected solaris11 or illumos)"
+            )),
         }
     }
 }

@@ -42,9 +42,13 @@ pub fn render(plan: &Plan, format: Format) -> String {
 /// word) is single-quoted, with `'` written as `'\''`.
 pub fn sh_quote(word: &str) -> String {
     let plain = !word.is_empty()
-        && word
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.' | b'/' | b':' | b',' | b'=' | b'@' | b'%' | b'+'));
+        && word.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'_' | b'-' | b'.' | b'/' | b':' | b',' | b'=' | b'@' | b'%' | b'+'
+                )
+        });
     if plain {
         word.to_owned()
     } else {
@@ -53,7 +57,10 @@ pub fn sh_quote(word: &str) -> String {
 }
 
 fn sh_line(argv: &[String]) -> String {
-    argv.iter().map(|a| sh_quote(a)).collect::<Vec<_>>().join(" ")
+    argv.iter()
+        .map(|a| sh_quote(a))
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 fn where_label(target: &Target) -> String {
@@ -95,7 +102,10 @@ fn heredoc_delimiter(text: &str) -> String {
 }
 
 fn zone_state_test(zone: &str) -> String {
-    format!("\"$(zoneadm -z {} list -p 2>/dev/null | cut -d: -f3)\"", sh_quote(zone))
+    format!(
+        "\"$(zoneadm -z {} list -p 2>/dev/null | cut -d: -f3)\"",
+        sh_quote(zone)
+    )
 }
 
 /// The shell script.
@@ -128,7 +138,10 @@ pub fn render_sh(plan: &Plan) -> String {
             && !halted_checked.contains(&zone)
         {
             halted_checked.push(zone);
-            let _ = writeln!(out, "# The next steps need zone {zone} halted: it holds its links while it runs.");
+            let _ = writeln!(
+                out,
+                "# The next steps need zone {zone} halted: it holds its links while it runs."
+            );
             let _ = writeln!(out, "if [ {} = running ]; then", zone_state_test(zone));
             let _ = writeln!(
                 out,
@@ -143,7 +156,10 @@ pub fn render_sh(plan: &Plan) -> String {
             && !running_checked.contains(&zone.as_str())
         {
             running_checked.push(zone);
-            let _ = writeln!(out, "# The next steps run inside zone {zone}, which must be running.");
+            let _ = writeln!(
+                out,
+                "# The next steps run inside zone {zone}, which must be running."
+            );
             let _ = writeln!(out, "if [ {} != running ]; then", zone_state_test(zone));
             let _ = writeln!(
                 out,
@@ -154,7 +170,13 @@ pub fn render_sh(plan: &Plan) -> String {
             );
             out.push_str("    exit 0\nfi\n\n");
         }
-        let _ = writeln!(out, "# {}. [{}] {}", i + 1, where_label(&step.target), one_line(&step.purpose));
+        let _ = writeln!(
+            out,
+            "# {}. [{}] {}",
+            i + 1,
+            where_label(&step.target),
+            one_line(&step.purpose)
+        );
         if let Some(input) = &step.input {
             write_heredoc(&mut out, input);
         }
@@ -163,7 +185,13 @@ pub fn render_sh(plan: &Plan) -> String {
             // private directory (input files are read on the GZ only).
             (Some(input), Target::Gz) => {
                 let mut words = vec![step.program.name().to_owned()];
-                words.extend(step.args.iter().map(|a| if *a == input.name { input_path(a) } else { sh_quote(a) }));
+                words.extend(step.args.iter().map(|a| {
+                    if *a == input.name {
+                        input_path(a)
+                    } else {
+                        sh_quote(a)
+                    }
+                }));
                 words.join(" ")
             }
             _ => {
@@ -234,7 +262,11 @@ fn one_line(s: &str) -> String {
 /// than one, each is introduced by a comment naming its zone (zonecfg
 /// ignores `#` lines).
 pub fn render_zonecfg(plan: &Plan) -> String {
-    let files: Vec<(&Step, &InputFile)> = plan.steps.iter().filter_map(|s| s.input.as_ref().map(|i| (s, i))).collect();
+    let files: Vec<(&Step, &InputFile)> = plan
+        .steps
+        .iter()
+        .filter_map(|s| s.input.as_ref().map(|i| (s, i)))
+        .collect();
     let mut out = String::new();
     if files.is_empty() {
         out.push_str("# zgen: this plan changes no zone configuration\n");
@@ -303,7 +335,8 @@ pub fn render_json(plan: &Plan) -> String {
         notes: &plan.notes,
         unfixable: &plan.unfixable,
     };
-    let mut s = serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
+    let mut s =
+        serde_json::to_string_pretty(&doc).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}"));
     s.push('\n');
     s
 }
@@ -335,14 +368,25 @@ mod tests {
     fn guarded_zone_step_and_running_check() {
         let mut p = Plan::new("t");
         p.push(
-            Step::in_zone("www", Program::Svcadm, &["refresh", "svc:/network/smtp:sendmail"], "refresh").only_if(Guard {
+            Step::in_zone(
+                "www",
+                Program::Svcadm,
+                &["refresh", "svc:/network/smtp:sendmail"],
+                "refresh",
+            )
+            .only_if(Guard {
                 program: Program::Svcs,
                 args: vec!["-H".into(), "svc:/network/smtp:sendmail".into()],
                 negate: false,
             }),
         );
         let sh = render_sh(&p);
-        assert!(sh.contains("if [ \"$(zoneadm -z www list -p 2>/dev/null | cut -d: -f3)\" != running ]; then"), "{sh}");
+        assert!(
+            sh.contains(
+                "if [ \"$(zoneadm -z www list -p 2>/dev/null | cut -d: -f3)\" != running ]; then"
+            ),
+            "{sh}"
+        );
         assert!(
             sh.contains(
                 "if zlogin www svcs -H svc:/network/smtp:sendmail </dev/null >/dev/null 2>&1; then\n    zlogin www svcadm refresh svc:/network/smtp:sendmail </dev/null\nfi\n"

@@ -111,7 +111,12 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn new(target: Target, program: Program, args: Vec<String>, purpose: impl Into<String>) -> Self {
+    pub fn new(
+        target: Target,
+        program: Program,
+        args: Vec<String>,
+        purpose: impl Into<String>,
+    ) -> Self {
         Self {
             target,
             program,
@@ -127,8 +132,18 @@ impl Step {
         Self::new(Target::Gz, program, strings(args), purpose)
     }
 
-    pub fn in_zone(zone: &str, program: Program, args: &[&str], purpose: impl Into<String>) -> Self {
-        Self::new(Target::Zone(zone.to_owned()), program, strings(args), purpose)
+    pub fn in_zone(
+        zone: &str,
+        program: Program,
+        args: &[&str],
+        purpose: impl Into<String>,
+    ) -> Self {
+        Self::new(
+            Target::Zone(zone.to_owned()),
+            program,
+            strings(args),
+            purpose,
+        )
     }
 
     pub fn with_input(mut self, input: InputFile) -> Self {
@@ -193,7 +208,10 @@ pub struct Plan {
 
 impl Plan {
     pub fn new(title: impl Into<String>) -> Self {
-        Self { title: title.into(), ..Self::default() }
+        Self {
+            title: title.into(),
+            ..Self::default()
+        }
     }
 
     pub fn push(&mut self, step: Step) {
@@ -245,8 +263,23 @@ mod tests {
 
     #[test]
     fn in_zone_argv_is_wrapped_in_zlogin_and_quoted_for_the_inner_shell() {
-        let s = Step::in_zone("www", Program::Usermod, &["-d", "/local/home/a b", "alice"], "x");
-        assert_eq!(s.gz_argv(), vec!["zlogin", "www", "usermod", "-d", "'/local/home/a b'", "alice"]);
+        let s = Step::in_zone(
+            "www",
+            Program::Usermod,
+            &["-d", "/local/home/a b", "alice"],
+            "x",
+        );
+        assert_eq!(
+            s.gz_argv(),
+            vec![
+                "zlogin",
+                "www",
+                "usermod",
+                "-d",
+                "'/local/home/a b'",
+                "alice"
+            ]
+        );
         let g = Step::gz(Program::Zfs, &["create", "pool1/www"], "x");
         assert_eq!(g.gz_argv(), vec!["zfs", "create", "pool1/www"]);
     }
@@ -255,7 +288,12 @@ mod tests {
     fn phases_split_gz_and_zone_steps() {
         let mut p = Plan::new("t");
         p.push(Step::gz(Program::Zfs, &["create", "a/b"], "x"));
-        p.push(Step::in_zone("www", Program::Svcadm, &["refresh", "svc:/network/ssh:default"], "y"));
+        p.push(Step::in_zone(
+            "www",
+            Program::Svcadm,
+            &["refresh", "svc:/network/ssh:default"],
+            "y",
+        ));
         assert_eq!(p.filter(Phase::Gz).steps.len(), 1);
         assert_eq!(p.filter(Phase::Zone).steps[0].program, Program::Svcadm);
         assert_eq!(p.filter(Phase::All).steps.len(), 2);

@@ -15,7 +15,10 @@ use crate::GenError;
 /// MAXLINKNAMELEN).
 pub fn zone_vnic_name(zone: &str, index: u32) -> Result<String, GenError> {
     names::validate_zone_name(zone)?;
-    names::vnic_name(zone, index).map_err(|e| GenError::ZoneNameNotLinkable { zone: zone.to_owned(), reason: e.to_string() })
+    names::vnic_name(zone, index).map_err(|e| GenError::ZoneNameNotLinkable {
+        zone: zone.to_owned(),
+        reason: e.to_string(),
+    })
 }
 
 /// The VNIC name for the GZ's own basename (policy `gz_vnic_basename`, or
@@ -33,7 +36,10 @@ pub const USER_MAX_CHARS: usize = 32;
 /// `-`, starting with a letter. It also becomes a dataset name component
 /// (`rpool/local/home/USER`), which those characters satisfy.
 pub fn validate_user_name(name: &str) -> Result<(), GenError> {
-    let fail = |reason: &str| GenError::UserName { name: name.to_owned(), reason: reason.to_owned() };
+    let fail = |reason: &str| GenError::UserName {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    };
     let Some(first) = name.chars().next() else {
         return Err(fail("it is empty"));
     };
@@ -43,10 +49,16 @@ pub fn validate_user_name(name: &str) -> Result<(), GenError> {
     if name.len() > USER_MAX_CHARS {
         return Err(fail("it is longer than 32 characters"));
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))) {
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+    {
         return Err(GenError::UserName {
             name: name.to_owned(),
-            reason: format!("'{}' is not allowed (letters, digits, '.', '_', '-')", c.escape_default()),
+            reason: format!(
+                "'{}' is not allowed (letters, digits, '.', '_', '-')",
+                c.escape_default()
+            ),
         });
     }
     Ok(())
@@ -66,7 +78,10 @@ mod tests {
         assert!(e.to_string().contains("must not start with a digit"), "{e}");
         let e = zone_vnic_name(&"a".repeat(31), 0).expect_err("long");
         assert!(e.to_string().contains("MAXLINKNAMELEN"), "{e}");
-        assert!(matches!(zone_vnic_name("global", 0), Err(GenError::Name(_))));
+        assert!(matches!(
+            zone_vnic_name("global", 0),
+            Err(GenError::Name(_))
+        ));
     }
 
     #[test]

@@ -13,12 +13,12 @@ use zrules::mac::Mac;
 use zrules::names;
 use zrules::policy::Policy;
 
+use crate::GenError;
 use crate::allocate;
 use crate::host::HostContext;
 use crate::platform::Platform;
 use crate::step::{Plan, Program, Step};
 use crate::validate;
-use crate::GenError;
 
 /// Whose VNICs to make.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -59,7 +59,10 @@ impl NewVnic {
         Step::gz(
             Program::Dladm,
             &["create-vnic", "-l", &self.over, "-m", &mac, &self.name],
-            format!("create VNIC {} over {} with MAC {} ({why})", self.name, self.over, self.mac),
+            format!(
+                "create VNIC {} over {} with MAC {} ({why})",
+                self.name, self.over, self.mac
+            ),
         )
     }
 }
@@ -87,7 +90,11 @@ pub fn resolve_over(over: Option<&str>, host: &HostContext) -> Result<String, Ge
 fn refuse_existing(names: &[String], host: &HostContext) -> Result<(), GenError> {
     for n in names {
         if let Some(v) = host.vnic(n) {
-            return Err(GenError::VnicExists { name: n.clone(), over: v.over.clone(), mac: v.mac.to_string() });
+            return Err(GenError::VnicExists {
+                name: n.clone(),
+                over: v.over.clone(),
+                mac: v.mac.to_string(),
+            });
         }
     }
     Ok(())
@@ -104,31 +111,60 @@ pub fn choose_for_zone(
     policy: &Policy,
     extra_preferred: &[u32],
 ) -> Result<VnicChoice, GenError> {
-    let names = indices.iter().map(|&n| validate::zone_vnic_name(zone, n)).collect::<Result<Vec<_>, _>>()?;
+    let names = indices
+        .iter()
+        .map(|&n| validate::zone_vnic_name(zone, n))
+        .collect::<Result<Vec<_>, _>>()?;
     refuse_existing(&names, host)?;
     let ip = host.require_gz_ip()?;
     let mut preferred = extra_preferred.to_vec();
     let current = host.zone_ids.get(zone).copied();
     preferred.extend(current);
-    let a = allocate::allocate_ngz(policy.mac_prefix, ip, &host.macs_in_use, indices, &preferred)?;
-    let mut note = format!("MAC block {} (L = 16*{} + n) on {}", a.block, a.block, host.label());
+    let a = allocate::allocate_ngz(
+        policy.mac_prefix,
+        ip,
+        &host.macs_in_use,
+        indices,
+        &preferred,
+    )?;
+    let mut note = format!(
+        "MAC block {} (L = 16*{} + n) on {}",
+        a.block,
+        a.block,
+        host.label()
+    );
     match (current, a.preferred) {
-        (_, true) if !extra_preferred.is_empty() => note.push_str(": the block the zone's VNICs already use"),
+        (_, true) if !extra_preferred.is_empty() => {
+            note.push_str(": the block the zone's VNICs already use")
+        }
         (Some(id), true) => {
             let _ = write!(note, ": the zone's current ID {id}");
         }
         (Some(id), false) if allocate::NGZ_BLOCKS.contains(&id) => {
-            let _ = write!(note, ": block {id} (the zone's current ID) has a MAC in use, so the lowest free block");
+            let _ = write!(
+                note,
+                ": block {id} (the zone's current ID) has a MAC in use, so the lowest free block"
+            );
         }
         (Some(id), false) => {
-            let _ = write!(note, ": the zone's current ID {id} is above 15, so the lowest free block");
+            let _ = write!(
+                note,
+                ": the zone's current ID {id} is above 15, so the lowest free block"
+            );
         }
-        (None, _) => note.push_str(": the zone has no current ID (not running), so the lowest free block"),
+        (None, _) => {
+            note.push_str(": the zone has no current ID (not running), so the lowest free block")
+        }
     }
     let vnics = names
         .into_iter()
         .zip(a.macs)
-        .map(|(name, (index, mac))| NewVnic { name, index, over: over.to_owned(), mac })
+        .map(|(name, (index, mac))| NewVnic {
+            name,
+            index,
+            over: over.to_owned(),
+            mac,
+        })
         .collect();
     Ok(VnicChoice { vnics, note })
 }
@@ -143,15 +179,25 @@ pub fn plan(req: &VnicRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     match &req.owner {
         Owner::Zone(zone) => {
             let choice = choose_for_zone(zone, &indices, &over, host, policy, &[])?;
-            let mut plan = Plan::new(format!("VNICs for zone {zone} on {} (house rules 5 and 6)", host.label()));
+            let mut plan = Plan::new(format!(
+                "VNICs for zone {zone} on {} (house rules 5 and 6)",
+                host.label()
+            ));
             plan.notes.push(choice.note);
             for v in &choice.vnics {
-                plan.push(v.step(&format!("rule 5 name; rule 6 MAC, L = 0x{:02x}", v.mac.slot())));
+                plan.push(v.step(&format!(
+                    "rule 5 name; rule 6 MAC, L = 0x{:02x}",
+                    v.mac.slot()
+                )));
             }
             Ok(plan)
         }
         Owner::Gz(base) => {
-            let base = match base.clone().or_else(|| policy.gz_vnic_basename.clone()).or_else(|| host.nodename.clone()) {
+            let base = match base
+                .clone()
+                .or_else(|| policy.gz_vnic_basename.clone())
+                .or_else(|| host.nodename.clone())
+            {
                 Some(b) => b,
                 None => {
                     return Err(GenError::MissingFact {
@@ -160,13 +206,24 @@ pub fn plan(req: &VnicRequest, host: &HostContext, policy: &Policy) -> Result<Pl
                     });
                 }
             };
-            let names = indices.iter().map(|&n| validate::gz_vnic_name(&base, n)).collect::<Result<Vec<_>, _>>()?;
+            let names = indices
+                .iter()
+                .map(|&n| validate::gz_vnic_name(&base, n))
+                .collect::<Result<Vec<_>, _>>()?;
             refuse_existing(&names, host)?;
             let ip = host.require_gz_ip()?;
             let macs = allocate::allocate_gz(policy.mac_prefix, ip, &host.macs_in_use, &indices)?;
-            let mut plan = Plan::new(format!("the GZ's own VNICs ({base}) on {} (house rules 5 and 6)", host.label()));
+            let mut plan = Plan::new(format!(
+                "the GZ's own VNICs ({base}) on {} (house rules 5 and 6)",
+                host.label()
+            ));
             for (name, (index, mac)) in names.into_iter().zip(macs) {
-                let v = NewVnic { name, index, over: over.clone(), mac };
+                let v = NewVnic {
+                    name,
+                    index,
+                    over: over.clone(),
+                    mac,
+                };
                 plan.push(v.step(&format!("rule 6: GZ VNIC {index} has L = {index}")));
             }
             Ok(plan)
@@ -180,21 +237,41 @@ mod tests {
     use crate::render::render_sh;
 
     fn seed_host() -> HostContext {
-        let mut h = HostContext { gz_ip: Some("192.168.31.12".parse().expect("ip")), ..HostContext::default() };
+        let mut h = HostContext {
+            gz_ip: Some("192.168.31.12".parse().expect("ip")),
+            ..HostContext::default()
+        };
         h.zone_ids.insert("www".into(), 1);
         h
     }
 
     fn req(owner: Owner, count: u32) -> VnicRequest {
-        VnicRequest { owner, count, first_index: 0, over: Some("net0".into()), platform: Platform::Solaris11 }
+        VnicRequest {
+            owner,
+            count,
+            first_index: 0,
+            over: Some("net0".into()),
+            platform: Platform::Solaris11,
+        }
     }
 
     #[test]
     fn seed_example() {
-        let p = plan(&req(Owner::Zone("www".into()), 2), &seed_host(), &Policy::default()).expect("plan");
+        let p = plan(
+            &req(Owner::Zone("www".into()), 2),
+            &seed_host(),
+            &Policy::default(),
+        )
+        .expect("plan");
         let sh = render_sh(&p);
-        assert!(sh.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:10 www0\n"), "{sh}");
-        assert!(sh.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:11 www1\n"), "{sh}");
+        assert!(
+            sh.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:10 www0\n"),
+            "{sh}"
+        );
+        assert!(
+            sh.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:11 www1\n"),
+            "{sh}"
+        );
     }
 
     #[test]
@@ -202,14 +279,29 @@ mod tests {
         let mut h = seed_host();
         h.nodename = Some("gza".into());
         let p = plan(&req(Owner::Gz(None), 1), &h, &Policy::default()).expect("plan");
-        assert_eq!(p.steps[0].args, ["create-vnic", "-l", "net0", "-m", "00:00:01:1f:0c:00", "gza0"]);
+        assert_eq!(
+            p.steps[0].args,
+            [
+                "create-vnic",
+                "-l",
+                "net0",
+                "-m",
+                "00:00:01:1f:0c:00",
+                "gza0"
+            ]
+        );
     }
 
     #[test]
     fn existing_vnic_name_is_refused() {
         let mut h = seed_host();
-        h.vnics.push(crate::host::ExistingVnic { link: "www0".into(), over: "net0".into(), mac: "0:0:1:1f:c:10".parse().expect("mac") });
-        let e = plan(&req(Owner::Zone("www".into()), 1), &h, &Policy::default()).expect_err("exists");
+        h.vnics.push(crate::host::ExistingVnic {
+            link: "www0".into(),
+            over: "net0".into(),
+            mac: "0:0:1:1f:c:10".parse().expect("mac"),
+        });
+        let e =
+            plan(&req(Owner::Zone("www".into()), 1), &h, &Policy::default()).expect_err("exists");
         assert!(e.to_string().contains("already exists"), "{e}");
     }
 

@@ -57,7 +57,12 @@ pub struct AutofsDependency {
 }
 
 pub const AUTOFS_DEPENDENCIES: [AutofsDependency; 3] = [
-    AutofsDependency { instance: "svc:/network/ssh:default", entity: "svc:/network/ssh", pg: "fs-autofs", optional: false },
+    AutofsDependency {
+        instance: "svc:/network/ssh:default",
+        entity: "svc:/network/ssh",
+        pg: "fs-autofs",
+        optional: false,
+    },
     AutofsDependency {
         instance: "svc:/system/system-log:default",
         entity: "svc:/system/system-log",
@@ -80,16 +85,26 @@ pub fn autofs_steps(zone: &str, dep: &AutofsDependency) -> Vec<Step> {
         zone,
         Program::Svccfg,
         &["-s", dep.entity, "delpg", dep.pg],
-        format!("remove {}'s dependency on svc:/system/filesystem/autofs (property group {}; rule 11)", dep.instance, dep.pg),
+        format!(
+            "remove {}'s dependency on svc:/system/filesystem/autofs (property group {}; rule 11)",
+            dep.instance, dep.pg
+        ),
     );
     let mut refresh = Step::in_zone(
         zone,
         Program::Svcadm,
         &["refresh", dep.instance],
-        format!("make {} use its configuration without the autofs dependency", dep.instance),
+        format!(
+            "make {} use its configuration without the autofs dependency",
+            dep.instance
+        ),
     );
     if dep.optional {
-        let guard = Guard { program: Program::Svcs, args: vec!["-H".to_owned(), dep.instance.to_owned()], negate: false };
+        let guard = Guard {
+            program: Program::Svcs,
+            args: vec!["-H".to_owned(), dep.instance.to_owned()],
+            negate: false,
+        };
         delpg = delpg.only_if(guard.clone());
         refresh = refresh.only_if(guard);
     }
@@ -102,10 +117,15 @@ pub fn autofs_steps(zone: &str, dep: &AutofsDependency) -> Vec<Step> {
 pub fn home_root_datasets(policy: &Policy) -> Result<Vec<(String, Option<String>)>, GenError> {
     let root = policy.home_root.trim_end_matches('/');
     let Some(rel) = root.strip_prefix('/') else {
-        return Err(GenError::Invalid(format!("policy home_root '{}' is not an absolute path", policy.home_root)));
+        return Err(GenError::Invalid(format!(
+            "policy home_root '{}' is not an absolute path",
+            policy.home_root
+        )));
     };
     if rel.is_empty() {
-        return Err(GenError::Invalid("policy home_root must not be '/'".to_owned()));
+        return Err(GenError::Invalid(
+            "policy home_root must not be '/'".to_owned(),
+        ));
     }
     let mut out = Vec::new();
     let mut ds = ZONE_RPOOL.to_owned();
@@ -120,7 +140,10 @@ pub fn home_root_datasets(policy: &Policy) -> Result<Vec<(String, Option<String>
 
 /// The home dataset of `user` inside the zone.
 pub fn home_dataset(policy: &Policy, user: &str) -> Result<String, GenError> {
-    let base = home_root_datasets(policy)?.pop().map(|(d, _)| d).unwrap_or_else(|| ZONE_RPOOL.to_owned());
+    let base = home_root_datasets(policy)?
+        .pop()
+        .map(|(d, _)| d)
+        .unwrap_or_else(|| ZONE_RPOOL.to_owned());
     let ds = format!("{base}/{user}");
     names::validate_dataset_name(&ds)?;
     Ok(ds)
@@ -132,10 +155,16 @@ pub fn check_pools(pools: &[String], policy: &Policy) -> Result<(), GenError> {
     for (i, p) in pools.iter().enumerate() {
         names::validate_dataset_name(p)?;
         if !policy.data_pools.contains(p) {
-            return Err(GenError::UnknownPool { pool: p.clone(), known: policy.data_pools.join(", ") });
+            return Err(GenError::UnknownPool {
+                pool: p.clone(),
+                known: policy.data_pools.join(", "),
+            });
         }
         if pools[..i].contains(p) {
-            return Err(GenError::Duplicate { what: "data pool".to_owned(), value: p.clone() });
+            return Err(GenError::Duplicate {
+                what: "data pool".to_owned(),
+                value: p.clone(),
+            });
         }
     }
     if !pools.iter().any(|p| p == "pool1") {
@@ -153,7 +182,13 @@ pub fn pool_datasets(pool: &str, zone: &str) -> Result<(String, String), GenErro
 }
 
 /// The zonecfg commands for a new zone.
-pub fn zonecfg_commands(zone: &str, vnics: &[String], pools: &[String], autoboot: bool, policy: &Policy) -> Result<Vec<Command>, GenError> {
+pub fn zonecfg_commands(
+    zone: &str,
+    vnics: &[String],
+    pools: &[String],
+    autoboot: bool,
+    policy: &Policy,
+) -> Result<Vec<Command>, GenError> {
     let mut cmds = vec![
         Command::CreateBlank,
         Command::Set("brand".into(), "solaris".into()),
@@ -166,7 +201,10 @@ pub fn zonecfg_commands(zone: &str, vnics: &[String], pools: &[String], autoboot
     }
     for p in pools {
         let (_, delegated) = pool_datasets(p, zone)?;
-        cmds.push(Command::Add(Block::new("dataset", &[("name", &delegated), ("alias", p)])));
+        cmds.push(Command::Add(Block::new(
+            "dataset",
+            &[("name", &delegated), ("alias", p)],
+        )));
     }
     Ok(cmds)
 }
@@ -177,13 +215,18 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     let zone = req.zone.as_str();
     names::validate_zone_name(zone)?;
     if req.vnics == 0 {
-        return Err(GenError::Invalid("a zone needs at least one VNIC (--vnics 1 or more)".to_owned()));
+        return Err(GenError::Invalid(
+            "a zone needs at least one VNIC (--vnics 1 or more)".to_owned(),
+        ));
     }
     check_pools(&req.pools, policy)?;
     for (i, u) in req.users.iter().enumerate() {
         validate::validate_user_name(u)?;
         if req.users[..i].contains(u) {
-            return Err(GenError::Duplicate { what: "user".to_owned(), value: u.clone() });
+            return Err(GenError::Duplicate {
+                what: "user".to_owned(),
+                value: u.clone(),
+            });
         }
     }
     if host.zones.contains(zone) {
@@ -200,7 +243,10 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     let over = vnic::resolve_over(req.over.as_deref(), host)?;
     let choice = vnic::choose_for_zone(zone, &indices, &over, host, policy, &[])?;
 
-    let mut plan = Plan::new(format!("new zone {zone} on {} (house rules 4-6 and 8-11)", host.label()));
+    let mut plan = Plan::new(format!(
+        "new zone {zone} on {} (house rules 4-6 and 8-11)",
+        host.label()
+    ));
     plan.notes.push(choice.note.clone());
     plan.notes.push(format!(
         "between the GZ steps and the in-zone steps, install and boot the zone: zoneadm -z {zone} install; zoneadm -z {zone} boot"
@@ -240,7 +286,9 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
         if host.has_dataset(pool) == Some(false) {
             return Err(GenError::MissingFact {
                 what: format!("pool {pool} on {}", host.label()),
-                how: format!("the capture lists no dataset '{pool}'; create the pool first or drop it from --datasets"),
+                how: format!(
+                    "the capture lists no dataset '{pool}'; create the pool first or drop it from --datasets"
+                ),
             });
         }
         if host.has_dataset(&parent) != Some(true) {
@@ -260,7 +308,13 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
         plan.push(v.step(&format!("rules 5 and 6, L = 0x{:02x}", v.mac.slot())));
     }
     let names: Vec<String> = choice.vnics.iter().map(|v| v.name.clone()).collect();
-    let text = config::write(&zonecfg_commands(zone, &names, &req.pools, req.autoboot, policy)?)?;
+    let text = config::write(&zonecfg_commands(
+        zone,
+        &names,
+        &req.pools,
+        req.autoboot,
+        policy,
+    )?)?;
     let file = format!("{zone}.zonecfg");
     plan.push(
         Step::gz(
@@ -284,7 +338,12 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
                     &["create", "-o", &format!("mountpoint={mp}"), &ds],
                     format!("create {ds} mounted at {mp}, the top of the home root (rule 11)"),
                 ),
-                None => Step::in_zone(zone, Program::Zfs, &["create", &ds], format!("create {ds} (inherits its mountpoint; rule 11)")),
+                None => Step::in_zone(
+                    zone,
+                    Program::Zfs,
+                    &["create", &ds],
+                    format!("create {ds} (inherits its mountpoint; rule 11)"),
+                ),
             };
             plan.push(step);
         }
@@ -292,9 +351,24 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     for user in &req.users {
         let ds = home_dataset(policy, user)?;
         let home = policy.home(user);
-        plan.push(Step::in_zone(zone, Program::Zfs, &["create", &ds], format!("create {user}'s home dataset {ds}, mounted at {home} (rule 11)")));
-        plan.push(Step::in_zone(zone, Program::Useradd, &["-d", &home, user], format!("create account {user} with home {home} (rule 11)")));
-        plan.push(Step::in_zone(zone, Program::Chown, &[user, &home], format!("give {user} its home directory")));
+        plan.push(Step::in_zone(
+            zone,
+            Program::Zfs,
+            &["create", &ds],
+            format!("create {user}'s home dataset {ds}, mounted at {home} (rule 11)"),
+        ));
+        plan.push(Step::in_zone(
+            zone,
+            Program::Useradd,
+            &["-d", &home, user],
+            format!("create account {user} with home {home} (rule 11)"),
+        ));
+        plan.push(Step::in_zone(
+            zone,
+            Program::Chown,
+            &[user, &home],
+            format!("give {user} its home directory"),
+        ));
     }
     for fmri in &policy.autofs_free_services {
         match AUTOFS_DEPENDENCIES.iter().find(|d| d.instance == fmri) {
@@ -316,18 +390,33 @@ mod tests {
         let p = Policy::default();
         assert_eq!(
             home_root_datasets(&p).expect("ds"),
-            vec![("rpool/local".to_owned(), Some("/local".to_owned())), ("rpool/local/home".to_owned(), None)]
+            vec![
+                ("rpool/local".to_owned(), Some("/local".to_owned())),
+                ("rpool/local/home".to_owned(), None)
+            ]
         );
-        assert_eq!(home_dataset(&p, "alice").expect("ds"), "rpool/local/home/alice");
+        assert_eq!(
+            home_dataset(&p, "alice").expect("ds"),
+            "rpool/local/home/alice"
+        );
     }
 
     #[test]
     fn pools_are_checked() {
         let p = Policy::default();
         assert!(check_pools(&["pool1".into(), "pool2".into()], &p).is_ok());
-        assert!(matches!(check_pools(&["pool2".into()], &p), Err(GenError::Pool1Missing)));
-        assert!(matches!(check_pools(&["tank".into()], &p), Err(GenError::UnknownPool { .. })));
-        assert!(matches!(check_pools(&["pool1".into(), "pool1".into()], &p), Err(GenError::Duplicate { .. })));
+        assert!(matches!(
+            check_pools(&["pool2".into()], &p),
+            Err(GenError::Pool1Missing)
+        ));
+        assert!(matches!(
+            check_pools(&["tank".into()], &p),
+            Err(GenError::UnknownPool { .. })
+        ));
+        assert!(matches!(
+            check_pools(&["pool1".into(), "pool1".into()], &p),
+            Err(GenError::Duplicate { .. })
+        ));
     }
 
     #[test]

@@ -28,11 +28,21 @@ end
 ";
 
 fn config_input(text: &str) -> CheckInput {
-    CheckInput { configs: vec![ConfigInput { zone: None, name: "www.zonecfg".into(), text: text.into() }], captures: vec![] }
+    CheckInput {
+        configs: vec![ConfigInput {
+            zone: None,
+            name: "www.zonecfg".into(),
+            text: text.into(),
+        }],
+        captures: vec![],
+    }
 }
 
 fn seed_overrides() -> Overrides {
-    Overrides { gz_ip: Some(Ipv4Addr::new(192, 168, 31, 12)), over: Some("net0".into()) }
+    Overrides {
+        gz_ip: Some(Ipv4Addr::new(192, 168, 31, 12)),
+        over: Some("net0".into()),
+    }
 }
 
 fn rules_found(input: &CheckInput, policy: &Policy) -> Vec<String> {
@@ -53,11 +63,25 @@ fn anet_and_missing_pool1_are_repaired_in_the_configuration() {
     for r in ["Z04 anet", "Z06 mac-not-fixed", "Z10 pool1-missing"] {
         assert!(before.contains(&r.to_owned()), "{before:?}");
     }
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: seed_overrides(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: seed_overrides(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
     insta::assert_snapshot!("fix_anet_pool1_sh", render(&plan, Format::Sh));
     assert!(plan.unfixable.is_empty(), "{:?}", plan.unfixable);
-    assert!(plan.steps.iter().any(|s| s.args == ["create-vnic", "-l", "net0", "-m", "00:00:01:1f:0c:10", "www0"]));
+    assert!(plan.steps.iter().any(|s| s.args
+        == [
+            "create-vnic",
+            "-l",
+            "net0",
+            "-m",
+            "00:00:01:1f:0c:10",
+            "www0"
+        ]));
 
     // zonecfg applies the command file on top of the existing configuration.
     let fixed = format!("{ANET_ZONE}{}", render(&plan, Format::Zonecfg));
@@ -70,12 +94,25 @@ fn a_wrong_zonepath_is_listed_as_needing_a_move() {
     let policy = Policy::default();
     let text = "create -b\nset brand=solaris\nset zonepath=/export/zones/www\nset ip-type=exclusive\nadd dataset\n\tset name=pool1/www/pool1\n\tset alias=pool1\nend\n";
     let input = config_input(text);
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: seed_overrides(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: seed_overrides(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
-    let z08 = plan.unfixable.iter().find(|u| u.rule == "Z08 zonepath").expect("Z08 listed");
+    let z08 = plan
+        .unfixable
+        .iter()
+        .find(|u| u.rule == "Z08 zonepath")
+        .expect("Z08 listed");
     assert!(z08.reason.contains("move"), "{z08:?}");
     assert!(plan.steps.is_empty(), "{:?}", plan.steps);
-    assert!(render(&plan, Format::Sh).contains("# - Z08 zonepath (zone www): zonepath is /export/zones/www"));
+    assert!(
+        render(&plan, Format::Sh)
+            .contains("# - Z08 zonepath (zone www): zonepath is /export/zones/www")
+    );
 }
 
 #[test]
@@ -83,7 +120,13 @@ fn dataset_alias_and_ip_type_are_set() {
     let policy = Policy::default();
     let text = "create -b\nset brand=solaris\nset zonepath=/zones/www\nset ip-type=shared\nadd net\n\tset physical=www0\nend\nadd dataset\n\tset name=pool1/www/pool1\nend\n";
     let input = config_input(text);
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: seed_overrides(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: seed_overrides(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
     let fixed = format!("{text}{}", render(&plan, Format::Zonecfg));
     let after = rules_found(&config_input(&fixed), &policy);
@@ -95,15 +138,33 @@ fn shared_ip_addresses_are_left_to_a_person() {
     let policy = Policy::default();
     let text = "create -b\nset zonepath=/zones/www\nset ip-type=shared\nadd net\n\tset address=192.168.31.20/24\n\tset physical=net0\nend\nadd dataset\n\tset name=pool1/www/pool1\n\tset alias=pool1\nend\n";
     let input = config_input(text);
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: seed_overrides(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: seed_overrides(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
-    assert!(plan.unfixable.iter().any(|u| u.rule == "Z04 ip-type" && u.reason.contains("ipadm")), "{:?}", plan.unfixable);
+    assert!(
+        plan.unfixable
+            .iter()
+            .any(|u| u.rule == "Z04 ip-type" && u.reason.contains("ipadm")),
+        "{:?}",
+        plan.unfixable
+    );
 }
 
 #[test]
 fn illumos_is_refused() {
     let input = config_input(ANET_ZONE);
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: seed_overrides(), platform: Platform::Illumos };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: seed_overrides(),
+        platform: Platform::Illumos,
+    };
     let e = fix::plan(&req, &Policy::default()).expect_err("illumos");
     assert!(e.to_string().contains("alias"), "{e}");
 }
@@ -133,16 +194,27 @@ fn damaged_host(policy: &Policy) -> SimHost {
     host.apply(&zone_steps).expect("zone steps");
     // Damage.
     let (over, _) = host.vnics.remove("www1").expect("www1");
-    host.vnics.insert("vnic7".into(), (over, "2:8:20:aa:bb:cc".parse().expect("mac")));
+    host.vnics.insert(
+        "vnic7".into(),
+        (over, "2:8:20:aa:bb:cc".parse().expect("mac")),
+    );
     host.vnics.get_mut("www0").expect("www0").1 = "2:8:20:d:b:3b".parse().expect("mac");
     let z = host.zones.get_mut("www").expect("zone");
-    z.config.push_str("select net physical=www1\nset physical=vnic7\nend\n");
-    z.passwd.push(("carol".into(), 200, "/export/home/carol".into()));
+    z.config
+        .push_str("select net physical=www1\nset physical=vnic7\nend\n");
+    z.passwd
+        .push(("carol".into(), 200, "/export/home/carol".into()));
     host
 }
 
 fn capture_input(host: &SimHost) -> CheckInput {
-    CheckInput { configs: vec![], captures: vec![CaptureInput { host: host.name.clone(), files: host.capture() }] }
+    CheckInput {
+        configs: vec![],
+        captures: vec![CaptureInput {
+            host: host.name.clone(),
+            files: host.capture(),
+        }],
+    }
 }
 
 #[test]
@@ -151,10 +223,24 @@ fn a_drifted_zone_on_a_host_is_repaired() {
     let mut host = damaged_host(&policy);
     let input = capture_input(&host);
     let before = rules_found(&input, &policy);
-    for r in ["Z05 vnic-name", "Z06 mac-prefix", "Z11 autofs-dependency", "Z11 home-path"] {
-        assert!(before.contains(&r.to_owned()), "{r} missing from {before:?}");
+    for r in [
+        "Z05 vnic-name",
+        "Z06 mac-prefix",
+        "Z11 autofs-dependency",
+        "Z11 home-path",
+    ] {
+        assert!(
+            before.contains(&r.to_owned()),
+            "{r} missing from {before:?}"
+        );
     }
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: Overrides::default(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: Overrides::default(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
     insta::assert_snapshot!("fix_drifted_zone_sh", render(&plan, Format::Sh));
 
@@ -174,15 +260,36 @@ fn a_findings_report_narrows_what_is_repaired() {
     let host = damaged_host(&policy);
     let input = capture_input(&host);
     let outcome = check::run(&input, &policy);
-    let opts = zrules::render::RenderOptions { color: false, statistics: false, tool_version: "test" };
-    let json = zrules::render::render(&outcome.report, &outcome.sources, zrules::render::Format::Json, &opts);
+    let opts = zrules::render::RenderOptions {
+        color: false,
+        statistics: false,
+        tool_version: "test",
+    };
+    let json = zrules::render::render(
+        &outcome.report,
+        &outcome.sources,
+        zrules::render::Format::Json,
+        &opts,
+    );
     let mut selection = fix::read_findings_json(&json).expect("report");
     selection.retain(|s| s.code == "Z11" && s.check == "autofs-dependency");
     assert!(!selection.is_empty());
-    let req = FixRequest { input: &input, selection: Some(&selection), zone: None, overrides: Overrides::default(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: Some(&selection),
+        zone: None,
+        overrides: Overrides::default(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
     assert!(!plan.steps.is_empty());
-    assert!(plan.steps.iter().all(|s| matches!(s.program, Program::Svccfg | Program::Svcadm)), "{:?}", plan.steps);
+    assert!(
+        plan.steps
+            .iter()
+            .all(|s| matches!(s.program, Program::Svccfg | Program::Svcadm)),
+        "{:?}",
+        plan.steps
+    );
 }
 
 #[test]
@@ -195,11 +302,27 @@ fn a_report_of_another_version_is_refused() {
 fn a_home_without_its_dataset_is_left_to_a_person() {
     let policy = Policy::default();
     let mut host = damaged_host(&policy);
-    host.datasets.remove("rpool/zones/www/rpool/local/home/alice").expect("alice's dataset");
+    host.datasets
+        .remove("rpool/zones/www/rpool/local/home/alice")
+        .expect("alice's dataset");
     let input = capture_input(&host);
-    let req = FixRequest { input: &input, selection: None, zone: None, overrides: Overrides::default(), platform: Platform::Solaris11 };
+    let req = FixRequest {
+        input: &input,
+        selection: None,
+        zone: None,
+        overrides: Overrides::default(),
+        platform: Platform::Solaris11,
+    };
     let plan = fix::plan(&req, &policy).expect("plan");
-    let u = plan.unfixable.iter().find(|u| u.rule == "Z11 home-dataset").expect("listed");
+    let u = plan
+        .unfixable
+        .iter()
+        .find(|u| u.rule == "Z11 home-dataset")
+        .expect("listed");
     assert!(u.message.contains("alice"), "{u:?}");
-    assert!(!plan.unfixable.iter().any(|u| u.message.contains("carol")), "carol's home moves: {:?}", plan.unfixable);
+    assert!(
+        !plan.unfixable.iter().any(|u| u.message.contains("carol")),
+        "carol's home moves: {:?}",
+        plan.unfixable
+    );
 }

@@ -18,8 +18,17 @@ fn ip() -> impl Strategy<Value = Ipv4Addr> {
 /// MACs in use: some on the scheme for this host (so they collide), some
 /// anywhere.
 fn in_use(prefix: MacPrefix, ip: Ipv4Addr) -> impl Strategy<Value = BTreeSet<Mac>> {
-    (proptest::collection::btree_set(any::<u8>(), 0..200), proptest::collection::btree_set(any::<[u8; 6]>().prop_map(Mac), 0..20))
-        .prop_map(move |(slots, other)| slots.into_iter().map(|l| mac::derive(prefix, ip, l)).chain(other).collect())
+    (
+        proptest::collection::btree_set(any::<u8>(), 0..200),
+        proptest::collection::btree_set(any::<[u8; 6]>().prop_map(Mac), 0..20),
+    )
+        .prop_map(move |(slots, other)| {
+            slots
+                .into_iter()
+                .map(|l| mac::derive(prefix, ip, l))
+                .chain(other)
+                .collect()
+        })
 }
 
 fn indices() -> impl Strategy<Value = Vec<u32>> {
@@ -27,9 +36,28 @@ fn indices() -> impl Strategy<Value = Vec<u32>> {
 }
 
 /// The lowest block whose slots for `idx` are all free, by brute force.
-fn brute_force(prefix: MacPrefix, ip: Ipv4Addr, used: &BTreeSet<Mac>, idx: &[u32], preferred: &[u32]) -> Option<u32> {
-    let free = |k: u32| idx.iter().all(|&n| !used.contains(&mac::derive(prefix, ip, u8::try_from(16 * k + n).expect("fits"))));
-    preferred.iter().copied().filter(|k| (1..=15).contains(k)).find(|&k| free(k)).or_else(|| (1..=15).find(|&k| free(k)))
+fn brute_force(
+    prefix: MacPrefix,
+    ip: Ipv4Addr,
+    used: &BTreeSet<Mac>,
+    idx: &[u32],
+    preferred: &[u32],
+) -> Option<u32> {
+    let free = |k: u32| {
+        idx.iter().all(|&n| {
+            !used.contains(&mac::derive(
+                prefix,
+                ip,
+                u8::try_from(16 * k + n).expect("fits"),
+            ))
+        })
+    };
+    preferred
+        .iter()
+        .copied()
+        .filter(|k| (1..=15).contains(k))
+        .find(|&k| free(k))
+        .or_else(|| (1..=15).find(|&k| free(k)))
 }
 
 proptest! {

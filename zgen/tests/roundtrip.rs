@@ -23,14 +23,24 @@ use zrules::policy::Policy;
 fn facts_of(host: &SimHost, policy: &Policy) -> HostContext {
     let mut sources = zrules::Sources::new();
     let (facts, diags) = zrules::capture::load(&host.name, &host.capture(), &mut sources);
-    assert!(diags.is_empty(), "the fake's capture must parse: {:?}", diags.iter().map(|d| &d.message).collect::<Vec<_>>());
+    assert!(
+        diags.is_empty(),
+        "the fake's capture must parse: {:?}",
+        diags.iter().map(|d| &d.message).collect::<Vec<_>>()
+    );
     HostContext::from_facts(&facts, policy)
 }
 
 fn check_fleet(hosts: &[SimHost], policy: &Policy) -> Vec<String> {
     let input = CheckInput {
         configs: vec![],
-        captures: hosts.iter().map(|h| CaptureInput { host: h.name.clone(), files: h.capture() }).collect(),
+        captures: hosts
+            .iter()
+            .map(|h| CaptureInput {
+                host: h.name.clone(),
+                files: h.capture(),
+            })
+            .collect(),
     };
     let o = check::run(&input, policy);
     o.report
@@ -43,7 +53,12 @@ fn check_fleet(hosts: &[SimHost], policy: &Policy) -> Vec<String> {
 
 /// Creates a zone with zgen on the fake host: GZ steps, then (when
 /// `boot`) install, boot and the in-zone steps.
-fn create_zone(host: &mut SimHost, req: &ZoneRequest, boot: bool, policy: &Policy) -> Result<Plan, String> {
+fn create_zone(
+    host: &mut SimHost,
+    req: &ZoneRequest,
+    boot: bool,
+    policy: &Policy,
+) -> Result<Plan, String> {
     let ctx = facts_of(host, policy);
     let plan = zgen::zone::plan(req, &ctx, policy).map_err(|e| e.to_string())?;
     host.apply(&plan.filter(Phase::Gz))?;
@@ -69,9 +84,28 @@ fn request(zone: &str, vnics: u32, pools: &[&str], users: &[&str]) -> ZoneReques
 #[test]
 fn seed_zone_applied_to_a_host_passes_the_checks() {
     let policy = Policy::default();
-    let mut host = SimHost::new("gz-a", "gza", Ipv4Addr::new(192, 168, 31, 12), &["pool1", "pool2"]);
-    let plan = create_zone(&mut host, &request("www", 2, &["pool1", "pool2"], &["alice", "bob"]), true, &policy).expect("applies");
-    assert!(plan.steps.iter().any(|s| s.args == ["create-vnic", "-l", "net0", "-m", "00:00:01:1f:0c:10", "www0"]));
+    let mut host = SimHost::new(
+        "gz-a",
+        "gza",
+        Ipv4Addr::new(192, 168, 31, 12),
+        &["pool1", "pool2"],
+    );
+    let plan = create_zone(
+        &mut host,
+        &request("www", 2, &["pool1", "pool2"], &["alice", "bob"]),
+        true,
+        &policy,
+    )
+    .expect("applies");
+    assert!(plan.steps.iter().any(|s| s.args
+        == [
+            "create-vnic",
+            "-l",
+            "net0",
+            "-m",
+            "00:00:01:1f:0c:10",
+            "www0"
+        ]));
     let findings = check_fleet(&[host], &policy);
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -89,32 +123,68 @@ fn the_checks_notice_when_a_step_is_left_out() {
     partial.steps.retain(|s| s.program != zgen::Program::Svccfg);
     host.apply(&partial).expect("zone");
     let findings = check_fleet(&[host], &policy);
-    assert!(findings.iter().any(|f| f.starts_with("Z11 autofs-dependency")), "{findings:#?}");
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.starts_with("Z11 autofs-dependency")),
+        "{findings:#?}"
+    );
 }
 
 #[test]
 fn zonecfg_text_parses_back_into_the_intended_model() {
     let policy = Policy::default();
-    let mut ctx = HostContext { gz_ip: Some(Ipv4Addr::new(10, 0, 3, 4)), default_over: Some("net0".into()), ..HostContext::default() };
+    let mut ctx = HostContext {
+        gz_ip: Some(Ipv4Addr::new(10, 0, 3, 4)),
+        default_over: Some("net0".into()),
+        ..HostContext::default()
+    };
     ctx.zone_ids.insert("db_1".into(), 2);
-    let plan = zgen::zone::plan(&request("db_1", 3, &["pool1", "pool3"], &[]), &ctx, &policy).expect("plan");
-    let text = &plan.steps.iter().find_map(|s| s.input.as_ref()).expect("zonecfg step").text;
-    assert_model(text, "db_1", &["db_10", "db_11", "db_12"], &[("pool1/db_1/pool1", "pool1"), ("pool3/db_1/pool3", "pool3")], &policy);
+    let plan = zgen::zone::plan(&request("db_1", 3, &["pool1", "pool3"], &[]), &ctx, &policy)
+        .expect("plan");
+    let text = &plan
+        .steps
+        .iter()
+        .find_map(|s| s.input.as_ref())
+        .expect("zonecfg step")
+        .text;
+    assert_model(
+        text,
+        "db_1",
+        &["db_10", "db_11", "db_12"],
+        &[("pool1/db_1/pool1", "pool1"), ("pool3/db_1/pool3", "pool3")],
+        &policy,
+    );
 }
 
 fn assert_model(text: &str, zone: &str, nets: &[&str], datasets: &[(&str, &str)], policy: &Policy) {
     let cfg = zrules::zonecfg::parse(text).expect("zrules reads what zgen writes");
     assert!(cfg.create.as_ref().is_some_and(|c| c.blank), "create -b");
     assert_eq!(cfg.brand().map(|b| b.value.as_str()), Some("solaris"));
-    assert_eq!(cfg.zonepath().map(|b| b.value.clone()), Some(policy.zonepath(zone)));
+    assert_eq!(
+        cfg.zonepath().map(|b| b.value.clone()),
+        Some(policy.zonepath(zone))
+    );
     assert_eq!(cfg.ip_type().map(|b| b.value.as_str()), Some("exclusive"));
-    assert_eq!(cfg.global_simple("autoboot").map(|b| b.value.as_str()), Some("true"));
-    let got_nets: Vec<&str> = cfg.resources_of("net").filter_map(|r| r.simple("physical")).map(|p| p.value.as_str()).collect();
+    assert_eq!(
+        cfg.global_simple("autoboot").map(|b| b.value.as_str()),
+        Some("true")
+    );
+    let got_nets: Vec<&str> = cfg
+        .resources_of("net")
+        .filter_map(|r| r.simple("physical"))
+        .map(|p| p.value.as_str())
+        .collect();
     assert_eq!(got_nets, nets);
     assert!(cfg.resources_of("anet").next().is_none());
     let got_ds: Vec<(&str, &str)> = cfg
         .resources_of("dataset")
-        .map(|r| (r.simple("name").map_or("", |v| v.value.as_str()), r.simple("alias").map_or("", |v| v.value.as_str())))
+        .map(|r| {
+            (
+                r.simple("name").map_or("", |v| v.value.as_str()),
+                r.simple("alias").map_or("", |v| v.value.as_str()),
+            )
+        })
         .collect();
     assert_eq!(got_ds, datasets);
     // The canonical export of what was read reads back the same.
@@ -128,7 +198,8 @@ fn zone_name() -> impl Strategy<Value = String> {
 }
 
 fn user_names() -> impl Strategy<Value = Vec<String>> {
-    proptest::collection::btree_set("[a-z][a-z0-9]{0,6}", 0..3).prop_map(|s| s.into_iter().collect())
+    proptest::collection::btree_set("[a-z][a-z0-9]{0,6}", 0..3)
+        .prop_map(|s| s.into_iter().collect())
 }
 
 #[derive(Clone, Debug)]
@@ -141,16 +212,32 @@ struct ZoneSpec {
 }
 
 fn zone_spec() -> impl Strategy<Value = ZoneSpec> {
-    (zone_name(), 1u32..=3, proptest::collection::vec(any::<bool>(), 3), user_names(), any::<bool>())
-        .prop_map(|(name, vnics, extra_pools, users, boot)| ZoneSpec { name, vnics, extra_pools, users, boot })
+    (
+        zone_name(),
+        1u32..=3,
+        proptest::collection::vec(any::<bool>(), 3),
+        user_names(),
+        any::<bool>(),
+    )
+        .prop_map(|(name, vnics, extra_pools, users, boot)| ZoneSpec {
+            name,
+            vnics,
+            extra_pools,
+            users,
+            boot,
+        })
 }
 
 /// A fleet: hosts with distinct third/fourth IP octets (two GZs that share
 /// them collide by construction of the scheme, which Z06 reports), each
 /// with zones created one after the other.
 fn fleet() -> impl Strategy<Value = Vec<((u8, u8), Vec<ZoneSpec>)>> {
-    proptest::collection::btree_map((any::<u8>(), 1u8..=254), proptest::collection::vec(zone_spec(), 1..4), 1..3)
-        .prop_map(|m| m.into_iter().collect())
+    proptest::collection::btree_map(
+        (any::<u8>(), 1u8..=254),
+        proptest::collection::vec(zone_spec(), 1..4),
+        1..3,
+    )
+    .prop_map(|m| m.into_iter().collect())
 }
 
 proptest! {
@@ -189,4 +276,3 @@ proptest! {
         prop_assert!(findings.is_empty(), "{:#?}", findings);
     }
 }
-

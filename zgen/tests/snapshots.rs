@@ -20,7 +20,13 @@ fn seed_host() -> HostContext {
 }
 
 fn vnic_plan(count: u32) -> zgen::Plan {
-    let req = VnicRequest { owner: Owner::Zone("www".into()), count, first_index: 0, over: None, platform: Platform::Solaris11 };
+    let req = VnicRequest {
+        owner: Owner::Zone("www".into()),
+        count,
+        first_index: 0,
+        over: None,
+        platform: Platform::Solaris11,
+    };
     zgen::vnic::plan(&req, &seed_host(), &Policy::default()).expect("seed plan")
 }
 
@@ -54,20 +60,35 @@ fn seed_vnic_json() {
 
 #[test]
 fn seed_zone_sh() {
-    insta::assert_snapshot!("seed_zone_sh", render(&zone_plan(1, &["pool1"], &[]), Format::Sh));
+    insta::assert_snapshot!(
+        "seed_zone_sh",
+        render(&zone_plan(1, &["pool1"], &[]), Format::Sh)
+    );
 }
 
 #[test]
 fn two_vnic_two_dataset_zone_sh() {
-    insta::assert_snapshot!("two_vnic_two_dataset_zone_sh", render(&zone_plan(2, &["pool1", "pool2"], &["alice", "bob"]), Format::Sh));
+    insta::assert_snapshot!(
+        "two_vnic_two_dataset_zone_sh",
+        render(
+            &zone_plan(2, &["pool1", "pool2"], &["alice", "bob"]),
+            Format::Sh
+        )
+    );
 }
 
 #[test]
 fn two_vnic_two_dataset_zone_zonecfg() {
-    insta::assert_snapshot!("two_vnic_two_dataset_zone_zonecfg", render(&zone_plan(2, &["pool1", "pool2"], &[]), Format::Zonecfg));
+    insta::assert_snapshot!(
+        "two_vnic_two_dataset_zone_zonecfg",
+        render(&zone_plan(2, &["pool1", "pool2"], &[]), Format::Zonecfg)
+    );
 }
 
 #[test]
 fn two_vnic_two_dataset_zone_json() {
-    insta::assert_snapshot!("two_vnic_two_dataset_zone_json", render(&zone_plan(2, &["pool1", "pool2"], &["alice"]), Format::Json));
+    insta::assert_snapshot!(
+        "two_vnic_two_dataset_zone_json",
+        render(&zone_plan(2, &["pool1", "pool2"], &["alice"]), Format::Json)
+    );
 }

@@ -59,8 +59,15 @@ impl SimHost {
             datasets: BTreeMap::new(),
             zones: BTreeMap::new(),
         };
-        h.vnics.insert(format!("{nodename}0"), ("net0".to_owned(), mac::derive(MacPrefix::DEFAULT, ip, 0)));
-        for (ds, mp) in [("rpool", "/rpool"), ("rpool/ROOT", "legacy"), ("rpool/zones", "/zones")] {
+        h.vnics.insert(
+            format!("{nodename}0"),
+            ("net0".to_owned(), mac::derive(MacPrefix::DEFAULT, ip, 0)),
+        );
+        for (ds, mp) in [
+            ("rpool", "/rpool"),
+            ("rpool/ROOT", "legacy"),
+            ("rpool/zones", "/zones"),
+        ] {
             h.datasets.insert(ds.to_owned(), mp.to_owned());
         }
         for p in pools {
@@ -70,11 +77,16 @@ impl SimHost {
     }
 
     fn zone_mut(&mut self, zone: &str) -> Result<&mut SimZone, String> {
-        self.zones.get_mut(zone).ok_or_else(|| format!("{zone}: No such zone configured"))
+        self.zones
+            .get_mut(zone)
+            .ok_or_else(|| format!("{zone}: No such zone configured"))
     }
 
     fn mac_in_use(&self, m: &Mac) -> Option<&str> {
-        self.vnics.iter().find(|(_, (_, x))| x == m).map(|(l, _)| l.as_str())
+        self.vnics
+            .iter()
+            .find(|(_, (_, x))| x == m)
+            .map(|(l, _)| l.as_str())
     }
 
     /// `zoneadm install` then `boot`: the zone gets its root datasets, an
@@ -86,21 +98,31 @@ impl SimHost {
         if !self.datasets.contains_key(&zds) {
             return Err(format!("zoneadm: zonepath dataset {zds} missing"));
         }
-        self.datasets.insert(format!("{zds}/rpool"), "/rpool".to_owned());
-        self.datasets.insert(format!("{zds}/rpool/ROOT"), "legacy".to_owned());
+        self.datasets
+            .insert(format!("{zds}/rpool"), "/rpool".to_owned());
+        self.datasets
+            .insert(format!("{zds}/rpool/ROOT"), "legacy".to_owned());
         let z = self.zone_mut(zone)?;
         if z.state != "configured" {
             return Err(format!("zoneadm: zone '{zone}': is already installed."));
         }
         z.state = "running".to_owned();
         z.id = Some(id);
-        z.passwd = vec![("root".into(), 0, "/root".into()), ("daemon".into(), 1, "/".into())];
-        z.services = ["svc:/network/ssh:default", "svc:/system/system-log:default"].map(str::to_owned).into();
-        z.autofs_pgs.insert(("svc:/network/ssh".into(), "fs-autofs".into()));
-        z.autofs_pgs.insert(("svc:/system/system-log".into(), "autofs".into()));
+        z.passwd = vec![
+            ("root".into(), 0, "/root".into()),
+            ("daemon".into(), 1, "/".into()),
+        ];
+        z.services = ["svc:/network/ssh:default", "svc:/system/system-log:default"]
+            .map(str::to_owned)
+            .into();
+        z.autofs_pgs
+            .insert(("svc:/network/ssh".into(), "fs-autofs".into()));
+        z.autofs_pgs
+            .insert(("svc:/system/system-log".into(), "autofs".into()));
         if sendmail {
             z.services.insert("svc:/network/smtp:sendmail".into());
-            z.autofs_pgs.insert(("svc:/network/smtp:sendmail".into(), "autofs".into()));
+            z.autofs_pgs
+                .insert(("svc:/network/smtp:sendmail".into(), "autofs".into()));
         }
         Ok(())
     }
@@ -110,7 +132,9 @@ impl SimHost {
         let used: BTreeSet<u32> = self.zones.values().filter_map(|z| z.id).collect();
         let z = self.zone_mut(zone)?;
         if z.state == "configured" {
-            return Err(format!("zoneadm: zone '{zone}': must be installed before boot."));
+            return Err(format!(
+                "zoneadm: zone '{zone}': must be installed before boot."
+            ));
         }
         if running {
             z.id = Some((1..).find(|i| !used.contains(i)).expect("an ID"));
@@ -125,7 +149,8 @@ impl SimHost {
     /// Runs every step in order; the first refusal stops, as `set -e` does.
     pub fn apply(&mut self, plan: &Plan) -> Result<(), String> {
         for (i, step) in plan.steps.iter().enumerate() {
-            self.step(step).map_err(|e| format!("step {} ({:?} {:?}): {e}", i + 1, step.program, step.args))?;
+            self.step(step)
+                .map_err(|e| format!("step {} ({:?} {:?}): {e}", i + 1, step.program, step.args))?;
         }
         Ok(())
     }
@@ -133,7 +158,10 @@ impl SimHost {
     fn guard(&self, target: &Target, g: &Guard) -> Result<bool, String> {
         let zone = target.zone().ok_or("guards run in zones here")?;
         let ok = match (g.program, g.args.as_slice()) {
-            (Program::Svcs, [h, fmri]) if h == "-H" => self.zones.get(zone).is_some_and(|z| z.services.contains(fmri)),
+            (Program::Svcs, [h, fmri]) if h == "-H" => self
+                .zones
+                .get(zone)
+                .is_some_and(|z| z.services.contains(fmri)),
             _ => return Err(format!("unknown guard {:?} {:?}", g.program, g.args)),
         };
         Ok(ok != g.negate)
@@ -146,7 +174,7 @@ impl SimHost {
             return Err(format!("zone {z} is running"));
         }
         if let Target::Zone(z) = &step.target
-            && !self.zones.get(z).is_some_and(|z| z.state == "running")
+            && self.zones.get(z).is_none_or(|z| z.state != "running")
         {
             return Err(format!("zlogin: zone '{z}' not running"));
         }
@@ -165,57 +193,104 @@ impl SimHost {
             },
             (Target::Gz, Program::Dladm) => self.dladm(&args),
             (Target::Gz, Program::Zonecfg) => {
-                let ["-z", zone, "-f", file] = args.as_slice() else { return Err(format!("zonecfg: bad arguments {args:?}")) };
-                let input = step.input.as_ref().filter(|i| i.name == *file).ok_or("zonecfg: command file not written")?;
+                let ["-z", zone, "-f", file] = args.as_slice() else {
+                    return Err(format!("zonecfg: bad arguments {args:?}"));
+                };
+                let input = step
+                    .input
+                    .as_ref()
+                    .filter(|i| i.name == *file)
+                    .ok_or("zonecfg: command file not written")?;
                 let zone = (*zone).to_owned();
-                let old = self.zones.get(&zone).map(|z| z.config.clone()).unwrap_or_default();
+                let old = self
+                    .zones
+                    .get(&zone)
+                    .map(|z| z.config.clone())
+                    .unwrap_or_default();
                 let text = format!("{old}{}", input.text);
                 zrules::zonecfg::parse(&text).map_err(|e| format!("zonecfg: {}", e.message))?;
-                let z = self.zones.entry(zone).or_insert_with(|| SimZone { state: "configured".into(), ..SimZone::default() });
+                let z = self.zones.entry(zone).or_insert_with(|| SimZone {
+                    state: "configured".into(),
+                    ..SimZone::default()
+                });
                 z.config = text;
                 Ok(())
             }
             (Target::Zone(z), Program::Useradd) => {
-                let ["-d", home, user] = args.as_slice() else { return Err(format!("useradd: bad arguments {args:?}")) };
+                let ["-d", home, user] = args.as_slice() else {
+                    return Err(format!("useradd: bad arguments {args:?}"));
+                };
                 let zone = self.zone_mut(z)?;
                 if zone.passwd.iter().any(|(u, _, _)| u == user) {
                     return Err(format!("UX: useradd: {user} is already in use."));
                 }
-                let uid = zone.passwd.iter().map(|(_, uid, _)| *uid).filter(|u| *u >= 100).max().map_or(100, |u| u + 1);
-                zone.passwd.push(((*user).to_owned(), uid, (*home).to_owned()));
+                let uid = zone
+                    .passwd
+                    .iter()
+                    .map(|(_, uid, _)| *uid)
+                    .filter(|u| *u >= 100)
+                    .max()
+                    .map_or(100, |u| u + 1);
+                zone.passwd
+                    .push(((*user).to_owned(), uid, (*home).to_owned()));
                 Ok(())
             }
             (Target::Zone(z), Program::Usermod) => {
-                let ["-d", home, user] = args.as_slice() else { return Err(format!("usermod: bad arguments {args:?}")) };
+                let ["-d", home, user] = args.as_slice() else {
+                    return Err(format!("usermod: bad arguments {args:?}"));
+                };
                 let zone = self.zone_mut(z)?;
-                let e = zone.passwd.iter_mut().find(|(u, _, _)| u == user).ok_or(format!("UX: usermod: {user} does not exist."))?;
+                let e = zone
+                    .passwd
+                    .iter_mut()
+                    .find(|(u, _, _)| u == user)
+                    .ok_or(format!("UX: usermod: {user} does not exist."))?;
                 e.2 = (*home).to_owned();
                 Ok(())
             }
             (Target::Zone(z), Program::Chown) => {
-                let [user, path] = args.as_slice() else { return Err(format!("chown: bad arguments {args:?}")) };
+                let [user, path] = args.as_slice() else {
+                    return Err(format!("chown: bad arguments {args:?}"));
+                };
                 let zone = self.zones.get(z).ok_or("no zone")?;
                 if !zone.passwd.iter().any(|(u, _, _)| u == user) {
                     return Err(format!("chown: unknown user id {user}"));
                 }
                 let prefix = format!("rpool/zones/{z}/rpool");
-                if !self.datasets.iter().any(|(d, m)| d.starts_with(&prefix) && m == path) {
+                if !self
+                    .datasets
+                    .iter()
+                    .any(|(d, m)| d.starts_with(&prefix) && m == path)
+                {
                     return Err(format!("chown: {path}: No such file or directory"));
                 }
                 Ok(())
             }
             (Target::Zone(z), Program::Svccfg) => {
-                let ["-s", entity, "delpg", pg] = args.as_slice() else { return Err(format!("svccfg: bad arguments {args:?}")) };
+                let ["-s", entity, "delpg", pg] = args.as_slice() else {
+                    return Err(format!("svccfg: bad arguments {args:?}"));
+                };
                 let zone = self.zone_mut(z)?;
-                if !zone.autofs_pgs.remove(&((*entity).to_owned(), (*pg).to_owned())) {
+                if !zone
+                    .autofs_pgs
+                    .remove(&((*entity).to_owned(), (*pg).to_owned()))
+                {
                     return Err(format!("svccfg: no property group {pg} on {entity}"));
                 }
                 Ok(())
             }
             (Target::Zone(z), Program::Svcadm) => {
-                let ["refresh", fmri] = args.as_slice() else { return Err(format!("svcadm: bad arguments {args:?}")) };
-                if !self.zones.get(z).is_some_and(|zz| zz.services.contains(*fmri)) {
-                    return Err(format!("svcadm: Pattern '{fmri}' doesn't match any instances"));
+                let ["refresh", fmri] = args.as_slice() else {
+                    return Err(format!("svcadm: bad arguments {args:?}"));
+                };
+                if !self
+                    .zones
+                    .get(z)
+                    .is_some_and(|zz| zz.services.contains(*fmri))
+                {
+                    return Err(format!(
+                        "svcadm: Pattern '{fmri}' doesn't match any instances"
+                    ));
                 }
                 Ok(())
             }
@@ -224,7 +299,9 @@ impl SimHost {
     }
 
     fn zfs(&mut self, zone: Option<&str>, args: &[&str]) -> Result<(), String> {
-        let ["create", rest @ ..] = args else { return Err(format!("zfs: bad arguments {args:?}")) };
+        let ["create", rest @ ..] = args else {
+            return Err(format!("zfs: bad arguments {args:?}"));
+        };
         let mut parents = false;
         let mut mountpoint = None;
         let mut it = rest.iter();
@@ -249,21 +326,34 @@ impl SimHost {
         // Inside a zone, `rpool` is the zone's own dataset.
         let full = match zone {
             Some(z) => {
-                let rest = name.strip_prefix("rpool").ok_or(format!("cannot create '{name}': no such pool"))?;
+                let rest = name
+                    .strip_prefix("rpool")
+                    .ok_or(format!("cannot create '{name}': no such pool"))?;
                 format!("rpool/zones/{z}/rpool{rest}")
             }
             None => name.to_owned(),
         };
         if self.datasets.contains_key(&full) {
-            return if parents { Ok(()) } else { Err(format!("cannot create '{name}': dataset already exists")) };
+            return if parents {
+                Ok(())
+            } else {
+                Err(format!("cannot create '{name}': dataset already exists"))
+            };
         }
-        let (parent, last) = full.rsplit_once('/').ok_or(format!("cannot create '{name}': no such pool"))?;
+        let (parent, last) = full
+            .rsplit_once('/')
+            .ok_or(format!("cannot create '{name}': no such pool"))?;
         if !self.datasets.contains_key(parent) {
             if !parents {
                 return Err(format!("cannot create '{name}': parent does not exist"));
             }
             let pname = match zone {
-                Some(z) => format!("rpool{}", parent.strip_prefix(&format!("rpool/zones/{z}/rpool")).unwrap_or("")),
+                Some(z) => format!(
+                    "rpool{}",
+                    parent
+                        .strip_prefix(&format!("rpool/zones/{z}/rpool"))
+                        .unwrap_or("")
+                ),
                 None => parent.to_owned(),
             };
             self.zfs(zone, &["create", "-p", &pname])?;
@@ -279,35 +369,51 @@ impl SimHost {
     fn dladm(&mut self, args: &[&str]) -> Result<(), String> {
         match args {
             ["create-vnic", "-l", over, "-m", m, name] => {
-                zrules::names::validate_link_name(name).map_err(|_| format!("dladm: invalid link name '{name}'"))?;
+                zrules::names::validate_link_name(name)
+                    .map_err(|_| format!("dladm: invalid link name '{name}'"))?;
                 if !self.phys.iter().any(|p| p == over) && !self.vnics.contains_key(*over) {
                     return Err(format!("dladm: invalid link name '{over}'"));
                 }
                 if self.vnics.contains_key(*name) || self.phys.iter().any(|p| p == name) {
-                    return Err(format!("dladm: vnic creation over {over} failed: object already exists"));
+                    return Err(format!(
+                        "dladm: vnic creation over {over} failed: object already exists"
+                    ));
                 }
-                let mac: Mac = m.parse().map_err(|_| "dladm: invalid MAC address".to_owned())?;
+                let mac: Mac = m
+                    .parse()
+                    .map_err(|_| "dladm: invalid MAC address".to_owned())?;
                 if let Some(other) = self.mac_in_use(&mac) {
                     return Err(format!("dladm: MAC address {mac} already used by {other}"));
                 }
-                self.vnics.insert((*name).to_owned(), ((*over).to_owned(), mac));
+                self.vnics
+                    .insert((*name).to_owned(), ((*over).to_owned(), mac));
                 Ok(())
             }
             ["modify-vnic", "-m", m, name] => {
-                let mac: Mac = m.parse().map_err(|_| "dladm: invalid MAC address".to_owned())?;
+                let mac: Mac = m
+                    .parse()
+                    .map_err(|_| "dladm: invalid MAC address".to_owned())?;
                 if let Some(other) = self.mac_in_use(&mac).filter(|o| o != name) {
                     return Err(format!("dladm: MAC address {mac} already used by {other}"));
                 }
-                let v = self.vnics.get_mut(*name).ok_or(format!("dladm: invalid vnic name '{name}': object not found"))?;
+                let v = self.vnics.get_mut(*name).ok_or(format!(
+                    "dladm: invalid vnic name '{name}': object not found"
+                ))?;
                 v.1 = mac;
                 Ok(())
             }
             ["rename-link", old, new] => {
-                zrules::names::validate_link_name(new).map_err(|_| format!("dladm: invalid link name '{new}'"))?;
+                zrules::names::validate_link_name(new)
+                    .map_err(|_| format!("dladm: invalid link name '{new}'"))?;
                 if self.vnics.contains_key(*new) {
-                    return Err(format!("dladm: rename operation failed: object already exists ({new})"));
+                    return Err(format!(
+                        "dladm: rename operation failed: object already exists ({new})"
+                    ));
                 }
-                let v = self.vnics.remove(*old).ok_or(format!("dladm: invalid link name '{old}'"))?;
+                let v = self
+                    .vnics
+                    .remove(*old)
+                    .ok_or(format!("dladm: invalid link name '{old}'"))?;
                 self.vnics.insert((*new).to_owned(), v);
                 Ok(())
             }
@@ -322,12 +428,22 @@ impl SimHost {
         let mut zl = "0:global:running:/::solaris:shared:-:none\n".to_owned();
         for (name, z) in &self.zones {
             let id = z.id.map_or("-".to_owned(), |i| i.to_string());
-            let uuid = if z.state == "configured" { String::new() } else { format!("{:08x}-0000-0000-0000-000000000000", name.len()) };
-            zl.push_str(&format!("{id}:{name}:{}:/zones/{name}:{uuid}:solaris:excl:-:\n", z.state));
+            let uuid = if z.state == "configured" {
+                String::new()
+            } else {
+                format!("{:08x}-0000-0000-0000-000000000000", name.len())
+            };
+            zl.push_str(&format!(
+                "{id}:{name}:{}:/zones/{name}:{uuid}:solaris:excl:-:\n",
+                z.state
+            ));
         }
         f.insert("zoneadm-list-cp".to_owned(), zl);
         let esc = |m: &Mac| {
-            m.0.iter().map(|o| format!("{o:x}")).collect::<Vec<_>>().join("\\:")
+            m.0.iter()
+                .map(|o| format!("{o:x}"))
+                .collect::<Vec<_>>()
+                .join("\\:")
         };
         let mut sv = String::new();
         let mut sl = String::new();
@@ -342,24 +458,38 @@ impl SimHost {
         f.insert("dladm-show-link".to_owned(), sl);
         f.insert(
             "ipadm-show-addr".to_owned(),
-            format!("lo0/v4:static:ok:127.0.0.1/8\n{}0/v4:static:ok:{}/24\n", self.nodename, self.ip),
+            format!(
+                "lo0/v4:static:ok:127.0.0.1/8\n{}0/v4:static:ok:{}/24\n",
+                self.nodename, self.ip
+            ),
         );
         let mut zfs = String::new();
         let mut share = String::new();
         for (ds, mp) in &self.datasets {
-            let in_zone = ds.split('/').nth(2).and_then(|z| self.zones.get(z)).filter(|_| ds.starts_with("rpool/zones/") && ds.split('/').count() > 3);
+            let in_zone = ds
+                .split('/')
+                .nth(2)
+                .and_then(|z| self.zones.get(z))
+                .filter(|_| ds.starts_with("rpool/zones/") && ds.split('/').count() > 3);
             let mounted = match in_zone {
                 Some(z) => z.state == "running",
                 None => mp != "none" && mp != "legacy",
             };
-            zfs.push_str(&format!("{ds}\t{mp}\t{}\n", if mounted { "yes" } else { "no" }));
-            share.push_str(&format!("{ds}\tsharenfs\toff\tdefault\n{ds}\tsharesmb\toff\tdefault\n"));
+            zfs.push_str(&format!(
+                "{ds}\t{mp}\t{}\n",
+                if mounted { "yes" } else { "no" }
+            ));
+            share.push_str(&format!(
+                "{ds}\tsharenfs\toff\tdefault\n{ds}\tsharesmb\toff\tdefault\n"
+            ));
         }
         f.insert("zfs-list".to_owned(), zfs);
         f.insert("zfs-get-share".to_owned(), share);
         f.insert("share".to_owned(), String::new());
         for (name, z) in &self.zones {
-            let export = zrules::zonecfg::parse(&z.config).expect("the fake only stores parsable configs").export();
+            let export = zrules::zonecfg::parse(&z.config)
+                .expect("the fake only stores parsable configs")
+                .export();
             f.insert(format!("zones/{name}/zonecfg-export"), export);
             if z.state != "running" {
                 continue;
@@ -383,8 +513,13 @@ impl SimHost {
                     continue;
                 }
                 let service = instance.rsplit_once(':').map_or(instance, |(s, _)| s);
-                let mut deps = "svc:/network/loopback:default\nsvc:/system/filesystem/local:default\n".to_owned();
-                if z.autofs_pgs.iter().any(|(e, _)| e == instance || e == service) {
+                let mut deps =
+                    "svc:/network/loopback:default\nsvc:/system/filesystem/local:default\n"
+                        .to_owned();
+                if z.autofs_pgs
+                    .iter()
+                    .any(|(e, _)| e == instance || e == service)
+                {
                     deps.push_str(AUTOFS);
                     deps.push('\n');
                 }

@@ -1,0 +1,328 @@
+//! The binary as users run it: output, exit codes, facts from captures.
+
+mod common;
+
+use std::net::Ipv4Addr;
+use std::path::Path;
+
+use assert_cmd::Command;
+use common::SimHost;
+
+fn zgen() -> Command {
+    let mut c = Command::cargo_bin("zgen").expect("binary");
+    // No zrules.yaml from the developer's tree may leak in.
+    c.current_dir(std::env::temp_dir());
+    c
+}
+
+fn stdout(c: &mut Command) -> (i32, String, String) {
+    let out = c.output().expect("runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn write_capture(dir: &Path, host: &SimHost) {
+    for (rel, text) in host.capture() {
+        let p = dir.join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+    }
+}
+
+#[test]
+fn seed_example_prints_the_dladm_line() {
+    let (code, out, err) = stdout(zgen().args([
+        "vnic",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "1",
+        "--over",
+        "net0",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.lines()
+            .any(|l| l == "dladm create-vnic -l net0 -m 00:00:01:1f:0c:10 www0"),
+        "{out}"
+    );
+    let (code, out, _) = stdout(zgen().args([
+        "vnic",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "1",
+        "--over",
+        "net0",
+        "--count",
+        "2",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        out.lines()
+            .any(|l| l == "dladm create-vnic -l net0 -m 00:00:01:1f:0c:11 www1"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_zone_name_that_cannot_name_vnics_is_refused_with_exit_2() {
+    let (code, out, err) = stdout(zgen().args([
+        "vnic",
+        "web-01",
+        "--gz-ip",
+        "192.168.31.12",
+        "--over",
+        "net0",
+    ]));
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("cannot name its VNICs") && err.contains("'-' is not allowed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn names_that_reach_a_shell_are_validated() {
+    for bad in [["zone", "a;reboot"], ["zone", "$(id)"]] {
+        let (code, _, err) = stdout(
+            zgen()
+                .args(bad)
+                .args(["--gz-ip", "10.0.0.1", "--over", "net0"]),
+        );
+        assert_eq!(code, 2, "{err}");
+        assert!(err.contains("invalid zone name"), "{err}");
+    }
+    let (code, _, err) =
+        stdout(zgen().args(["zone", "www", "--gz-ip", "10.0.0.1", "--over", "net0;x"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid datalink name"), "{err}");
+    let (code, _, err) = stdout(zgen().args([
+        "zone", "www", "--gz-ip", "10.0.0.1", "--over", "net0", "--users", "al ice",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("invalid user name"), "{err}");
+}
+
+#[test]
+fn illumos_zone_is_refused_but_vnic_works() {
+    let (code, _, err) = stdout(zgen().args([
+        "zone",
+        "www",
+        "--gz-ip",
+        "10.0.0.1",
+        "--over",
+        "net0",
+        "--platform",
+        "illumos",
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("alias"), "{err}");
+    let (code, out, _) = stdout(zgen().args([
+        "vnic",
+        "www",
+        "--gz-ip",
+        "10.0.0.1",
+        "--over",
+        "net0",
+        "--platform",
+        "illumos",
+    ]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("dladm create-vnic -l net0 -m 00:00:01:00:01:10 www0"),
+        "{out}"
+    );
+}
+
+#[test]
+fn zonecfg_format_is_just_the_command_file() {
+    let (code, out, _) = stdout(zgen().args([
+        "zone",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--over",
+        "net0",
+        "--vnics",
+        "2",
+        "--datasets",
+        "pool1,pool2",
+        "--format",
+        "zonecfg",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.starts_with("create -b\n"), "{out}");
+    assert!(!out.contains("zfs") && !out.contains("dladm"), "{out}");
+    zrules::zonecfg::parse(&out).expect("parses");
+}
+
+#[test]
+fn phases_split_the_script() {
+    let base = [
+        "zone",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--over",
+        "net0",
+        "--users",
+        "alice",
+    ];
+    let (_, gz, _) = stdout(zgen().args(base).args(["--phase", "gz"]));
+    assert!(
+        gz.contains("dladm create-vnic") && !gz.contains("zlogin www"),
+        "{gz}"
+    );
+    let (_, zone, _) = stdout(zgen().args(base).args(["--phase", "zone"]));
+    assert!(
+        !zone.contains("dladm create-vnic")
+            && zone.contains("zlogin www useradd -d /local/home/alice alice </dev/null"),
+        "{zone}"
+    );
+}
+
+#[test]
+fn json_format_is_steps_as_data() {
+    let (code, out, _) = stdout(zgen().args([
+        "vnic",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "1",
+        "--over",
+        "net0",
+        "--format",
+        "json",
+    ]));
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("json");
+    let step = &v["steps"][0];
+    assert_eq!(step["host"], "gz");
+    assert_eq!(step["program"], "dladm");
+    assert_eq!(
+        step["args"],
+        serde_json::json!([
+            "create-vnic",
+            "-l",
+            "net0",
+            "-m",
+            "00:00:01:1f:0c:10",
+            "www0"
+        ])
+    );
+}
+
+#[test]
+fn facts_come_from_a_capture_and_flags_override_them() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cap = dir.path().join("gz-a");
+    let mut host = SimHost::new("gz-a", "gza", Ipv4Addr::new(192, 168, 31, 12), &["pool1"]);
+    // Block 1 is taken by another zone's VNIC.
+    host.vnics.insert(
+        "db0".into(),
+        ("net0".into(), "0:0:1:1f:c:10".parse().expect("mac")),
+    );
+    write_capture(&cap, &host);
+    let (code, out, err) = stdout(zgen().args(["vnic", "www", "--capture"]).arg(&cap));
+    assert_eq!(code, 0, "{err}");
+    // The link under the primary interface (gza0 over net0) and the next free block.
+    assert!(
+        out.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:20 www0\n"),
+        "{out}"
+    );
+    // With another primary address, db0's MAC no longer collides.
+    let (_, out, _) = stdout(
+        zgen()
+            .args([
+                "vnic",
+                "www",
+                "--over",
+                "aggr1",
+                "--gz-ip",
+                "10.1.2.3",
+                "--capture",
+            ])
+            .arg(&cap),
+    );
+    assert!(
+        out.contains("\ndladm create-vnic -l aggr1 -m 00:00:01:02:03:10 www0\n"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fix_exits_1_when_something_needs_a_person() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cfg = dir.path().join("www.zonecfg");
+    std::fs::write(&cfg, "create -b\nset zonepath=/export/www\nset ip-type=exclusive\nadd anet\n\tset linkname=net0\nend\n").expect("write");
+    let (code, out, err) = stdout(
+        zgen()
+            .args([
+                "fix",
+                "--gz-ip",
+                "192.168.31.12",
+                "--over",
+                "net0",
+                "--config",
+            ])
+            .arg(&cfg),
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(out.contains("remove anet linkname=net0"), "{out}");
+    assert!(out.contains("# - Z08 zonepath"), "{out}");
+    let (code, _, err) = stdout(zgen().args(["fix"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--config"), "{err}");
+}
+
+#[test]
+fn fix_reads_the_files_a_findings_report_names() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let text = "create -b\nset zonepath=/zones/www\nset ip-type=exclusive\nadd net\n\tset physical=www0\nend\n";
+    std::fs::write(dir.path().join("www.zonecfg"), text).expect("write");
+    let input = zrules::check::CheckInput {
+        configs: vec![zrules::check::ConfigInput {
+            zone: None,
+            name: "www.zonecfg".into(),
+            text: text.into(),
+        }],
+        captures: vec![],
+    };
+    let o = zrules::check::run(&input, &zrules::policy::Policy::default());
+    let opts = zrules::render::RenderOptions {
+        color: false,
+        statistics: false,
+        tool_version: "test",
+    };
+    std::fs::write(
+        dir.path().join("f.json"),
+        zrules::render::render(&o.report, &o.sources, zrules::render::Format::Json, &opts),
+    )
+    .expect("write");
+    let (code, out, err) =
+        stdout(
+            zgen()
+                .current_dir(dir.path())
+                .args(["fix", "--findings", "f.json"]),
+        );
+    assert_eq!(code, 0, "{err}\n{out}");
+    assert!(out.contains("set name=pool1/www/pool1"), "{out}");
+}
+
+#[test]
+fn help_teaches_with_examples() {
+    let (code, out, _) = stdout(zgen().args(["vnic", "--help"]));
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("zgen vnic www --gz-ip 192.168.31.12 --zone-id 1 --over net0"),
+        "{out}"
+    );
+}
