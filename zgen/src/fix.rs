@@ -23,6 +23,11 @@
 //!
 //! Everything else is listed with the reason, e.g. a wrong zonepath needs a
 //! move (`zmigrate`), data in a wrongly named dataset needs copying.
+//!
+//! Sources: `dladm rename-link [-R root-dir] link new-link` and
+//! `dladm modify-vnic -m MAC-address VNIC` (dladm(1M), and "Modifying VNIC
+//! MAC Addresses" in the Solaris 11.2 and 11.4 network virtualization
+//! guides); zonecfg(1M) `select`/`remove RES P=V`; usermod(1M) `-d`.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;

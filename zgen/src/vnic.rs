@@ -169,6 +169,23 @@ pub fn choose_for_zone(
     Ok(VnicChoice { vnics, note })
 }
 
+/// The MAC block zone `zone`'s existing VNICs (`ZONE0` …) already use on
+/// this host, when they follow the scheme: new VNICs of the zone belong
+/// next to them.
+pub fn existing_block(zone: &str, host: &HostContext, policy: &Policy) -> Option<u32> {
+    let ip = host.gz_ip?;
+    let want = zrules::mac::derive(policy.mac_prefix, ip, 0);
+    host.vnics.iter().find_map(|v| {
+        let n = zrules::rules::vnic_index(zone, &v.link)?;
+        let m = v.mac;
+        (m.prefix() == want.prefix()
+            && m.ip_bytes() == want.ip_bytes()
+            && m.slot() >= 16
+            && u32::from(m.slot() % 16) == n)
+            .then_some(u32::from(m.slot() / 16))
+    })
+}
+
 /// `zgen vnic`: the plan.
 pub fn plan(req: &VnicRequest, host: &HostContext, policy: &Policy) -> Result<Plan, GenError> {
     if req.count == 0 {
@@ -178,7 +195,8 @@ pub fn plan(req: &VnicRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     let over = resolve_over(req.over.as_deref(), host)?;
     match &req.owner {
         Owner::Zone(zone) => {
-            let choice = choose_for_zone(zone, &indices, &over, host, policy, &[])?;
+            let existing: Vec<u32> = existing_block(zone, host, policy).into_iter().collect();
+            let choice = choose_for_zone(zone, &indices, &over, host, policy, &existing)?;
             let mut plan = Plan::new(format!(
                 "VNICs for zone {zone} on {} (house rules 5 and 6)",
                 host.label()
@@ -303,6 +321,32 @@ mod tests {
         let e =
             plan(&req(Owner::Zone("www".into()), 1), &h, &Policy::default()).expect_err("exists");
         assert!(e.to_string().contains("already exists"), "{e}");
+    }
+
+    #[test]
+    fn more_vnics_join_the_block_the_zone_already_uses() {
+        let mut h = seed_host();
+        h.zone_ids.insert("www".into(), 4);
+        h.vnics.push(crate::host::ExistingVnic {
+            link: "www0".into(),
+            over: "net0".into(),
+            mac: "0:0:1:1f:c:30".parse().expect("mac"),
+        });
+        h.macs_in_use.insert("0:0:1:1f:c:30".parse().expect("mac"));
+        let mut r = req(Owner::Zone("www".into()), 1);
+        r.first_index = 1;
+        let p = plan(&r, &h, &Policy::default()).expect("plan");
+        assert_eq!(
+            p.steps[0].args,
+            [
+                "create-vnic",
+                "-l",
+                "net0",
+                "-m",
+                "00:00:01:1f:0c:31",
+                "www1"
+            ]
+        );
     }
 
     #[test]
