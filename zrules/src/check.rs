@@ -162,7 +162,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         zones: zones.len(),
         hosts: input.captures.len(),
     };
-    apply_policy(out, policy, &sources, &mut report);
+    apply_policy(out, policy, &mut report);
     Outcome { report, sources }
 }
 
@@ -189,7 +189,7 @@ fn excepted(policy: &Policy, d: &Diagnostic) -> bool {
     })
 }
 
-fn apply_policy(out: Diagnostics, policy: &Policy, sources: &Sources, report: &mut Report) {
+fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
     for mut d in out.found {
         if !selected(policy, d.code, d.check) || excepted(policy, &d) {
             continue;
@@ -206,22 +206,17 @@ fn apply_policy(out: Diagnostics, policy: &Policy, sources: &Sources, report: &m
         }
         report.diagnostics.push(d);
     }
+    // Sources are added in input order (files sorted by path, then
+    // captures), so the file's index orders findings by file.
     report.diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| {
-            (
-                d.location.is_none(),
-                d.location.map(|l| sources.get(l.file).name.clone()),
-                d.location.map(|l| l.span.start),
-                d.code,
-                d.check,
-                d.message.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
+        let key = |d: &Diagnostic| (d.location.is_none(), d.location.map(|l| (l.file, l.span.start)), d.code, d.check);
+        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     report.diagnostics.dedup();
+    // Skips come out zone by zone in input order, then host by host, which
+    // is deterministic already; a check skipped twice for the same reason
+    // (once per missing input) is reported once.
     let mut skipped: Vec<_> = out.skipped.into_iter().filter(|s| selected(policy, s.code, s.check)).collect();
-    skipped.sort_by(|a, b| (&a.host, &a.zone, a.code, a.check).cmp(&(&b.host, &b.zone, b.code, b.check)));
     skipped.dedup();
     report.skipped = skipped;
 }

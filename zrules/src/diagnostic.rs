@@ -8,6 +8,7 @@
 //! selection themselves.
 
 use serde::Serialize;
+use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
 
@@ -220,7 +221,8 @@ pub struct Skipped {
     pub check: &'static str,
     pub zone: Option<String>,
     pub host: Option<String>,
-    pub reason: String,
+    /// Mostly a fixed sentence per check, so not allocated per zone.
+    pub reason: Cow<'static, str>,
 }
 
 /// The sink rules write into.
@@ -245,7 +247,7 @@ impl Diagnostics {
         check: &'static str,
         zone: Option<&str>,
         host: Option<&str>,
-        reason: impl Into<String>,
+        reason: impl Into<Cow<'static, str>>,
     ) {
         self.skipped.push(Skipped {
             code,

@@ -98,7 +98,7 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
     let mut groups: BTreeMap<(Code, &str, &str), SkipGroup<'_>> = BTreeMap::new();
     for s in &report.skipped {
         let g = groups
-            .entry((s.code, s.check, s.reason.as_str()))
+            .entry((s.code, s.check, s.reason.as_ref()))
             .or_insert_with(|| SkipGroup {
                 count: 0,
                 zones: BTreeSet::new(),

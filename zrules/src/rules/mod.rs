@@ -41,6 +41,8 @@ mod z09_zonepath_dataset;
 mod z10_delegated_data;
 mod z11_local_homes;
 
+pub use z11_local_homes::autofs_dependency_group;
+
 /// One check of a rule: its slug and default severity.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckInfo {
@@ -155,7 +157,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Records that a check could not run, and why.
-    pub fn skip(&mut self, slug: &'static str, reason: impl Into<String>) {
+    pub fn skip(&mut self, slug: &'static str, reason: impl Into<std::borrow::Cow<'static, str>>) {
         let _ = self.severity(slug);
         self.out.skip(self.rule.code, slug, self.zone, self.host, reason);
     }
@@ -317,19 +319,25 @@ impl PolicyGlobs {
     }
 }
 
-/// Runs every rule over the zones and hosts of one run.
+/// Runs every rule over the zones and hosts of one run: zone by zone (so
+/// each zone's findings and skips come out together, in registry order),
+/// then host by host, then across the fleet.
 pub(crate) fn run(zones: &[ZoneCx<'_>], hosts: &[HostCx<'_>], policy: &Policy, out: &mut Diagnostics) {
-    for rule in REGISTRY {
-        if let Some(f) = rule.zone {
-            for cx in zones {
+    for cx in zones {
+        for rule in REGISTRY {
+            if let Some(f) = rule.zone {
                 f(cx, &mut Sink::new(rule, Some(cx.zone), cx.host_name(), out));
             }
         }
-        if let Some(f) = rule.host {
-            for h in hosts {
+    }
+    for h in hosts {
+        for rule in REGISTRY {
+            if let Some(f) = rule.host {
                 f(h, &mut Sink::new(rule, None, Some(h.name()), out));
             }
         }
+    }
+    for rule in REGISTRY {
         if let Some(f) = rule.fleet {
             f(hosts, policy, &mut Sink::new(rule, None, None, out));
         }

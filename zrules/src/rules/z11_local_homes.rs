@@ -55,6 +55,23 @@ rule! {
 
 const AUTOFS: &str = "svc:/system/filesystem/autofs";
 
+/// Where each service's manifest declares its dependency on autofs: the
+/// entity (service or instance) that holds the property group, and the
+/// group's name. From the illumos manifests (`ssh.xml`: `fs-autofs` on the
+/// service; `system-log.xml`: `autofs` on the service; `sendmail.xml`:
+/// `autofs` on the instance); Solaris 11 ships the same manifests.
+const AUTOFS_GROUPS: &[(&str, &str, &str)] = &[
+    ("svc:/network/ssh:default", "svc:/network/ssh", "fs-autofs"),
+    ("svc:/system/system-log:default", "svc:/system/system-log", "autofs"),
+    ("svc:/network/smtp:sendmail", "svc:/network/smtp:sendmail", "autofs"),
+];
+
+/// For an instance FMRI, the `svccfg -s ENTITY delpg GROUP` that removes its
+/// dependency on autofs, when known.
+pub fn autofs_dependency_group(fmri: &str) -> Option<(&'static str, &'static str)> {
+    AUTOFS_GROUPS.iter().find(|(f, _, _)| *f == fmri).map(|(_, e, g)| (*e, *g))
+}
+
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(system) = cx.system else {
         let why = "needs /etc/passwd and svcs from inside the zone (a host capture of the running zone)";
@@ -130,9 +147,11 @@ fn check_system(sys: &SystemFacts, home_prefix: &str, datasets: Option<&[Fact<Da
             None => out.skip("autofs-dependency", format!("the capture has no dependencies of {fmri}")),
             Some(deps) => {
                 for d in deps.fmris.iter().filter(|d| d.value.starts_with(AUTOFS)) {
-                    let service = fmri.rsplit_once(':').map_or(fmri.as_str(), |(s, _)| s);
-                    out.emit("autofs-dependency", Some(d.loc), format!("{fmri} depends on {}", d.value))
-                        .help = Some(format!("svccfg -s {service} delpg fs-autofs; svcadm refresh {fmri}"));
+                    let help = match autofs_dependency_group(fmri) {
+                        Some((entity, pg)) => format!("svccfg -s {entity} delpg {pg}; svcadm refresh {fmri}"),
+                        None => format!("find the dependency's property group with `svccfg -s {fmri} listpg`, delpg it, then svcadm refresh {fmri}"),
+                    };
+                    out.emit("autofs-dependency", Some(d.loc), format!("{fmri} depends on {}", d.value)).help = Some(help);
                 }
             }
         }
