@@ -1,0 +1,59 @@
+//! Every argument survives the shell: what the renderer quotes, a real
+//! POSIX shell reads back as the same word, including in-zone arguments,
+//! which zlogin joins with blanks and hands to a second shell.
+
+use std::process::Command;
+
+use proptest::prelude::*;
+use zgen::render::sh_quote;
+use zgen::step::{Program, Step};
+
+/// Runs `sh -c SCRIPT` and returns the words `printf '%s\0'` printed.
+fn words_after_sh(script: &str) -> Vec<String> {
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("sh runs");
+    assert!(
+        out.status.success(),
+        "sh failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).expect("utf-8 back");
+    text.split_terminator('\0').map(str::to_owned).collect()
+}
+
+fn arg() -> impl Strategy<Value = String> {
+    // Any text but NUL (no argv can hold it), weighted towards shell syntax.
+    prop_oneof![
+        "[^\u{0}]{0,12}",
+        "[ '\"$`\\\\;&|<>(){}*?#~!=\n\t-]{0,8}",
+        "[a-z0-9/:.=_-]{1,12}",
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    #[test]
+    fn one_shell_reads_back_every_argument(args in proptest::collection::vec(arg(), 1..5)) {
+        let script = format!("printf '%s\\0' {}", args.iter().map(|a| sh_quote(a)).collect::<Vec<_>>().join(" "));
+        // An empty word comes back as an empty field.
+        prop_assert_eq!(words_after_sh(&script), args);
+    }
+
+    #[test]
+    fn zlogin_arguments_survive_both_shells(args in proptest::collection::vec(arg(), 1..4)) {
+        let step = Step::new(zgen::Target::Zone("www".into()), Program::Usermod, args.clone(), "t");
+        let argv = step.gz_argv();
+        prop_assert_eq!(&argv[..3], &["zlogin".to_owned(), "www".to_owned(), "usermod".to_owned()][..]);
+        // The GZ shell gives zlogin argv[2..]; zlogin joins them with
+        // blanks and runs the line with `sh -c` in the zone. Stand in
+        // `printf '%s\0'` for the program to see what it would get.
+        let outer = format!("printf '%s\\0' {}", argv[3..].iter().map(|a| sh_quote(a)).collect::<Vec<_>>().join(" "));
+        let zlogin_gets = words_after_sh(&outer);
+        let inner = format!("printf '%s\\0' {}", zlogin_gets.join(" "));
+        prop_assert_eq!(words_after_sh(&inner), args);
+    }
+}
