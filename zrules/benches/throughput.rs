@@ -7,8 +7,8 @@
 
 use std::hint::black_box;
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use zrules::check::{run, CheckInput, ConfigInput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use zrules::check::{CheckInput, ConfigInput, run};
 use zrules::policy::Policy;
 use zrules::zonecfg;
 
@@ -56,7 +56,9 @@ fn bench(c: &mut Criterion) {
     g.bench_function("zonecfg 10k zones (bytes)", |b| {
         b.iter(|| {
             for c in &configs {
-                black_box(zonecfg::syntax::parse(black_box(&c.text)).expect("generated config parses"));
+                black_box(
+                    zonecfg::syntax::parse(black_box(&c.text)).expect("generated config parses"),
+                );
             }
         })
     });
@@ -73,15 +75,25 @@ fn bench(c: &mut Criterion) {
     });
     g.finish();
 
-    let input = CheckInput { configs, captures: Vec::new() };
+    let input = CheckInput {
+        configs,
+        captures: Vec::new(),
+    };
     let mut g = c.benchmark_group("parse+check");
     g.sample_size(10);
     g.throughput(Throughput::Bytes(bytes as u64));
-    g.bench_function("fleet 10k zones (bytes)", |b| b.iter(|| black_box(run(black_box(&input), &policy))));
+    g.bench_function("fleet 10k zones (bytes)", |b| {
+        b.iter(|| black_box(run(black_box(&input), &policy)))
+    });
     g.throughput(Throughput::Elements(10_000));
-    g.bench_function("fleet 10k zones (zones)", |b| b.iter(|| black_box(run(black_box(&input), &policy))));
+    g.bench_function("fleet 10k zones (zones)", |b| {
+        b.iter(|| black_box(run(black_box(&input), &policy)))
+    });
     g.finish();
-    eprintln!("fleet: 10,000 zones, {:.2} MB of zonecfg text", bytes as f64 / 1e6);
+    eprintln!(
+        "fleet: 10,000 zones, {:.2} MB of zonecfg text",
+        bytes as f64 / 1e6
+    );
 }
 
 criterion_group!(benches, bench);

@@ -62,14 +62,26 @@ pub fn zone_from_file_name(name: &str) -> String {
             return stem.to_owned();
         }
     }
-    base.split_once('.').map_or(base, |(stem, _)| stem).to_owned()
+    base.split_once('.')
+        .map_or(base, |(stem, _)| stem)
+        .to_owned()
 }
 
-fn parse_error(file: FileId, zone: &str, host: Option<&str>, e: &zonecfg::SyntaxError) -> Diagnostic {
-    Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("cannot read zone configuration: {}", e.message))
-        .at(Location::new(file, e.span))
-        .zone(zone)
-        .host_opt(host)
+fn parse_error(
+    file: FileId,
+    zone: &str,
+    host: Option<&str>,
+    e: &zonecfg::SyntaxError,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::Z00,
+        "parse",
+        Severity::Error,
+        format!("cannot read zone configuration: {}", e.message),
+    )
+    .at(Location::new(file, e.span))
+    .zone(zone)
+    .host_opt(host)
 }
 
 /// A zone with its configuration, before contexts are built.
@@ -89,26 +101,49 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         Ok(g) => g,
         // `Policy::from_yaml` validates globs; a policy built in code may not.
         Err(e) => {
-            out.push(Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("bad package glob in the policy: {e}")));
-            PolicyGlobs::new(&Policy { zone_package_deny: vec![], gz_package_deny: vec![], gz_package_allow: vec![], ..policy.clone() })
-                .expect("empty glob lists compile")
+            out.push(Diagnostic::new(
+                Code::Z00,
+                "parse",
+                Severity::Error,
+                format!("bad package glob in the policy: {e}"),
+            ));
+            PolicyGlobs::new(&Policy {
+                zone_package_deny: vec![],
+                gz_package_deny: vec![],
+                gz_package_allow: vec![],
+                ..policy.clone()
+            })
+            .expect("empty glob lists compile")
         }
     };
     let mut zones = Vec::new();
 
     for c in &input.configs {
         let file = sources.add(c.name.clone(), c.text.clone());
-        let zone = c.zone.clone().unwrap_or_else(|| zone_from_file_name(&c.name));
+        let zone = c
+            .zone
+            .clone()
+            .unwrap_or_else(|| zone_from_file_name(&c.name));
         if let Err(e) = validate_zone_name(&zone) {
             out.push(
-                Diagnostic::new(Code::Z00, "parse", Severity::Error, format!("{e}; name the file ZONE.zonecfg or pass --zone"))
-                    .at(Location::new(file, Span::at(0)))
-                    .zone(zone.clone()),
+                Diagnostic::new(
+                    Code::Z00,
+                    "parse",
+                    Severity::Error,
+                    format!("{e}; name the file ZONE.zonecfg or pass --zone"),
+                )
+                .at(Location::new(file, Span::at(0)))
+                .zone(zone.clone()),
             );
             continue;
         }
         match zonecfg::parse(&c.text) {
-            Ok(config) => zones.push(Zone { name: zone, file, config, host: None }),
+            Ok(config) => zones.push(Zone {
+                name: zone,
+                file,
+                config,
+                host: None,
+            }),
             Err(e) => out.push(parse_error(file, &zone, None, &e)),
         }
     }
@@ -121,11 +156,22 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         }
         for (name, zc) in &hf.ngz {
             let Some(file) = zc.config else {
-                out.skip(Code::Z00, "parse", Some(name), Some(&cap.host), "the capture has no zonecfg export of this zone: its rules did not run");
+                out.skip(
+                    Code::Z00,
+                    "parse",
+                    Some(name),
+                    Some(&cap.host),
+                    "the capture has no zonecfg export of this zone: its rules did not run",
+                );
                 continue;
             };
             match zonecfg::parse(&sources.get(file).text) {
-                Ok(config) => zones.push(Zone { name: name.clone(), file, config, host: Some(i) }),
+                Ok(config) => zones.push(Zone {
+                    name: name.clone(),
+                    file,
+                    config,
+                    host: Some(i),
+                }),
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
             }
         }
@@ -134,7 +180,12 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
 
     let hosts: Vec<HostCx<'_>> = facts
         .iter()
-        .map(|f| HostCx { facts: f, policy, globs: &globs, primary: rules::primary_address(f, policy) })
+        .map(|f| HostCx {
+            facts: f,
+            policy,
+            globs: &globs,
+            primary: rules::primary_address(f, policy),
+        })
         .collect();
     let contexts: Vec<ZoneCx<'_>> = zones
         .iter()
@@ -147,8 +198,13 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 config: &z.config,
                 policy,
                 globs: &globs,
-                entry: hf.and_then(|f| f.zones.as_ref()).and_then(|zs| zs.iter().find(|e| e.value.name == z.name)),
-                system: hf.and_then(|f| f.ngz.get(&z.name)).map(|zc| &zc.system).filter(|s| has_any(s)),
+                entry: hf
+                    .and_then(|f| f.zones.as_ref())
+                    .and_then(|zs| zs.iter().find(|e| e.value.name == z.name)),
+                system: hf
+                    .and_then(|f| f.ngz.get(&z.name))
+                    .map(|zc| &zc.system)
+                    .filter(|s| has_any(s)),
                 host,
             }
         })
@@ -185,7 +241,9 @@ fn excepted(policy: &Policy, d: &Diagnostic) -> bool {
             Some(z) => e.zone == *z,
             None => e.zone == "global",
         };
-        zone_ok && e.host.as_ref().is_none_or(|h| d.host.as_deref() == Some(h)) && e.rules.iter().any(|r| r.matches(d.code, d.check))
+        zone_ok
+            && e.host.as_ref().is_none_or(|h| d.host.as_deref() == Some(h))
+            && e.rules.iter().any(|r| r.matches(d.code, d.check))
     })
 }
 
@@ -209,14 +267,25 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
     // Sources are added in input order (files sorted by path, then
     // captures), so the file's index orders findings by file.
     report.diagnostics.sort_by(|a, b| {
-        let key = |d: &Diagnostic| (d.location.is_none(), d.location.map(|l| (l.file, l.span.start)), d.code, d.check);
+        let key = |d: &Diagnostic| {
+            (
+                d.location.is_none(),
+                d.location.map(|l| (l.file, l.span.start)),
+                d.code,
+                d.check,
+            )
+        };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
     report.diagnostics.dedup();
     // Skips come out zone by zone in input order, then host by host, which
     // is deterministic already; a check skipped twice for the same reason
     // (once per missing input) is reported once.
-    let mut skipped: Vec<_> = out.skipped.into_iter().filter(|s| selected(policy, s.code, s.check)).collect();
+    let mut skipped: Vec<_> = out
+        .skipped
+        .into_iter()
+        .filter(|s| selected(policy, s.code, s.check))
+        .collect();
     skipped.dedup();
     report.skipped = skipped;
 }
@@ -237,8 +306,16 @@ mod tests {
     fn a_bad_file_does_not_stop_the_others() {
         let input = CheckInput {
             configs: vec![
-                ConfigInput { zone: None, name: "bad.zonecfg".into(), text: "create -b\n...\n".into() },
-                ConfigInput { zone: None, name: "www.zonecfg".into(), text: "create -b\nset zonepath=/export/www\n".into() },
+                ConfigInput {
+                    zone: None,
+                    name: "bad.zonecfg".into(),
+                    text: "create -b\n...\n".into(),
+                },
+                ConfigInput {
+                    zone: None,
+                    name: "www.zonecfg".into(),
+                    text: "create -b\nset zonepath=/export/www\n".into(),
+                },
             ],
             captures: vec![],
         };

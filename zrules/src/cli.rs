@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use zrules::capture;
 use zrules::check::{CaptureInput, ConfigInput};
 use zrules::policy::{self, Policy};
@@ -28,13 +28,21 @@ pub fn config_inputs(paths: &[PathBuf], zone: Option<&str>) -> Result<Vec<Config
     files.sort();
     files.dedup();
     if zone.is_some() && files.len() != 1 {
-        bail!("--zone names the zone of a single file, but {} files were given", files.len());
+        bail!(
+            "--zone names the zone of a single file, but {} files were given",
+            files.len()
+        );
     }
     files
         .into_iter()
         .map(|f| {
-            let text = fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
-            Ok(ConfigInput { zone: zone.map(str::to_owned), name: f.display().to_string(), text })
+            let text =
+                fs::read_to_string(&f).with_context(|| format!("cannot read {}", f.display()))?;
+            Ok(ConfigInput {
+                zone: zone.map(str::to_owned),
+                name: f.display().to_string(),
+                text,
+            })
         })
         .collect()
 }
@@ -104,8 +112,12 @@ fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) -> R
             continue;
         }
         let rel = path.strip_prefix(root).unwrap_or(&path);
-        let key: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-        let text = fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
+        let key: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        let text =
+            fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
         files.insert(key.join("/"), text);
     }
     Ok(())
@@ -118,9 +130,13 @@ pub fn load_policy(explicit: Option<&Path>) -> Result<(Policy, Option<PathBuf>)>
         Some(p) => Some(p.to_path_buf()),
         None => discover(&std::env::current_dir()?),
     };
-    let Some(path) = path else { return Ok((Policy::default(), None)) };
-    let text = fs::read_to_string(&path).with_context(|| format!("cannot read policy {}", path.display()))?;
-    let policy = Policy::from_yaml(&text).map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))?;
+    let Some(path) = path else {
+        return Ok((Policy::default(), None));
+    };
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("cannot read policy {}", path.display()))?;
+    let policy = Policy::from_yaml(&text)
+        .map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))?;
     Ok((policy, Some(path)))
 }
 

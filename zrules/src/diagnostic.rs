@@ -15,7 +15,9 @@ use std::str::FromStr;
 use crate::source::Location;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Info,
@@ -46,7 +48,9 @@ impl FromStr for Severity {
             "info" => Ok(Severity::Info),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            _ => Err(format!("unknown severity '{s}' (expected info, warning or error)")),
+            _ => Err(format!(
+                "unknown severity '{s}' (expected info, warning or error)"
+            )),
         }
     }
 }
@@ -154,7 +158,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: Code, check: &'static str, severity: Severity, message: impl Into<String>) -> Self {
+    pub fn new(
+        code: Code,
+        check: &'static str,
+        severity: Severity,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             code,
             check,
@@ -280,6 +289,9 @@ pub struct Report {
 impl Report {
     /// Findings at or above `level`.
     pub fn count_at_least(&self, level: Severity) -> usize {
-        self.diagnostics.iter().filter(|d| d.severity >= level).count()
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity >= level)
+            .count()
     }
 }

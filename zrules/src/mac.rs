@@ -24,7 +24,10 @@ pub struct MacError {
 }
 
 fn parse_octets<const N: usize>(s: &str) -> Result<[u8; N], MacError> {
-    let err = |reason| MacError { text: s.to_owned(), reason };
+    let err = |reason| MacError {
+        text: s.to_owned(),
+        reason,
+    };
     let mut out = [0u8; N];
     let mut parts = s.split(':');
     for slot in &mut out {
@@ -136,17 +139,35 @@ mod tests {
     #[test]
     fn seed_example() {
         let ip: Ipv4Addr = "192.168.31.12".parse().expect("ip");
-        assert_eq!(derive(MacPrefix::DEFAULT, ip, 0).to_string(), "00:00:01:1f:0c:00");
+        assert_eq!(
+            derive(MacPrefix::DEFAULT, ip, 0).to_string(),
+            "00:00:01:1f:0c:00"
+        );
         let slot = ngz_slot(1, 0).expect("slot");
-        assert_eq!(derive(MacPrefix::DEFAULT, ip, slot).to_string(), "00:00:01:1f:0c:10");
+        assert_eq!(
+            derive(MacPrefix::DEFAULT, ip, slot).to_string(),
+            "00:00:01:1f:0c:10"
+        );
         let slot = ngz_slot(1, 1).expect("slot");
-        assert_eq!(derive(MacPrefix::DEFAULT, ip, slot).to_string(), "00:00:01:1f:0c:11");
+        assert_eq!(
+            derive(MacPrefix::DEFAULT, ip, slot).to_string(),
+            "00:00:01:1f:0c:11"
+        );
     }
 
     #[test]
     fn reads_unpadded_and_escaped() {
-        assert_eq!("2:8:20:d:b:3b".parse::<Mac>().expect("mac").to_string(), "02:08:20:0d:0b:3b");
-        assert_eq!(r"2\:8\:20\:e8\:42\:11".parse::<Mac>().expect("mac").to_string(), "02:08:20:e8:42:11");
+        assert_eq!(
+            "2:8:20:d:b:3b".parse::<Mac>().expect("mac").to_string(),
+            "02:08:20:0d:0b:3b"
+        );
+        assert_eq!(
+            r"2\:8\:20\:e8\:42\:11"
+                .parse::<Mac>()
+                .expect("mac")
+                .to_string(),
+            "02:08:20:e8:42:11"
+        );
         assert!("2:8:20:d:b".parse::<Mac>().is_err());
         assert!("2:8:20:d:b:3b:1".parse::<Mac>().is_err());
         assert!("2:8:20:d:b:3bb".parse::<Mac>().is_err());
@@ -163,6 +184,11 @@ mod tests {
     #[test]
     fn default_prefix_is_not_local() {
         assert!(!MacPrefix::DEFAULT.is_locally_administered());
-        assert!("02:00:01".parse::<MacPrefix>().expect("prefix").is_locally_administered());
+        assert!(
+            "02:00:01"
+                .parse::<MacPrefix>()
+                .expect("prefix")
+                .is_locally_administered()
+        );
     }
 }

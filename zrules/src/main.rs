@@ -9,13 +9,13 @@ use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::{bail, Result};
+use anyhow::{Result, bail};
 use clap::{Parser, Subcommand, ValueEnum};
+use zrules::Severity;
 use zrules::check::{self, CheckInput};
 use zrules::policy::RuleSpec;
 use zrules::render::{self, Format, RenderOptions};
 use zrules::rules::{self, REGISTRY};
-use zrules::Severity;
 
 const EXAMPLES: &str = "\
 Examples:
@@ -137,7 +137,9 @@ fn main() -> ExitCode {
 
 fn run_check(args: CheckArgs) -> Result<ExitCode> {
     if args.paths.is_empty() && args.capture.is_empty() {
-        bail!("nothing to check: give configuration files or directories, or --capture DIR (see zrules check --help)");
+        bail!(
+            "nothing to check: give configuration files or directories, or --capture DIR (see zrules check --help)"
+        );
     }
     let (mut policy, _) = cli::load_policy(args.policy.as_deref())?;
     policy.select.extend(args.select);
@@ -149,7 +151,10 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
             Level::Error => Severity::Error,
         };
     }
-    let mut input = CheckInput { configs: cli::config_inputs(&args.paths, args.zone.as_deref())?, captures: Vec::new() };
+    let mut input = CheckInput {
+        configs: cli::config_inputs(&args.paths, args.zone.as_deref())?,
+        captures: Vec::new(),
+    };
     for dir in &args.capture {
         input.captures.extend(cli::capture_inputs(dir)?);
     }
@@ -161,23 +166,40 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         ColorChoice::Never => false,
         ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
-    let format = args.format.unwrap_or(if tty { Format::Full } else { Format::Concise });
-    let opts = RenderOptions { color, statistics: args.statistics, tool_version: env!("CARGO_PKG_VERSION") };
+    let format = args
+        .format
+        .unwrap_or(if tty { Format::Full } else { Format::Concise });
+    let opts = RenderOptions {
+        color,
+        statistics: args.statistics,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
     let text = render::render(&outcome.report, &outcome.sources, format, &opts);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes())?;
     stdout.flush()?;
 
     let failing = outcome.report.count_at_least(policy.fail_level);
-    Ok(if failing > 0 && !args.exit_zero { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failing > 0 && !args.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn explain(spec: &str) -> Result<()> {
     let spec: RuleSpec = spec.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     let rule = rules::lookup(spec.code);
     println!("{} — {}\n", rule.code, rule.name);
-    for c in rule.checks.iter().filter(|c| spec.check.is_none_or(|k| k == c.slug)) {
-        println!("  {} {:<20} {:<8} {}", rule.code, c.slug, c.severity, c.input);
+    for c in rule
+        .checks
+        .iter()
+        .filter(|c| spec.check.is_none_or(|k| k == c.slug))
+    {
+        println!(
+            "  {} {:<20} {:<8} {}",
+            rule.code, c.slug, c.severity, c.input
+        );
     }
     println!("\n{}", rule.documentation().trim_end());
     Ok(())
@@ -188,7 +210,12 @@ fn rules_table() -> String {
     for r in REGISTRY {
         out.push_str(&format!("{}  {}\n", r.code, r.name));
         for c in r.checks {
-            out.push_str(&format!("     {:<20} {:<8} {}\n", c.slug, c.severity.as_str(), c.input));
+            out.push_str(&format!(
+                "     {:<20} {:<8} {}\n",
+                c.slug,
+                c.severity.as_str(),
+                c.input
+            ));
         }
     }
     out

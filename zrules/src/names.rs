@@ -38,7 +38,11 @@ pub struct NameError {
 }
 
 fn fail(kind: NameKind, name: &str, reason: impl Into<String>) -> NameError {
-    NameError { kind, name: name.to_owned(), reason: reason.into() }
+    NameError {
+        kind,
+        name: name.to_owned(),
+        reason: reason.into(),
+    }
 }
 
 /// Longest zone name: `ZONENAME_MAX` (64) counts the terminating NUL.
@@ -57,7 +61,11 @@ pub fn validate_zone_name(name: &str) -> Result<(), NameError> {
         return Err(fail(k, name, "it is empty"));
     };
     if name.len() > ZONENAME_MAX_CHARS {
-        return Err(fail(k, name, format!("it is longer than {ZONENAME_MAX_CHARS} characters")));
+        return Err(fail(
+            k,
+            name,
+            format!("it is longer than {ZONENAME_MAX_CHARS} characters"),
+        ));
     }
     if !first.is_ascii_alphanumeric() {
         return Err(fail(k, name, "it must start with a letter or digit"));
@@ -66,7 +74,14 @@ pub fn validate_zone_name(name: &str) -> Result<(), NameError> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
     {
-        return Err(fail(k, name, format!("'{}' is not allowed (letters, digits, '-', '_', '.')", c.escape_default())));
+        return Err(fail(
+            k,
+            name,
+            format!(
+                "'{}' is not allowed (letters, digits, '-', '_', '.')",
+                c.escape_default()
+            ),
+        ));
     }
     if name == "global" {
         return Err(fail(k, name, "'global' is the global zone's name"));
@@ -87,10 +102,24 @@ pub fn validate_link_name(name: &str) -> Result<(), NameError> {
         return Err(fail(k, name, "it is empty"));
     };
     if name.len() > LINKNAME_MAX_CHARS {
-        return Err(fail(k, name, format!("it is longer than {LINKNAME_MAX_CHARS} characters (MAXLINKNAMELEN)")));
+        return Err(fail(
+            k,
+            name,
+            format!("it is longer than {LINKNAME_MAX_CHARS} characters (MAXLINKNAMELEN)"),
+        ));
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '_')) {
-        return Err(fail(k, name, format!("'{}' is not allowed (letters, digits, '_')", c.escape_default())));
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '_'))
+    {
+        return Err(fail(
+            k,
+            name,
+            format!(
+                "'{}' is not allowed (letters, digits, '_')",
+                c.escape_default()
+            ),
+        ));
     }
     if first.is_ascii_digit() {
         return Err(fail(k, name, "it must not start with a digit"));
@@ -118,17 +147,32 @@ pub fn validate_dataset_name(name: &str) -> Result<(), NameError> {
         return Err(fail(k, name, "it is empty"));
     }
     if name.len() > DATASET_MAX_CHARS {
-        return Err(fail(k, name, format!("it is longer than {DATASET_MAX_CHARS} characters")));
+        return Err(fail(
+            k,
+            name,
+            format!("it is longer than {DATASET_MAX_CHARS} characters"),
+        ));
     }
     for (i, comp) in name.split('/').enumerate() {
         if comp.is_empty() {
-            return Err(fail(k, name, "it has an empty component (leading, trailing or double '/')"));
+            return Err(fail(
+                k,
+                name,
+                "it has an empty component (leading, trailing or double '/')",
+            ));
         }
         if let Some(c) = comp
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | ':' | '.')))
         {
-            return Err(fail(k, name, format!("'{}' is not allowed (letters, digits, '_', '-', ':', '.')", c.escape_default())));
+            return Err(fail(
+                k,
+                name,
+                format!(
+                    "'{}' is not allowed (letters, digits, '_', '-', ':', '.')",
+                    c.escape_default()
+                ),
+            ));
         }
         if i == 0 && !comp.starts_with(|c: char| c.is_ascii_alphabetic()) {
             return Err(fail(k, name, "the pool name must start with a letter"));
@@ -148,7 +192,11 @@ pub fn validate_host_name(name: &str) -> Result<(), NameError> {
         return Err(fail(k, name, "it is empty"));
     }
     if name.starts_with('-') {
-        return Err(fail(k, name, "it starts with '-' and would be read as an option"));
+        return Err(fail(
+            k,
+            name,
+            "it starts with '-' and would be read as an option",
+        ));
     }
     if name.len() > 253 {
         return Err(fail(k, name, "it is longer than 253 characters"));
@@ -157,7 +205,14 @@ pub fn validate_host_name(name: &str) -> Result<(), NameError> {
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
     {
-        return Err(fail(k, name, format!("'{}' is not allowed (letters, digits, '-', '.', '_')", c.escape_default())));
+        return Err(fail(
+            k,
+            name,
+            format!(
+                "'{}' is not allowed (letters, digits, '-', '.', '_')",
+                c.escape_default()
+            ),
+        ));
     }
     Ok(())
 }
@@ -171,7 +226,15 @@ mod tests {
         for ok in ["www", "a", "web-01", "db_2.prod", "9lives"] {
             assert!(validate_zone_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "-x", "global", "SUNWdefault", "a b", "a/b", &"x".repeat(64)] {
+        for bad in [
+            "",
+            "-x",
+            "global",
+            "SUNWdefault",
+            "a b",
+            "a/b",
+            &"x".repeat(64),
+        ] {
             assert!(validate_zone_name(bad).is_err(), "{bad}");
         }
     }
@@ -181,7 +244,14 @@ mod tests {
         for ok in ["www0", "net0", "a_b12", &format!("{}0", "x".repeat(30))] {
             assert!(validate_link_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "www", "0www0", "web-010", "a.b0", &format!("{}0", "x".repeat(31))] {
+        for bad in [
+            "",
+            "www",
+            "0www0",
+            "web-010",
+            "a.b0",
+            &format!("{}0", "x".repeat(31)),
+        ] {
             assert!(validate_link_name(bad).is_err(), "{bad}");
         }
         assert!(vnic_name("web-01", 0).is_err());
@@ -193,7 +263,16 @@ mod tests {
         for ok in ["rpool/zones/www", "pool1/www/pool1", "rpool"] {
             assert!(validate_dataset_name(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "/rpool", "rpool/", "rpool//x", "1pool/x", "rpool/a b", "rpool/x;rm", "rpool/x@snap"] {
+        for bad in [
+            "",
+            "/rpool",
+            "rpool/",
+            "rpool//x",
+            "1pool/x",
+            "rpool/a b",
+            "rpool/x;rm",
+            "rpool/x@snap",
+        ] {
             assert!(validate_dataset_name(bad).is_err(), "{bad}");
         }
     }

@@ -125,7 +125,9 @@ impl FromStr for RuleSpec {
 
 impl<'de> Deserialize<'de> for RuleSpec {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d)?.parse().map_err(serde::de::Error::custom)
+        String::deserialize(d)?
+            .parse()
+            .map_err(serde::de::Error::custom)
     }
 }
 
@@ -205,7 +207,11 @@ impl Policy {
         }
         let policy: Policy = serde_saphyr::from_str(text).map_err(|e| {
             let loc = e.location();
-            PolicyError { line: loc.map(|l| l.line()), column: loc.map(|l| l.column()), message: e.to_string() }
+            PolicyError {
+                line: loc.map(|l| l.line()),
+                column: loc.map(|l| l.column()),
+                message: e.to_string(),
+            }
         })?;
         crate::rules::PolicyGlobs::new(&policy).map_err(|e| PolicyError {
             line: None,
@@ -213,7 +219,11 @@ impl Policy {
             message: format!("bad package glob: {e}"),
         })?;
         if policy.uid_range[0] > policy.uid_range[1] {
-            return Err(PolicyError { line: None, column: None, message: "uid_range: the first UID is above the second".into() });
+            return Err(PolicyError {
+                line: None,
+                column: None,
+                message: "uid_range: the first UID is above the second".into(),
+            });
         }
         Ok(policy)
     }
@@ -241,7 +251,10 @@ mod tests {
     #[test]
     fn empty_file_is_the_default() {
         assert_eq!(Policy::from_yaml("").expect("empty"), Policy::default());
-        assert_eq!(Policy::from_yaml("# nothing\n").expect("comment only"), Policy::default());
+        assert_eq!(
+            Policy::from_yaml("# nothing\n").expect("comment only"),
+            Policy::default()
+        );
     }
 
     #[test]
@@ -253,7 +266,10 @@ mod tests {
         .expect("valid");
         assert!(p.mac_prefix.is_locally_administered());
         assert_eq!(p.select[1].to_string(), "Z05 vnic-name");
-        assert_eq!(p.severity.get(&"Z06 mac-slot".parse().expect("spec")), Some(&Severity::Warning));
+        assert_eq!(
+            p.severity.get(&"Z06 mac-slot".parse().expect("spec")),
+            Some(&Severity::Warning)
+        );
         assert_eq!(p.exceptions[0].rules[0].code, Code::Z08);
     }
 
@@ -261,11 +277,21 @@ mod tests {
     fn errors_name_the_line() {
         let e = Policy::from_yaml("zones_root: /zones\nzones_rot: /x\n").expect_err("unknown key");
         assert_eq!(e.line, Some(2));
-        assert!(e.message.contains("unknown field `zones_rot`"), "{}", e.message);
+        assert!(
+            e.message.contains("unknown field `zones_rot`"),
+            "{}",
+            e.message
+        );
         let e = Policy::from_yaml("ignore: [Z06 mac-colour]\n").expect_err("unknown check");
         assert_eq!(e.line, Some(1));
-        assert!(e.message.contains("Z06 has no check 'mac-colour'"), "{}", e.message);
-        let e = Policy::from_yaml("exceptions:\n  - zone: www\n    rules: [Z08]\n    reason: \"\"\n").expect_err("no reason");
+        assert!(
+            e.message.contains("Z06 has no check 'mac-colour'"),
+            "{}",
+            e.message
+        );
+        let e =
+            Policy::from_yaml("exceptions:\n  - zone: www\n    rules: [Z08]\n    reason: \"\"\n")
+                .expect_err("no reason");
         assert_eq!(e.line, Some(4));
         assert!(Policy::from_yaml("exceptions:\n  - zone: www\n    rules: [Z08]\n").is_err());
         assert!(Policy::from_yaml("zone_package_deny: [\"a[\"]\n").is_err());

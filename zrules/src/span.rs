@@ -21,7 +21,10 @@ impl Span {
 
     /// An empty span at `offset` (used for "expected X here" at end of input).
     pub const fn at(offset: usize) -> Self {
-        Self { start: offset, end: offset }
+        Self {
+            start: offset,
+            end: offset,
+        }
     }
 
     pub const fn len(self) -> usize {
@@ -92,7 +95,10 @@ impl LineIndex {
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count())
             + 1;
-        LineCol { line: line + 1, column }
+        LineCol {
+            line: line + 1,
+            column,
+        }
     }
 
     /// Byte offset where 1-based `line` starts.
@@ -113,6 +119,9 @@ mod tests {
         assert_eq!(idx.line_col(text, 3), LineCol { line: 2, column: 1 });
         // 'f' is after a two-byte é: byte 8, character column 5.
         assert_eq!(idx.line_col(text, 8), LineCol { line: 2, column: 5 });
-        assert_eq!(idx.line_col(text, text.len()), LineCol { line: 3, column: 1 });
+        assert_eq!(
+            idx.line_col(text, text.len()),
+            LineCol { line: 3, column: 1 }
+        );
     }
 }

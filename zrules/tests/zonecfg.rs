@@ -6,10 +6,12 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use zrules::span::LineIndex;
-use zrules::zonecfg::{self, syntax, PropValue};
+use zrules::zonecfg::{self, PropValue, syntax};
 
 fn real(name: &str) -> String {
-    let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/real/zonecfg").join(name);
+    let p = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/real/zonecfg")
+        .join(name);
     fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
@@ -26,7 +28,11 @@ fn every_real_export_and_command_file_parses_losslessly() {
     let mut n = 0;
     for e in fs::read_dir(&dir).expect("fixtures") {
         let path = e.expect("entry").path();
-        let name = path.file_name().expect("name").to_string_lossy().into_owned();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
         if !name.ends_with(".txt") {
             continue;
         }
@@ -39,9 +45,11 @@ fn every_real_export_and_command_file_parses_losslessly() {
                 assert_eq!(&text[e.span.range()], "...", "{name}");
             }
             None => {
-                let doc = syntax::parse(&text).unwrap_or_else(|e| panic!("{name}: {} at {:?}", e.message, e.span));
+                let doc = syntax::parse(&text)
+                    .unwrap_or_else(|e| panic!("{name}: {} at {:?}", e.message, e.span));
                 assert_eq!(doc.to_string(), text, "{name} round-trips");
-                zonecfg::ZoneConfig::from_document(&doc).unwrap_or_else(|e| panic!("{name}: {}", e.message));
+                zonecfg::ZoneConfig::from_document(&doc)
+                    .unwrap_or_else(|e| panic!("{name}: {}", e.message));
                 n += 1;
             }
         }
@@ -51,25 +59,53 @@ fn every_real_export_and_command_file_parses_losslessly() {
 
 #[test]
 fn real_values_land_in_the_model() {
-    let cfg = zonecfg::parse(&real("zonecfg-export-oracle-puppet-providers-kz-1.txt")).expect("parses");
-    assert_eq!(cfg.global_simple("bootargs").map(|s| s.value.as_str()), Some("kz=d -k -m verbose"));
+    let cfg =
+        zonecfg::parse(&real("zonecfg-export-oracle-puppet-providers-kz-1.txt")).expect("parses");
+    assert_eq!(
+        cfg.global_simple("bootargs").map(|s| s.value.as_str()),
+        Some("kz=d -k -m verbose")
+    );
     let anet = cfg.resources_of("anet").next().expect("anet");
-    assert_eq!(anet.simple("mac-address").map(|s| s.value.as_str()), Some("auto"));
+    assert_eq!(
+        anet.simple("mac-address").map(|s| s.value.as_str()),
+        Some("auto")
+    );
 
     let text = real("zonecfg-export-omnios-bhyve-readme-1.txt");
     let cfg = zonecfg::parse(&text).expect("parses");
     let fs0 = cfg.resources_of("fs").next().expect("fs");
-    let opts: Vec<&str> = fs0.get("options").expect("options").value.members().iter().filter_map(|m| m.as_simple()).map(|s| s.value.as_str()).collect();
+    let opts: Vec<&str> = fs0
+        .get("options")
+        .expect("options")
+        .value
+        .members()
+        .iter()
+        .filter_map(|m| m.as_simple())
+        .map(|s| s.value.as_str())
+        .collect();
     assert_eq!(opts, ["ro", "nodevices"]);
     // Unquoted `=` in attr values: read whole, flagged as a quirk.
-    let vcpus = cfg.resources_of("attr").find(|a| a.simple("name").is_some_and(|n| n.value == "vcpus")).expect("vcpus");
-    assert_eq!(vcpus.simple("value").map(|s| s.value.as_str()), Some("cpus=16,sockets=2,cores=4,threads=2"));
+    let vcpus = cfg
+        .resources_of("attr")
+        .find(|a| a.simple("name").is_some_and(|n| n.value == "vcpus"))
+        .expect("vcpus");
+    assert_eq!(
+        vcpus.simple("value").map(|s| s.value.as_str()),
+        Some("cpus=16,sockets=2,cores=4,threads=2")
+    );
     assert!(!cfg.quirks.is_empty());
 
-    let cfg = zonecfg::parse(&real("zonecfg-export-ansible-solaris-zone-role-1.txt")).expect("parses");
+    let cfg =
+        zonecfg::parse(&real("zonecfg-export-ansible-solaris-zone-role-1.txt")).expect("parses");
     let rctl = cfg.resources_of("rctl").next().expect("rctl");
     let value = rctl.get("value").expect("value").value.members()[0];
-    assert_eq!(value.field("limit").and_then(PropValue::as_simple).map(|s| s.value.as_str()), Some("100"));
+    assert_eq!(
+        value
+            .field("limit")
+            .and_then(PropValue::as_simple)
+            .map(|s| s.value.as_str()),
+        Some("100")
+    );
 }
 
 #[test]
@@ -88,7 +124,8 @@ fn spans_point_at_the_text() {
 // Random documents.
 
 fn blank() -> impl Strategy<Value = String> {
-    prop::collection::vec(prop::sample::select(vec![" ", "\t", "  "]), 0..3).prop_map(|v| v.concat())
+    prop::collection::vec(prop::sample::select(vec![" ", "\t", "  "]), 0..3)
+        .prop_map(|v| v.concat())
 }
 
 fn token() -> impl Strategy<Value = String> {
@@ -128,12 +165,29 @@ fn command() -> impl Strategy<Value = String> {
 }
 
 fn document() -> impl Strategy<Value = String> {
-    prop::collection::vec((blank(), command(), blank(), prop::sample::select(vec!["\n", ";", "\r\n"])), 0..25)
-        .prop_map(|items| items.into_iter().map(|(a, c, b, t)| {
-            // A comment runs to the end of the line: never follow it with `;`.
-            let t = if c.starts_with('#') && t == ";" { "\n" } else { t };
-            format!("{a}{c}{b}{t}")
-        }).collect())
+    prop::collection::vec(
+        (
+            blank(),
+            command(),
+            blank(),
+            prop::sample::select(vec!["\n", ";", "\r\n"]),
+        ),
+        0..25,
+    )
+    .prop_map(|items| {
+        items
+            .into_iter()
+            .map(|(a, c, b, t)| {
+                // A comment runs to the end of the line: never follow it with `;`.
+                let t = if c.starts_with('#') && t == ";" {
+                    "\n"
+                } else {
+                    t
+                };
+                format!("{a}{c}{b}{t}")
+            })
+            .collect()
+    })
 }
 
 /// A well-formed configuration: globals, then resources with properties
@@ -145,24 +199,29 @@ fn config() -> impl Strategy<Value = String> {
         prop::collection::vec(prop.clone(), 0..4),
         prop::collection::vec(member(), 0..3),
     );
-    (prop::collection::vec(prop, 0..6), prop::collection::vec(resource, 0..5), prop::bool::ANY).prop_map(|(globals, resources, semi)| {
-        let sep = if semi { "; " } else { "\n\t" };
-        let mut out = String::from("create -b\n");
-        for (n, v) in globals {
-            out.push_str(&format!("set {n}={v}\n"));
-        }
-        for (kind, props, members) in resources {
-            out.push_str(&format!("add {kind}"));
-            for (n, v) in props {
-                out.push_str(&format!("{sep}set {n}={v}"));
+    (
+        prop::collection::vec(prop, 0..6),
+        prop::collection::vec(resource, 0..5),
+        prop::bool::ANY,
+    )
+        .prop_map(|(globals, resources, semi)| {
+            let sep = if semi { "; " } else { "\n\t" };
+            let mut out = String::from("create -b\n");
+            for (n, v) in globals {
+                out.push_str(&format!("set {n}={v}\n"));
             }
-            for m in members {
-                out.push_str(&format!("{sep}add options {m}"));
+            for (kind, props, members) in resources {
+                out.push_str(&format!("add {kind}"));
+                for (n, v) in props {
+                    out.push_str(&format!("{sep}set {n}={v}"));
+                }
+                for m in members {
+                    out.push_str(&format!("{sep}add options {m}"));
+                }
+                out.push_str(&format!("{sep}end\n"));
             }
-            out.push_str(&format!("{sep}end\n"));
-        }
-        out
-    })
+            out
+        })
 }
 
 proptest! {

@@ -1,7 +1,7 @@
 //! The lints beyond the eleven: unreadable input, export quirks, the MAC
 //! prefix, and configuration drift during a move.
 
-use super::{check, Sink, ZoneCx};
+use super::{Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 use crate::policy::Policy;
 
@@ -67,7 +67,8 @@ rule! {
 
 fn quirks(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for q in &cx.config.quirks {
-        out.emit(q.check, Some(cx.loc(q.span)), q.message.clone()).help = Some(q.help.clone());
+        out.emit(q.check, Some(cx.loc(q.span)), q.message.clone())
+            .help = Some(q.help.clone());
     }
 }
 
@@ -104,11 +105,24 @@ rule! {
 fn oui(_hosts: &[super::HostCx<'_>], policy: &Policy, out: &mut Sink<'_>) {
     let p = policy.mac_prefix;
     if p.is_multicast() {
-        out.emit("oui-not-local", None, format!("mac_prefix {p} has the multicast bit set: no NIC may use it"))
-            .severity = Severity::Error;
+        out.emit(
+            "oui-not-local",
+            None,
+            format!("mac_prefix {p} has the multicast bit set: no NIC may use it"),
+        )
+        .severity = Severity::Error;
     } else if !p.is_locally_administered() {
-        out.emit("oui-not-local", None, format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"))
-            .help = Some(format!("consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml", p.0[0] | 0x02, p.0[1], p.0[2]));
+        out.emit(
+            "oui-not-local",
+            None,
+            format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"),
+        )
+        .help = Some(format!(
+            "consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml",
+            p.0[0] | 0x02,
+            p.0[1],
+            p.0[2]
+        ));
     }
 }
 

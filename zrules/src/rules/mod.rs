@@ -54,7 +54,11 @@ pub struct CheckInfo {
 
 /// Shorthand for the check tables.
 const fn check(slug: &'static str, severity: Severity, input: &'static str) -> CheckInfo {
-    CheckInfo { slug, severity, input }
+    CheckInfo {
+        slug,
+        severity,
+        input,
+    }
 }
 
 pub(crate) type ZoneFn = fn(&ZoneCx<'_>, &mut Sink<'_>);
@@ -81,7 +85,11 @@ impl RuleDef {
 
     /// The documentation with rustdoc's leading space removed from each line.
     pub fn documentation(&self) -> String {
-        self.doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n")
+        self.doc
+            .lines()
+            .map(|l| l.strip_prefix(' ').unwrap_or(l))
+            .collect::<Vec<_>>()
+            .join("\n")
     }
 }
 
@@ -106,7 +114,11 @@ pub static REGISTRY: &[&RuleDef] = &[
 
 /// The rule with this code.
 pub fn lookup(code: Code) -> &'static RuleDef {
-    REGISTRY.iter().find(|r| r.code == code).copied().expect("every code is registered")
+    REGISTRY
+        .iter()
+        .find(|r| r.code == code)
+        .copied()
+        .expect("every code is registered")
 }
 
 /// One-line summary of a rule, for listings and SARIF rule metadata.
@@ -129,18 +141,39 @@ pub struct Sink<'a> {
 }
 
 impl<'a> Sink<'a> {
-    pub(crate) fn new(rule: &'static RuleDef, zone: Option<&'a str>, host: Option<&'a str>, out: &'a mut Diagnostics) -> Self {
-        Self { rule, zone, host, out }
+    pub(crate) fn new(
+        rule: &'static RuleDef,
+        zone: Option<&'a str>,
+        host: Option<&'a str>,
+        out: &'a mut Diagnostics,
+    ) -> Self {
+        Self {
+            rule,
+            zone,
+            host,
+            out,
+        }
     }
 
     fn severity(&self, slug: &'static str) -> Severity {
         // A slug missing from the table is a bug in the rule; fail loudly in tests.
-        debug_assert!(self.rule.check(slug).is_some(), "{} has no check {slug}", self.rule.code);
-        self.rule.check(slug).map_or(Severity::Error, |c| c.severity)
+        debug_assert!(
+            self.rule.check(slug).is_some(),
+            "{} has no check {slug}",
+            self.rule.code
+        );
+        self.rule
+            .check(slug)
+            .map_or(Severity::Error, |c| c.severity)
     }
 
     /// Reports a finding and returns it for `help`/`related`.
-    pub fn emit(&mut self, slug: &'static str, at: Option<Location>, message: impl Into<String>) -> &mut Diagnostic {
+    pub fn emit(
+        &mut self,
+        slug: &'static str,
+        at: Option<Location>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
         let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
             .at_opt(at)
             .zone_opt(self.zone)
@@ -150,8 +183,18 @@ impl<'a> Sink<'a> {
     }
 
     /// Reports a finding about another zone than the sink's (fleet checks).
-    pub fn emit_for(&mut self, slug: &'static str, at: Option<Location>, zone: Option<&str>, host: Option<&str>, message: impl Into<String>) -> &mut Diagnostic {
-        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message).at_opt(at).zone_opt(zone).host_opt(host);
+    pub fn emit_for(
+        &mut self,
+        slug: &'static str,
+        at: Option<Location>,
+        zone: Option<&str>,
+        host: Option<&str>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
+            .at_opt(at)
+            .zone_opt(zone)
+            .host_opt(host);
         self.out.push(d);
         self.out.found.last_mut().expect("just pushed")
     }
@@ -159,7 +202,8 @@ impl<'a> Sink<'a> {
     /// Records that a check could not run, and why.
     pub fn skip(&mut self, slug: &'static str, reason: impl Into<std::borrow::Cow<'static, str>>) {
         let _ = self.severity(slug);
-        self.out.skip(self.rule.code, slug, self.zone, self.host, reason);
+        self.out
+            .skip(self.rule.code, slug, self.zone, self.host, reason);
     }
 }
 
@@ -182,13 +226,22 @@ impl HostCx<'_> {
 
     /// The VNIC named `link` (either view of a zone-held one).
     pub fn vnic(&self, link: &str) -> Option<&Fact<crate::facts::Vnic>> {
-        self.facts.vnics.as_ref()?.iter().find(|v| v.value.link == link)
+        self.facts
+            .vnics
+            .as_ref()?
+            .iter()
+            .find(|v| v.value.link == link)
     }
 
     /// The class of a datalink (`vnic`, `phys`, `aggr`, `etherstub` …):
     /// from `show-link`, or `vnic` when only `show-vnic` knows it.
     pub fn link_class(&self, link: &str) -> Option<(&str, Location)> {
-        if let Some(l) = self.facts.links.as_ref().and_then(|ls| ls.iter().find(|l| l.value.link == link)) {
+        if let Some(l) = self
+            .facts
+            .links
+            .as_ref()
+            .and_then(|ls| ls.iter().find(|l| l.value.link == link))
+        {
             return Some((l.value.class.as_str(), l.loc));
         }
         self.vnic(link).map(|v| ("vnic", v.loc))
@@ -240,14 +293,21 @@ impl ZoneCx<'_> {
 /// address in state `ok` on a non-loopback interface, or the one the policy
 /// names.
 pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
-    let addrs = facts.addrs.as_ref().ok_or("the capture has no ipadm-show-addr")?;
+    let addrs = facts
+        .addrs
+        .as_ref()
+        .ok_or("the capture has no ipadm-show-addr")?;
     let candidates: Vec<(Ipv4Addr, &Fact<crate::facts::Addr>)> = addrs
         .iter()
         .filter_map(|a| match a.value.ip {
-            Some(std::net::IpAddr::V4(ip)) if !ip.is_loopback() && a.value.interface != "lo0" => Some((ip, a)),
+            Some(std::net::IpAddr::V4(ip)) if !ip.is_loopback() && a.value.interface != "lo0" => {
+                Some((ip, a))
+            }
             _ => None,
         })
-        .filter(|(_, a)| a.value.state == "ok" && matches!(a.value.kind.as_str(), "static" | "dhcp"))
+        .filter(|(_, a)| {
+            a.value.state == "ok" && matches!(a.value.kind.as_str(), "static" | "dhcp")
+        })
         .filter(|(_, a)| {
             policy
                 .primary_interface
@@ -258,13 +318,18 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
     match candidates.as_slice() {
         [(ip, a)] => Ok((*ip, a.loc)),
         [] => Err(match &policy.primary_interface {
-            Some(want) => format!("no IPv4 address in state ok on '{want}' (policy primary_interface)"),
+            Some(want) => {
+                format!("no IPv4 address in state ok on '{want}' (policy primary_interface)")
+            }
             None => "the GZ has no static or DHCP IPv4 address in state ok".to_owned(),
         }),
         many => Err(format!(
             "the GZ has {} IPv4 addresses ({}); name the primary one with primary_interface in zrules.yaml",
             many.len(),
-            many.iter().map(|(ip, a)| format!("{} on {}", ip, a.value.addrobj)).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|(ip, a)| format!("{} on {}", ip, a.value.addrobj))
+                .collect::<Vec<_>>()
+                .join(", ")
         )),
     }
 }
@@ -272,7 +337,10 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
 /// The index of a VNIC named `{base}{n}`, if it is so named.
 pub fn vnic_index(base: &str, link: &str) -> Option<u32> {
     let digits = link.strip_prefix(base)?;
-    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) || (digits.len() > 1 && digits.starts_with('0')) {
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || (digits.len() > 1 && digits.starts_with('0'))
+    {
         return None;
     }
     digits.parse().ok()
@@ -290,14 +358,24 @@ impl Globs {
     pub fn new(patterns: &[String]) -> Result<Self, globset::Error> {
         let mut b = globset::GlobSetBuilder::new();
         for p in patterns {
-            b.add(globset::GlobBuilder::new(p).literal_separator(false).build()?);
+            b.add(
+                globset::GlobBuilder::new(p)
+                    .literal_separator(false)
+                    .build()?,
+            );
         }
-        Ok(Self { patterns: patterns.to_vec(), set: b.build()? })
+        Ok(Self {
+            patterns: patterns.to_vec(),
+            set: b.build()?,
+        })
     }
 
     /// The first pattern that matches `name`.
     pub fn first_match(&self, name: &str) -> Option<&str> {
-        self.set.matches(name).first().map(|&i| self.patterns[i].as_str())
+        self.set
+            .matches(name)
+            .first()
+            .map(|&i| self.patterns[i].as_str())
     }
 }
 
@@ -322,7 +400,12 @@ impl PolicyGlobs {
 /// Runs every rule over the zones and hosts of one run: zone by zone (so
 /// each zone's findings and skips come out together, in registry order),
 /// then host by host, then across the fleet.
-pub(crate) fn run(zones: &[ZoneCx<'_>], hosts: &[HostCx<'_>], policy: &Policy, out: &mut Diagnostics) {
+pub(crate) fn run(
+    zones: &[ZoneCx<'_>],
+    hosts: &[HostCx<'_>],
+    policy: &Policy,
+    out: &mut Diagnostics,
+) {
     for cx in zones {
         for rule in REGISTRY {
             if let Some(f) = rule.zone {
@@ -374,9 +457,18 @@ mod tests {
     #[test]
     fn package_globs() {
         let g = Globs::new(&Policy::default().zone_package_deny).expect("globs");
-        assert_eq!(g.first_match("documentation/foo/bar"), Some("documentation/*"));
-        assert_eq!(g.first_match("developer/documentation"), Some("*/documentation"));
-        assert_eq!(g.first_match("system/manual/locale"), Some("system/manual*"));
+        assert_eq!(
+            g.first_match("documentation/foo/bar"),
+            Some("documentation/*")
+        );
+        assert_eq!(
+            g.first_match("developer/documentation"),
+            Some("*/documentation")
+        );
+        assert_eq!(
+            g.first_match("system/manual/locale"),
+            Some("system/manual*")
+        );
         assert_eq!(g.first_match("system/web"), None);
     }
 }

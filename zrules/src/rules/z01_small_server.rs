@@ -1,6 +1,6 @@
 //! Z01: non-global zones are installed from `solaris-small-server`, minus bloat.
 
-use super::{check, Sink, ZoneCx};
+use super::{Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -55,15 +55,28 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .collect();
         let msg = match groups.as_slice() {
             [] => format!("the zone does not have {base} installed"),
-            g => format!("the zone does not have {base} installed; it has {} instead", g.join(", ")),
+            g => format!(
+                "the zone does not have {base} installed; it has {} instead",
+                g.join(", ")
+            ),
         };
-        let loc = pkgs.iter().find(|p| p.value.name.starts_with("group/system/")).map(|p| p.loc);
+        let loc = pkgs
+            .iter()
+            .find(|p| p.value.name.starts_with("group/system/"))
+            .map(|p| p.loc);
         out.emit("base-group", loc, msg).help = Some(format!("install the zone from pkg:/{base}"));
     }
     for p in pkgs {
         if let Some(pattern) = cx.globs.zone_deny.first_match(&p.value.name) {
-            out.emit("bloat", Some(p.loc), format!("package {} is installed (matches '{pattern}' in zone_package_deny)", p.value.name))
-                .help = Some(format!("in the zone: pkg uninstall {}", p.value.name));
+            out.emit(
+                "bloat",
+                Some(p.loc),
+                format!(
+                    "package {} is installed (matches '{pattern}' in zone_package_deny)",
+                    p.value.name
+                ),
+            )
+            .help = Some(format!("in the zone: pkg uninstall {}", p.value.name));
         }
     }
 }

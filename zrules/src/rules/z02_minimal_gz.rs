@@ -1,6 +1,6 @@
 //! Z02: the global zone carries nothing but its base, drivers and tools.
 
-use super::{check, HostCx, Sink};
+use super::{HostCx, Sink, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -38,11 +38,23 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         return;
     };
     for p in pkgs {
-        let Some(pattern) = cx.globs.gz_deny.first_match(&p.value.name) else { continue };
+        let Some(pattern) = cx.globs.gz_deny.first_match(&p.value.name) else {
+            continue;
+        };
         if cx.globs.gz_allow.first_match(&p.value.name).is_some() {
             continue;
         }
-        out.emit("gz-package", Some(p.loc), format!("the GZ has {} installed (matches '{pattern}' in gz_package_deny)", p.value.name))
-            .help = Some(format!("move it into a zone and `pkg uninstall {}` in the GZ, or list it in gz_package_allow", p.value.name));
+        out.emit(
+            "gz-package",
+            Some(p.loc),
+            format!(
+                "the GZ has {} installed (matches '{pattern}' in gz_package_deny)",
+                p.value.name
+            ),
+        )
+        .help = Some(format!(
+            "move it into a zone and `pkg uninstall {}` in the GZ, or list it in gz_package_allow",
+            p.value.name
+        ));
     }
 }

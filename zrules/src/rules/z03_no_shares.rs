@@ -1,6 +1,6 @@
 //! Z03: the global zone shares nothing over NFS or SMB.
 
-use super::{check, HostCx, Sink};
+use super::{HostCx, Sink, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -45,17 +45,33 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     }
     for p in facts.share_props.iter().flatten() {
         let v = &p.value;
-        if !SHARE_PROPS.contains(&v.property.as_str()) || matches!(v.value.as_str(), "off" | "-" | "") {
+        if !SHARE_PROPS.contains(&v.property.as_str())
+            || matches!(v.value.as_str(), "off" | "-" | "")
+        {
             continue;
         }
         if v.source.starts_with("inherited") {
             continue;
         }
-        out.emit("share", Some(p.loc), format!("dataset {} has {}={} ({})", v.name, v.property, v.value, v.source))
-            .help = Some(format!("zfs set {}=off {}; share the data from a zone instead", v.property, v.name));
+        out.emit(
+            "share",
+            Some(p.loc),
+            format!(
+                "dataset {} has {}={} ({})",
+                v.name, v.property, v.value, v.source
+            ),
+        )
+        .help = Some(format!(
+            "zfs set {}=off {}; share the data from a zone instead",
+            v.property, v.name
+        ));
     }
     for s in facts.shares.iter().flatten() {
-        out.emit("share", Some(s.loc), format!("the GZ publishes a share: {}", s.value.trim()))
-            .help = Some("unshare it and switch sharing off on its dataset".to_owned());
+        out.emit(
+            "share",
+            Some(s.loc),
+            format!("the GZ publishes a share: {}", s.value.trim()),
+        )
+        .help = Some("unshare it and switch sharing off on its dataset".to_owned());
     }
 }

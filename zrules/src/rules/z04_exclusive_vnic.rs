@@ -1,6 +1,6 @@
 //! Z04: non-global zones use exclusive IP over VNICs only.
 
-use super::{check, vnic_index, HostCx, Sink, ZoneCx};
+use super::{HostCx, Sink, ZoneCx, check, vnic_index};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -58,68 +58,133 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     match cx.config.ip_type() {
         Some(t) if t.value == "exclusive" => {}
         Some(t) => {
-            out.emit("ip-type", Some(cx.loc(t.span)), format!("ip-type is {}, expected exclusive", t.value))
-                .help = Some("set ip-type=exclusive and give the zone net resources over its own VNICs".into());
+            out.emit(
+                "ip-type",
+                Some(cx.loc(t.span)),
+                format!("ip-type is {}, expected exclusive", t.value),
+            )
+            .help = Some(
+                "set ip-type=exclusive and give the zone net resources over its own VNICs".into(),
+            );
         }
         None => {
             let brand = cx.config.brand().map(|b| b.value.as_str());
             if !matches!(brand, Some("solaris" | "solaris-kz")) {
-                out.emit("ip-type", Some(cx.file_start()), "ip-type is not set; it defaults to shared for this brand")
-                    .help = Some("set ip-type=exclusive".into());
+                out.emit(
+                    "ip-type",
+                    Some(cx.file_start()),
+                    "ip-type is not set; it defaults to shared for this brand",
+                )
+                .help = Some("set ip-type=exclusive".into());
             }
         }
     }
     for net in cx.config.resources_of("net") {
         let Some(phys) = net.simple("physical") else {
-            out.emit("physical-link", Some(cx.loc(net.kind.span)), "net resource without physical=: it cannot name a VNIC")
-                .help = Some(format!("set physical={}N to a VNIC created for the zone", cx.zone));
+            out.emit(
+                "physical-link",
+                Some(cx.loc(net.kind.span)),
+                "net resource without physical=: it cannot name a VNIC",
+            )
+            .help = Some(format!(
+                "set physical={}N to a VNIC created for the zone",
+                cx.zone
+            ));
             continue;
         };
         let at = Some(cx.loc(phys.span));
         match cx.host {
-            Some(host) if host.facts.links.is_some() || host.facts.vnics.is_some() => match host.link_class(&phys.value) {
-                Some(("vnic", _)) => {}
-                Some((class, _)) => {
-                    out.emit("physical-link", at, format!("physical={} is a {class} link, not a VNIC", phys.value))
-                        .help = Some(format!("create a VNIC over it (dladm create-vnic -l {} …) and use that", phys.value));
-                }
-                None => {
-                    out.emit("physical-link", at, format!("physical={} names no datalink on host {}", phys.value, host.name()))
+            Some(host) if host.facts.links.is_some() || host.facts.vnics.is_some() => {
+                match host.link_class(&phys.value) {
+                    Some(("vnic", _)) => {}
+                    Some((class, _)) => {
+                        out.emit(
+                            "physical-link",
+                            at,
+                            format!("physical={} is a {class} link, not a VNIC", phys.value),
+                        )
+                        .help = Some(format!(
+                            "create a VNIC over it (dladm create-vnic -l {} …) and use that",
+                            phys.value
+                        ));
+                    }
+                    None => {
+                        out.emit(
+                            "physical-link",
+                            at,
+                            format!(
+                                "physical={} names no datalink on host {}",
+                                phys.value,
+                                host.name()
+                            ),
+                        )
                         .help = Some("create the VNIC before the zone boots".into());
+                    }
                 }
-            },
+            }
             _ if vnic_index(cx.zone, &phys.value).is_some() => {}
             _ => {
-                let d = out.emit("physical-link", at, format!("cannot confirm that physical={} is a VNIC without a host capture", phys.value));
+                let d = out.emit(
+                    "physical-link",
+                    at,
+                    format!(
+                        "cannot confirm that physical={} is a VNIC without a host capture",
+                        phys.value
+                    ),
+                );
                 d.severity = Severity::Info;
             }
         }
     }
     for anet in cx.config.resources_of("anet") {
-        let what = anet.simple("linkname").map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
-        out.emit("anet", Some(cx.loc(anet.kind.span)), format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"))
-            .help = Some(format!("replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)", cx.zone));
+        let what = anet
+            .simple("linkname")
+            .map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
+        out.emit(
+            "anet",
+            Some(cx.loc(anet.kind.span)),
+            format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"),
+        )
+        .help = Some(format!(
+            "replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)",
+            cx.zone
+        ));
     }
 }
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
-    let (Some(addrs), true) = (cx.facts.addrs.as_ref(), cx.facts.links.is_some() || cx.facts.vnics.is_some()) else {
-        out.skip("gz-interface", "needs ipadm-show-addr and dladm-show-link in the capture");
+    let (Some(addrs), true) = (
+        cx.facts.addrs.as_ref(),
+        cx.facts.links.is_some() || cx.facts.vnics.is_some(),
+    ) else {
+        out.skip(
+            "gz-interface",
+            "needs ipadm-show-addr and dladm-show-link in the capture",
+        );
         return;
     };
     let mut seen = std::collections::BTreeSet::new();
     for a in addrs {
         let ifname = a.value.interface.as_str();
-        if ifname.starts_with("lo") || a.value.ip.is_some_and(|ip| ip.is_loopback()) || !seen.insert(ifname) {
+        if ifname.starts_with("lo")
+            || a.value.ip.is_some_and(|ip| ip.is_loopback())
+            || !seen.insert(ifname)
+        {
             continue;
         }
         // IPMP and virtual interfaces have no datalink of their own; only a
         // datalink known to be something else than a VNIC is a finding.
-        if let Some((class, _)) = cx.link_class(ifname) {
-            if class != "vnic" {
-                out.emit("gz-interface", Some(a.loc), format!("GZ IP interface {ifname} sits on a {class} link, not a VNIC"))
-                    .help = Some(format!("move the address to a VNIC over {ifname} named after the GZ and with MAC slot 0"));
-            }
+        if let Some((class, _)) = cx.link_class(ifname)
+            && class != "vnic"
+        {
+            out.emit(
+                "gz-interface",
+                Some(a.loc),
+                format!("GZ IP interface {ifname} sits on a {class} link, not a VNIC"),
+            )
+            .help = Some(format!(
+                "move the address to a VNIC over {ifname} named after the GZ and with MAC slot 0"
+            ));
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Z05: VNIC names follow the zone name.
 
-use super::{check, vnic_index, HostCx, Sink, ZoneCx};
+use super::{HostCx, Sink, ZoneCx, check, vnic_index};
 use crate::diagnostic::{Code, Severity};
 use crate::names::validate_link_name;
 
@@ -49,9 +49,15 @@ rule! {
 }
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
-    let nets: Vec<_> = cx.config.resources_of("net").filter_map(|n| n.simple("physical")).collect();
+    let nets: Vec<_> = cx
+        .config
+        .resources_of("net")
+        .filter_map(|n| n.simple("physical"))
+        .collect();
     if let Err(e) = validate_link_name(&format!("{}0", cx.zone)) {
-        let at = nets.first().map_or_else(|| cx.file_start(), |p| cx.loc(p.span));
+        let at = nets
+            .first()
+            .map_or_else(|| cx.file_start(), |p| cx.loc(p.span));
         out.emit("link-name-invalid", Some(at), format!("zone name '{}' cannot form VNIC names: {}", cx.zone, e.reason))
             .help = Some("choose a zone name of letters, digits and '_' that starts with a letter and has at most 30 characters".into());
         return;
@@ -62,8 +68,18 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             Some(i) => indices.push(i),
             None => {
                 let want = format!("{}{}", cx.zone, indices.len());
-                out.emit("vnic-name", Some(cx.loc(phys.span)), format!("VNIC {} of zone {} is not named {}N", phys.value, cx.zone, cx.zone))
-                    .help = Some(format!("rename it while the zone is down: dladm rename-link {} {want}", phys.value));
+                out.emit(
+                    "vnic-name",
+                    Some(cx.loc(phys.span)),
+                    format!(
+                        "VNIC {} of zone {} is not named {}N",
+                        phys.value, cx.zone, cx.zone
+                    ),
+                )
+                .help = Some(format!(
+                    "rename it while the zone is down: dladm rename-link {} {want}",
+                    phys.value
+                ));
             }
         }
     }
@@ -71,7 +87,16 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     if !indices.is_empty() && indices.iter().enumerate().any(|(i, &n)| n != i as u32) {
         let list: Vec<String> = indices.iter().map(u32::to_string).collect();
         let at = nets.first().map(|p| cx.loc(p.span));
-        out.emit("index-gap", at, format!("VNIC indices of zone {} are {}, expected 0..{}", cx.zone, list.join(", "), indices.len() - 1));
+        out.emit(
+            "index-gap",
+            at,
+            format!(
+                "VNIC indices of zone {} are {}, expected 0..{}",
+                cx.zone,
+                list.join(", "),
+                indices.len() - 1
+            ),
+        );
     }
 }
 
@@ -81,7 +106,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         return;
     };
     let Some(addrs) = cx.facts.addrs.as_ref() else {
-        out.skip("vnic-name", "the capture has no ipadm-show-addr: the GZ's VNICs are unknown");
+        out.skip(
+            "vnic-name",
+            "the capture has no ipadm-show-addr: the GZ's VNICs are unknown",
+        );
         return;
     };
     let mut seen = std::collections::BTreeSet::new();
@@ -91,8 +119,14 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         if vnic_index(base, ifname).is_none() {
-            out.emit("vnic-name", Some(a.loc), format!("GZ VNIC {ifname} is not named {base}N"))
-                .help = Some(format!("rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"));
+            out.emit(
+                "vnic-name",
+                Some(a.loc),
+                format!("GZ VNIC {ifname} is not named {base}N"),
+            )
+            .help = Some(format!(
+                "rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"
+            ));
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{check, vnic_index, HostCx, Sink, ZoneCx};
+use super::{HostCx, Sink, ZoneCx, check, vnic_index};
 use crate::diagnostic::{Code, Severity};
 use crate::facts::{Fact, Vnic};
 use crate::mac::{self, Mac};
@@ -64,7 +64,14 @@ rule! {
     };
 }
 
-const VNIC_CHECKS: &[&str] = &["mac-not-fixed", "mac-prefix", "mac-ip-bytes", "mac-gz-range", "mac-slot", "mac-index"];
+const VNIC_CHECKS: &[&str] = &[
+    "mac-not-fixed",
+    "mac-prefix",
+    "mac-ip-bytes",
+    "mac-gz-range",
+    "mac-slot",
+    "mac-index",
+];
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for anet in cx.config.resources_of("anet") {
@@ -80,7 +87,11 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             }
         }
     }
-    let nets: Vec<_> = cx.config.resources_of("net").filter_map(|n| n.simple("physical")).collect();
+    let nets: Vec<_> = cx
+        .config
+        .resources_of("net")
+        .filter_map(|n| n.simple("physical"))
+        .collect();
     if nets.is_empty() {
         return;
     }
@@ -99,7 +110,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     }
     for phys in nets {
         // A missing VNIC is Z04's finding.
-        let Some(vnic) = host.vnic(&phys.value) else { continue };
+        let Some(vnic) = host.vnic(&phys.value) else {
+            continue;
+        };
         let index = vnic_index(cx.zone, &phys.value);
         if !fixed(vnic, out) {
             continue;
@@ -107,19 +120,39 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         common(host, vnic, out);
         let slot = vnic.value.mac.slot();
         if mac::is_gz_slot(slot) {
-            out.emit("mac-gz-range", Some(vnic.loc), format!("{} of zone {} has MAC {} in the GZ's slot range 00–0f", vnic.value.link, cx.zone, vnic.value.mac))
-                .help = Some("give the zone a slot 16·k+n (zgen vnic picks a free one)".into());
+            out.emit(
+                "mac-gz-range",
+                Some(vnic.loc),
+                format!(
+                    "{} of zone {} has MAC {} in the GZ's slot range 00–0f",
+                    vnic.value.link, cx.zone, vnic.value.mac
+                ),
+            )
+            .help = Some("give the zone a slot 16·k+n (zgen vnic picks a free one)".into());
         }
         if let Some(n) = index {
             if u32::from(slot % 16) != n {
-                out.emit("mac-index", Some(vnic.loc), format!("{} has MAC slot {slot:#04x}, whose low nibble is not its index {n}", vnic.value.link));
+                out.emit(
+                    "mac-index",
+                    Some(vnic.loc),
+                    format!(
+                        "{} has MAC slot {slot:#04x}, whose low nibble is not its index {n}",
+                        vnic.value.link
+                    ),
+                );
             }
             if let Some(k) = zone_id {
                 let want = mac::ngz_slot(k, n);
                 if want != Some(slot) {
                     let msg = match want {
-                        Some(w) => format!("{} has MAC slot {slot:#04x}; zone ID {k} and index {n} give {w:#04x}", vnic.value.link),
-                        None => format!("{} has MAC slot {slot:#04x}; zone ID {k} is too large for the 16·k+n scheme", vnic.value.link),
+                        Some(w) => format!(
+                            "{} has MAC slot {slot:#04x}; zone ID {k} and index {n} give {w:#04x}",
+                            vnic.value.link
+                        ),
+                        None => format!(
+                            "{} has MAC slot {slot:#04x}; zone ID {k} is too large for the 16·k+n scheme",
+                            vnic.value.link
+                        ),
                     };
                     out.emit("mac-slot", Some(vnic.loc), msg)
                         .help = Some("zone IDs change across reboots; this is expected after one, and fine while the MAC is unique".into());
@@ -135,8 +168,18 @@ fn fixed(vnic: &Fact<Vnic>, out: &mut Sink<'_>) -> bool {
     if vnic.value.mac_type == "fixed" {
         return true;
     }
-    out.emit("mac-not-fixed", Some(vnic.loc), format!("{} has a {} MAC ({})", vnic.value.link, vnic.value.mac_type, vnic.value.mac))
-        .help = Some(format!("recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}", vnic.value.over, vnic.value.link));
+    out.emit(
+        "mac-not-fixed",
+        Some(vnic.loc),
+        format!(
+            "{} has a {} MAC ({})",
+            vnic.value.link, vnic.value.mac_type, vnic.value.mac
+        ),
+    )
+    .help = Some(format!(
+        "recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}",
+        vnic.value.over, vnic.value.link
+    ));
     false
 }
 
@@ -145,7 +188,14 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     let m = vnic.value.mac;
     let prefix = host.policy.mac_prefix;
     if m.prefix() != prefix {
-        out.emit("mac-prefix", Some(vnic.loc), format!("{} has MAC {m}, whose prefix is not {prefix}", vnic.value.link));
+        out.emit(
+            "mac-prefix",
+            Some(vnic.loc),
+            format!(
+                "{} has MAC {m}, whose prefix is not {prefix}",
+                vnic.value.link
+            ),
+        );
     }
     if let Ok((ip, ip_loc)) = &host.primary {
         let [_, _, i3, i4] = ip.octets();
@@ -177,26 +227,49 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let mut by_mac: BTreeMap<Mac, &Fact<Vnic>> = BTreeMap::new();
     for v in &rows {
         if let Some(first) = by_mac.get(&v.value.mac) {
-            out.emit("mac-duplicate", Some(v.loc), format!("{} and {} share MAC {}", v.value.link, first.value.link, v.value.mac))
-                .related
-                .push((first.loc, format!("{} has it too", first.value.link)));
+            out.emit(
+                "mac-duplicate",
+                Some(v.loc),
+                format!(
+                    "{} and {} share MAC {}",
+                    v.value.link, first.value.link, v.value.mac
+                ),
+            )
+            .related
+            .push((first.loc, format!("{} has it too", first.value.link)));
         } else {
             by_mac.insert(v.value.mac, v);
         }
     }
     // The GZ's own VNICs: those its IP interfaces sit on. `L` is their index.
     let base = cx.policy.gz_vnic_basename.as_deref().or(cx.nodename());
-    let gz_links: std::collections::BTreeSet<&str> =
-        cx.facts.addrs.iter().flatten().map(|a| a.value.interface.as_str()).collect();
-    for v in rows.iter().filter(|v| v.value.zone.is_none() && gz_links.contains(v.value.link.as_str())) {
+    let gz_links: std::collections::BTreeSet<&str> = cx
+        .facts
+        .addrs
+        .iter()
+        .flatten()
+        .map(|a| a.value.interface.as_str())
+        .collect();
+    for v in rows
+        .iter()
+        .filter(|v| v.value.zone.is_none() && gz_links.contains(v.value.link.as_str()))
+    {
         if !fixed(v, out) {
             continue;
         }
         common(cx, v, out);
-        if let Some(n) = base.and_then(|b| vnic_index(b, &v.value.link)) {
-            if u32::from(v.value.mac.slot()) != n {
-                out.emit("mac-index", Some(v.loc), format!("GZ VNIC {} has MAC slot {:#04x}, expected its index {n}", v.value.link, v.value.mac.slot()));
-            }
+        if let Some(n) = base.and_then(|b| vnic_index(b, &v.value.link))
+            && u32::from(v.value.mac.slot()) != n
+        {
+            out.emit(
+                "mac-index",
+                Some(v.loc),
+                format!(
+                    "GZ VNIC {} has MAC slot {:#04x}, expected its index {n}",
+                    v.value.link,
+                    v.value.mac.slot()
+                ),
+            );
         }
     }
 }
@@ -216,7 +289,12 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
                         Some(v.loc),
                         v.value.zone.as_deref(),
                         Some(h.name()),
-                        format!("{} on {} has MAC {}, as {other_link} on {other_host} does", v.value.link, h.name(), v.value.mac),
+                        format!(
+                            "{} on {} has MAC {}, as {other_link} on {other_host} does",
+                            v.value.link,
+                            h.name(),
+                            v.value.mac
+                        ),
                     )
                     .related
                     .push((*loc, format!("{other_link} on {other_host}")));

@@ -1,6 +1,6 @@
 //! Z07: the zone's host name is the zone name.
 
-use super::{check, Sink, ZoneCx};
+use super::{Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -36,13 +36,23 @@ rule! {
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(node) = cx.system.and_then(|s| s.nodename.as_ref()) else {
-        out.skip("nodename", "needs the zone's /etc/nodename (a host capture of the running zone)");
+        out.skip(
+            "nodename",
+            "needs the zone's /etc/nodename (a host capture of the running zone)",
+        );
         return;
     };
     let first = node.value.split('.').next().unwrap_or_default();
     if first != cx.zone {
-        out.emit("nodename", Some(node.loc), format!("the zone's nodename is '{}', expected '{}'", node.value, cx.zone))
-            .help = Some(format!(
+        out.emit(
+            "nodename",
+            Some(node.loc),
+            format!(
+                "the zone's nodename is '{}', expected '{}'",
+                node.value, cx.zone
+            ),
+        )
+        .help = Some(format!(
             "in the zone: svccfg -s svc:/system/identity:node setprop config/nodename = astring: {}; svcadm refresh svc:/system/identity:node",
             cx.zone
         ));

@@ -1,6 +1,6 @@
 //! Z08: the zonepath is `{zones_root}/{zone}`.
 
-use super::{check, Sink, ZoneCx};
+use super::{Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -38,12 +38,25 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     match cx.config.zonepath() {
         Some(p) if p.value.trim_end_matches('/') == want => {}
         Some(p) => {
-            out.emit("zonepath", Some(cx.loc(p.span)), format!("zonepath is {}, expected {want}", p.value))
-                .help = Some(format!("the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"));
+            out.emit(
+                "zonepath",
+                Some(cx.loc(p.span)),
+                format!("zonepath is {}, expected {want}", p.value),
+            )
+            .help = Some(format!(
+                "the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"
+            ));
         }
         None => {
-            out.emit("zonepath", Some(cx.file_start()), format!("no zonepath is set; expected {want}"))
-                .help = Some(format!("set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})", cx.zone));
+            out.emit(
+                "zonepath",
+                Some(cx.file_start()),
+                format!("no zonepath is set; expected {want}"),
+            )
+            .help = Some(format!(
+                "set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})",
+                cx.zone
+            ));
         }
     }
 }

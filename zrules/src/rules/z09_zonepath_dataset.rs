@@ -1,6 +1,6 @@
 //! Z09: every zonepath is its own dataset under `{zones_dataset}`.
 
-use super::{check, HostCx, Sink, ZoneCx};
+use super::{HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -47,13 +47,24 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let (name, root) = (&cx.policy.zones_dataset, &cx.policy.zones_root);
     match datasets.iter().find(|d| d.value.name == *name) {
         None => {
-            out.emit("zones-dataset", datasets.first().map(|d| d.loc), format!("the GZ has no dataset {name}"))
-                .help = Some(format!("zfs create -o mountpoint={root} {name}"));
+            out.emit(
+                "zones-dataset",
+                datasets.first().map(|d| d.loc),
+                format!("the GZ has no dataset {name}"),
+            )
+            .help = Some(format!("zfs create -o mountpoint={root} {name}"));
         }
         Some(d) if d.value.mountpoint != *root || !d.value.mounted => {
             let state = if d.value.mounted { "" } else { ", not mounted" };
-            out.emit("zones-dataset", Some(d.loc), format!("{name} is mounted at {}{state}, expected {root}", d.value.mountpoint))
-                .help = Some(format!("zfs set mountpoint={root} {name}"));
+            out.emit(
+                "zones-dataset",
+                Some(d.loc),
+                format!(
+                    "{name} is mounted at {}{state}, expected {root}",
+                    d.value.mountpoint
+                ),
+            )
+            .help = Some(format!("zfs set mountpoint={root} {name}"));
         }
         Some(_) => {}
     }
@@ -61,7 +72,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(datasets) = cx.host.and_then(|h| h.facts.datasets.as_ref()) else {
-        out.skip("zonepath-dataset", "needs the host's zfs-list (a host capture)");
+        out.skip(
+            "zonepath-dataset",
+            "needs the host's zfs-list (a host capture)",
+        );
         return;
     };
     let want = cx.policy.zone_dataset(cx.zone);
@@ -69,16 +83,30 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let at = Some(zonepath.map_or_else(|| cx.file_start(), |z| cx.loc(z.span)));
     match datasets.iter().find(|d| d.value.name == want) {
         None => {
-            out.emit("zonepath-dataset", at, format!("the GZ has no dataset {want} for zone {}", cx.zone))
-                .help = Some(format!("move the zone to zonepath {} so that zoneadm creates {want}", cx.policy.zonepath(cx.zone)));
+            out.emit(
+                "zonepath-dataset",
+                at,
+                format!("the GZ has no dataset {want} for zone {}", cx.zone),
+            )
+            .help = Some(format!(
+                "move the zone to zonepath {} so that zoneadm creates {want}",
+                cx.policy.zonepath(cx.zone)
+            ));
         }
         Some(d) => {
-            if let Some(z) = zonepath {
-                if d.value.mountpoint != z.value.trim_end_matches('/') {
-                    out.emit("zonepath-dataset", at, format!("zonepath {} is not dataset {want}, which is mounted at {}", z.value, d.value.mountpoint))
-                        .related
-                        .push((d.loc, format!("{want}")));
-                }
+            if let Some(z) = zonepath
+                && d.value.mountpoint != z.value.trim_end_matches('/')
+            {
+                out.emit(
+                    "zonepath-dataset",
+                    at,
+                    format!(
+                        "zonepath {} is not dataset {want}, which is mounted at {}",
+                        z.value, d.value.mountpoint
+                    ),
+                )
+                .related
+                .push((d.loc, want.clone()));
             }
         }
     }

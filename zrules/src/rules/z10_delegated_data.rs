@@ -1,6 +1,6 @@
 //! Z10: data lives in datasets delegated to the zone.
 
-use super::{check, Sink, ZoneCx};
+use super::{Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 
 rule! {
@@ -53,44 +53,94 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let first = pools.first().map_or("pool1", String::as_str);
     let want_first = format!("{first}/{zone}/{first}");
     let datasets: Vec<_> = cx.config.resources_of("dataset").collect();
-    if !datasets.iter().any(|d| d.simple("name").is_some_and(|n| n.value == want_first)) {
-        out.emit("pool1-missing", Some(cx.file_start()), format!("zone {zone} has no delegated dataset {want_first}"))
-            .help = Some(format!("zfs create -p {want_first}; then in zonecfg: add dataset; set name={want_first}; set alias={first}; end"));
+    if !datasets
+        .iter()
+        .any(|d| d.simple("name").is_some_and(|n| n.value == want_first))
+    {
+        out.emit(
+            "pool1-missing",
+            Some(cx.file_start()),
+            format!("zone {zone} has no delegated dataset {want_first}"),
+        )
+        .help = Some(format!(
+            "zfs create -p {want_first}; then in zonecfg: add dataset; set name={want_first}; set alias={first}; end"
+        ));
     }
     let host_datasets = cx.host.and_then(|h| h.facts.datasets.as_ref());
     if host_datasets.is_none() && !datasets.is_empty() {
-        out.skip("dataset-parent", "needs the host's zfs-list (a host capture)");
+        out.skip(
+            "dataset-parent",
+            "needs the host's zfs-list (a host capture)",
+        );
     }
     for d in datasets {
         let Some(name) = d.simple("name") else {
-            out.emit("dataset-shape", Some(cx.loc(d.kind.span)), "dataset resource without name=");
+            out.emit(
+                "dataset-shape",
+                Some(cx.loc(d.kind.span)),
+                "dataset resource without name=",
+            );
             continue;
         };
         let parts: Vec<&str> = name.value.split('/').collect();
         let pool = parts[0];
-        let shaped = parts.len() == 3 && parts[1] == zone && parts[2] == pool && pools.iter().any(|p| p == pool);
+        let shaped = parts.len() == 3
+            && parts[1] == zone
+            && parts[2] == pool
+            && pools.iter().any(|p| p == pool);
         if !shaped {
-            let suggestion = if pools.iter().any(|p| p == pool) { pool } else { first };
-            out.emit("dataset-shape", Some(cx.loc(name.span)), format!("delegated dataset {} is not poolN/{zone}/poolN", name.value))
-                .help = Some(format!("delegate {suggestion}/{zone}/{suggestion} with alias={suggestion} and move the data there"));
+            let suggestion = if pools.iter().any(|p| p == pool) {
+                pool
+            } else {
+                first
+            };
+            out.emit(
+                "dataset-shape",
+                Some(cx.loc(name.span)),
+                format!("delegated dataset {} is not poolN/{zone}/poolN", name.value),
+            )
+            .help = Some(format!(
+                "delegate {suggestion}/{zone}/{suggestion} with alias={suggestion} and move the data there"
+            ));
             continue;
         }
         match d.simple("alias") {
             Some(a) if a.value == pool => {}
             Some(a) => {
-                out.emit("dataset-shape", Some(cx.loc(a.span)), format!("dataset {} has alias {}, expected {pool}", name.value, a.value))
-                    .help = Some(format!("set alias={pool}"));
+                out.emit(
+                    "dataset-shape",
+                    Some(cx.loc(a.span)),
+                    format!(
+                        "dataset {} has alias {}, expected {pool}",
+                        name.value, a.value
+                    ),
+                )
+                .help = Some(format!("set alias={pool}"));
             }
             None => {
-                out.emit("dataset-shape", Some(cx.loc(name.span)), format!("dataset {} has no alias; expected alias={pool}", name.value))
-                    .help = Some(format!("select dataset name={}; set alias={pool}; end", name.value));
+                out.emit(
+                    "dataset-shape",
+                    Some(cx.loc(name.span)),
+                    format!("dataset {} has no alias; expected alias={pool}", name.value),
+                )
+                .help = Some(format!(
+                    "select dataset name={}; set alias={pool}; end",
+                    name.value
+                ));
             }
         }
         if let Some(hd) = host_datasets {
             let parent = format!("{pool}/{zone}");
             if !hd.iter().any(|x| x.value.name == parent) {
-                out.emit("dataset-parent", Some(cx.loc(name.span)), format!("the GZ has no dataset {parent}, the parent of {}", name.value))
-                    .help = Some(format!("zfs create -p {}", name.value));
+                out.emit(
+                    "dataset-parent",
+                    Some(cx.loc(name.span)),
+                    format!(
+                        "the GZ has no dataset {parent}, the parent of {}",
+                        name.value
+                    ),
+                )
+                .help = Some(format!("zfs create -p {}", name.value));
             }
         }
     }

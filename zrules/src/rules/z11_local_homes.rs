@@ -1,6 +1,6 @@
 //! Z11: local accounts live in the rpool, each home its own dataset.
 
-use super::{check, HostCx, Sink, ZoneCx};
+use super::{HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Code, Severity};
 use crate::facts::{Dataset, Fact, SystemFacts};
 use crate::policy::Policy;
@@ -62,19 +62,31 @@ const AUTOFS: &str = "svc:/system/filesystem/autofs";
 /// `autofs` on the instance); Solaris 11 ships the same manifests.
 const AUTOFS_GROUPS: &[(&str, &str, &str)] = &[
     ("svc:/network/ssh:default", "svc:/network/ssh", "fs-autofs"),
-    ("svc:/system/system-log:default", "svc:/system/system-log", "autofs"),
-    ("svc:/network/smtp:sendmail", "svc:/network/smtp:sendmail", "autofs"),
+    (
+        "svc:/system/system-log:default",
+        "svc:/system/system-log",
+        "autofs",
+    ),
+    (
+        "svc:/network/smtp:sendmail",
+        "svc:/network/smtp:sendmail",
+        "autofs",
+    ),
 ];
 
 /// For an instance FMRI, the `svccfg -s ENTITY delpg GROUP` that removes its
 /// dependency on autofs, when known.
 pub fn autofs_dependency_group(fmri: &str) -> Option<(&'static str, &'static str)> {
-    AUTOFS_GROUPS.iter().find(|(f, _, _)| *f == fmri).map(|(_, e, g)| (*e, *g))
+    AUTOFS_GROUPS
+        .iter()
+        .find(|(f, _, _)| *f == fmri)
+        .map(|(_, e, g)| (*e, *g))
 }
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(system) = cx.system else {
-        let why = "needs /etc/passwd and svcs from inside the zone (a host capture of the running zone)";
+        let why =
+            "needs /etc/passwd and svcs from inside the zone (a host capture of the running zone)";
         for slug in ["home-path", "home-dataset", "autofs-dependency"] {
             out.skip(slug, why);
         }
@@ -89,23 +101,40 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     match cx.nodename() {
         Some(node) => {
             let prefix = format!("rpool/{node}/local/home");
-            check_system(&cx.facts.gz, &prefix, cx.facts.datasets.as_deref(), cx.policy, out);
+            check_system(
+                &cx.facts.gz,
+                &prefix,
+                cx.facts.datasets.as_deref(),
+                cx.policy,
+                out,
+            );
         }
         None => {
-            out.skip("home-dataset", "the capture has no nodename: the GZ's home datasets are unknown");
+            out.skip(
+                "home-dataset",
+                "the capture has no nodename: the GZ's home datasets are unknown",
+            );
             check_system(&cx.facts.gz, "", None, cx.policy, out);
         }
     }
 }
 
 fn is_login_shell(shell: &str) -> bool {
-    !["/false", "/nologin", "/noshell"].iter().any(|s| shell.ends_with(s))
+    !["/false", "/nologin", "/noshell"]
+        .iter()
+        .any(|s| shell.ends_with(s))
 }
 
 /// Checks one system's accounts and services. `home_prefix` is the dataset
 /// under which each home must be its own dataset; `datasets` the GZ's
 /// `zfs list` (which shows a zone's datasets too).
-fn check_system(sys: &SystemFacts, home_prefix: &str, datasets: Option<&[Fact<Dataset>]>, policy: &Policy, out: &mut Sink<'_>) {
+fn check_system(
+    sys: &SystemFacts,
+    home_prefix: &str,
+    datasets: Option<&[Fact<Dataset>]>,
+    policy: &Policy,
+    out: &mut Sink<'_>,
+) {
     match &sys.passwd {
         None => {
             out.skip("home-path", "the capture has no passwd");
@@ -116,25 +145,51 @@ fn check_system(sys: &SystemFacts, home_prefix: &str, datasets: Option<&[Fact<Da
                 out.skip("home-dataset", "needs the host's zfs-list");
             }
             let [lo, hi] = policy.uid_range;
-            for e in entries.iter().filter(|e| (lo..=hi).contains(&e.value.uid) && is_login_shell(&e.value.shell)) {
+            for e in entries
+                .iter()
+                .filter(|e| (lo..=hi).contains(&e.value.uid) && is_login_shell(&e.value.shell))
+            {
                 let user = &e.value.name;
                 let home = policy.home(user);
                 if e.value.home.trim_end_matches('/') != home {
-                    out.emit("home-path", Some(e.loc), format!("account {user} has home {}, expected {home}", e.value.home))
-                        .help = Some(format!("usermod -d {home} {user}"));
+                    out.emit(
+                        "home-path",
+                        Some(e.loc),
+                        format!("account {user} has home {}, expected {home}", e.value.home),
+                    )
+                    .help = Some(format!("usermod -d {home} {user}"));
                 }
-                let (Some(ds), false) = (datasets, home_prefix.is_empty()) else { continue };
+                let (Some(ds), false) = (datasets, home_prefix.is_empty()) else {
+                    continue;
+                };
                 let want = format!("{home_prefix}/{user}");
                 match ds.iter().find(|d| d.value.name == want) {
                     None => {
-                        out.emit("home-dataset", Some(e.loc), format!("account {user} has no home dataset {want}"))
-                            .help = Some(format!("zfs create -p -o mountpoint={home} {}", want_in_system(&want)));
+                        out.emit(
+                            "home-dataset",
+                            Some(e.loc),
+                            format!("account {user} has no home dataset {want}"),
+                        )
+                        .help = Some(format!(
+                            "zfs create -p -o mountpoint={home} {}",
+                            want_in_system(&want)
+                        ));
                     }
                     // From the GZ, a zone's dataset may show its mountpoint
                     // under the zone's root; either form ends with the home.
                     Some(d) if !d.value.mountpoint.ends_with(&home) => {
-                        out.emit("home-dataset", Some(d.loc), format!("{want} is mounted at {}, expected {home}", d.value.mountpoint))
-                            .help = Some(format!("zfs set mountpoint={home} {}", want_in_system(&want)));
+                        out.emit(
+                            "home-dataset",
+                            Some(d.loc),
+                            format!(
+                                "{want} is mounted at {}, expected {home}",
+                                d.value.mountpoint
+                            ),
+                        )
+                        .help = Some(format!(
+                            "zfs set mountpoint={home} {}",
+                            want_in_system(&want)
+                        ));
                     }
                     Some(_) => {}
                 }
@@ -144,14 +199,26 @@ fn check_system(sys: &SystemFacts, home_prefix: &str, datasets: Option<&[Fact<Da
     for fmri in &policy.autofs_free_services {
         match sys.svc_deps.get(fmri) {
             None if fmri.ends_with(":sendmail") => {}
-            None => out.skip("autofs-dependency", format!("the capture has no dependencies of {fmri}")),
+            None => out.skip(
+                "autofs-dependency",
+                format!("the capture has no dependencies of {fmri}"),
+            ),
             Some(deps) => {
                 for d in deps.fmris.iter().filter(|d| d.value.starts_with(AUTOFS)) {
                     let help = match autofs_dependency_group(fmri) {
-                        Some((entity, pg)) => format!("svccfg -s {entity} delpg {pg}; svcadm refresh {fmri}"),
-                        None => format!("find the dependency's property group with `svccfg -s {fmri} listpg`, delpg it, then svcadm refresh {fmri}"),
+                        Some((entity, pg)) => {
+                            format!("svccfg -s {entity} delpg {pg}; svcadm refresh {fmri}")
+                        }
+                        None => format!(
+                            "find the dependency's property group with `svccfg -s {fmri} listpg`, delpg it, then svcadm refresh {fmri}"
+                        ),
                     };
-                    out.emit("autofs-dependency", Some(d.loc), format!("{fmri} depends on {}", d.value)).help = Some(help);
+                    out.emit(
+                        "autofs-dependency",
+                        Some(d.loc),
+                        format!("{fmri} depends on {}", d.value),
+                    )
+                    .help = Some(help);
                 }
             }
         }

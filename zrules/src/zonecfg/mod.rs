@@ -9,5 +9,5 @@
 pub mod model;
 pub mod syntax;
 
-pub use model::{parse, Create, PropValue, Property, Quirk, Resource, ZoneConfig};
+pub use model::{Create, PropValue, Property, Quirk, Resource, ZoneConfig, parse};
 pub use syntax::{Document, SyntaxError};

@@ -20,8 +20,14 @@ use crate::zonecfg::syntax::{self, Arg, Command, Document, ItemKind, SyntaxError
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PropValue {
     Simple(Spanned<String>),
-    List { items: Vec<PropValue>, span: Span },
-    Complex { pairs: Vec<(Spanned<String>, PropValue)>, span: Span },
+    List {
+        items: Vec<PropValue>,
+        span: Span,
+    },
+    Complex {
+        pairs: Vec<(Spanned<String>, PropValue)>,
+        span: Span,
+    },
 }
 
 impl PropValue {
@@ -53,7 +59,9 @@ impl PropValue {
     /// A value of a complex property by name (`limit` of `(priv=…,limit=…)`).
     pub fn field(&self, name: &str) -> Option<&PropValue> {
         match self {
-            PropValue::Complex { pairs, .. } => pairs.iter().find(|(n, _)| n.value == name).map(|(_, v)| v),
+            PropValue::Complex { pairs, .. } => {
+                pairs.iter().find(|(n, _)| n.value == name).map(|(_, v)| v)
+            }
             _ => None,
         }
     }
@@ -166,14 +174,20 @@ struct Builder<'d, 'a> {
 }
 
 fn err(span: Span, message: impl Into<String>) -> SyntaxError {
-    SyntaxError { span, message: message.into() }
+    SyntaxError {
+        span,
+        message: message.into(),
+    }
 }
 
 impl ZoneConfig {
     pub fn from_document(doc: &Document<'_>) -> Result<Self, SyntaxError> {
         let mut b = Builder {
             doc,
-            cfg: ZoneConfig { span: Span::new(0, doc.src.len()), ..ZoneConfig::default() },
+            cfg: ZoneConfig {
+                span: Span::new(0, doc.src.len()),
+                ..ZoneConfig::default()
+            },
             stack: Vec::new(),
         };
         for item in &doc.items {
@@ -184,7 +198,10 @@ impl ZoneConfig {
         if let Some(open) = b.stack.last() {
             return Err(err(
                 open.res.kind.span,
-                format!("expected 'end' to close this {} resource before the end of the input", open.res.kind.value),
+                format!(
+                    "expected 'end' to close this {} resource before the end of the input",
+                    open.res.kind.value
+                ),
             ));
         }
         Ok(b.cfg)
@@ -277,8 +294,17 @@ fn write_resource(out: &mut String, r: &Resource, depth: usize) {
 /// Quotes a simple value when the lexer would otherwise split it.
 pub fn quote(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars().all(|c| !matches!(c, ' ' | '\t' | '\r' | '\n' | '"' | ';' | '=' | '[' | ']' | '(' | ')' | ','));
-    if plain { s.to_owned() } else { format!("\"{s}\"") }
+        && s.chars().all(|c| {
+            !matches!(
+                c,
+                ' ' | '\t' | '\r' | '\n' | '"' | ';' | '=' | '[' | ']' | '(' | ')' | ','
+            )
+        });
+    if plain {
+        s.to_owned()
+    } else {
+        format!("\"{s}\"")
+    }
 }
 
 fn render_value(v: &PropValue) -> String {
@@ -289,7 +315,10 @@ fn render_value(v: &PropValue) -> String {
             format!("[{}]", inner.join(","))
         }
         PropValue::Complex { pairs, .. } => {
-            let inner: Vec<String> = pairs.iter().map(|(n, v)| format!("{}={}", n.value, render_value(v))).collect();
+            let inner: Vec<String> = pairs
+                .iter()
+                .map(|(n, v)| format!("{}={}", n.value, render_value(v)))
+                .collect();
             format!("({})", inner.join(","))
         }
     }
@@ -302,23 +331,39 @@ impl Builder<'_, '_> {
 
     fn value(&self, v: &Value) -> PropValue {
         match v {
-            Value::Simple { text, .. } => PropValue::Simple(Spanned::new(self.text(*text), v.span())),
-            Value::List { span, items } => {
-                PropValue::List { items: items.iter().map(|i| self.value(i)).collect(), span: *span }
+            Value::Simple { text, .. } => {
+                PropValue::Simple(Spanned::new(self.text(*text), v.span()))
             }
+            Value::List { span, items } => PropValue::List {
+                items: items.iter().map(|i| self.value(i)).collect(),
+                span: *span,
+            },
             Value::Complex { span, pairs } => PropValue::Complex {
-                pairs: pairs.iter().map(|(n, v)| (Spanned::new(self.text(*n), *n), self.value(v))).collect(),
+                pairs: pairs
+                    .iter()
+                    .map(|(n, v)| (Spanned::new(self.text(*n), *n), self.value(v)))
+                    .collect(),
                 span: *span,
             },
         }
     }
 
     /// A bare word argument (flag, resource type, property name).
-    fn word<'c>(&self, cmd: &Command, arg: Option<&'c Arg>, what: &str) -> Result<Spanned<String>, SyntaxError> {
+    fn word(
+        &self,
+        cmd: &Command,
+        arg: Option<&Arg>,
+        what: &str,
+    ) -> Result<Spanned<String>, SyntaxError> {
         match arg {
-            Some(Arg::Value(Value::Simple { text, .. })) => Ok(Spanned::new(self.text(*text), *text)),
+            Some(Arg::Value(Value::Simple { text, .. })) => {
+                Ok(Spanned::new(self.text(*text), *text))
+            }
             Some(other) => Err(err(other.span(), format!("expected {what}"))),
-            None => Err(err(Span::at(cmd.span.end), format!("expected {what} after '{}'", self.doc.text(cmd.name)))),
+            None => Err(err(
+                Span::at(cmd.span.end),
+                format!("expected {what} after '{}'", self.doc.text(cmd.name)),
+            )),
         }
     }
 
@@ -326,7 +371,11 @@ impl Builder<'_, '_> {
         match cmd.args.get(from) {
             Some(a) => Err(err(
                 a.span(),
-                format!("unexpected '{}' after '{}'", self.doc.text(a.span()), self.doc.text(cmd.name)),
+                format!(
+                    "unexpected '{}' after '{}'",
+                    self.doc.text(a.span()),
+                    self.doc.text(cmd.name)
+                ),
             )),
             None => Ok(()),
         }
@@ -344,10 +393,12 @@ impl Builder<'_, '_> {
             }
             "cancel" => {
                 self.no_more(cmd, 0)?;
-                self.stack
-                    .pop()
-                    .map(|_| ())
-                    .ok_or_else(|| err(cmd.name, "'cancel' outside a resource: there is nothing to cancel"))
+                self.stack.pop().map(|_| ()).ok_or_else(|| {
+                    err(
+                        cmd.name,
+                        "'cancel' outside a resource: there is nothing to cancel",
+                    )
+                })
             }
             "select" => self.select(cmd),
             "remove" => self.remove(cmd),
@@ -367,14 +418,29 @@ impl Builder<'_, '_> {
 
     fn create(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
         if !self.stack.is_empty() {
-            return Err(err(cmd.name, "'create' inside a resource: 'end' the resource first"));
+            return Err(err(
+                cmd.name,
+                "'create' inside a resource: 'end' the resource first",
+            ));
         }
-        let mut c = Create { span: cmd.span, blank: false, template: None, attach_path: None, force: false };
+        let mut c = Create {
+            span: cmd.span,
+            blank: false,
+            template: None,
+            attach_path: None,
+            force: false,
+        };
         let mut args = cmd.args.iter();
         while let Some(a) = args.next() {
             let flag = self.word(cmd, Some(a), "a flag (-b, -F, -t TEMPLATE, -a PATH)")?;
             let Some(letters) = flag.value.strip_prefix('-').filter(|l| !l.is_empty()) else {
-                return Err(err(flag.span, format!("unexpected '{}': create takes -b, -F, -t TEMPLATE or -a PATH", flag.value)));
+                return Err(err(
+                    flag.span,
+                    format!(
+                        "unexpected '{}': create takes -b, -F, -t TEMPLATE or -a PATH",
+                        flag.value
+                    ),
+                ));
             };
             for l in letters.chars() {
                 match l {
@@ -382,8 +448,20 @@ impl Builder<'_, '_> {
                     'F' => c.force = true,
                     'X' => {}
                     't' | 'a' => {
-                        let v = self.word(cmd, args.next(), if l == 't' { "a template name" } else { "a path" })?;
-                        if l == 't' { c.template = Some(v) } else { c.attach_path = Some(v) }
+                        let v = self.word(
+                            cmd,
+                            args.next(),
+                            if l == 't' {
+                                "a template name"
+                            } else {
+                                "a path"
+                            },
+                        )?;
+                        if l == 't' {
+                            c.template = Some(v)
+                        } else {
+                            c.attach_path = Some(v)
+                        }
                     }
                     _ => return Err(err(flag.span, format!("unknown create flag '-{l}'"))),
                 }
@@ -404,7 +482,10 @@ impl Builder<'_, '_> {
             if !self.stack.is_empty() {
                 return Err(err(
                     extra.span(),
-                    format!("unexpected '{}': quote values that contain blanks", self.doc.text(extra.span())),
+                    format!(
+                        "unexpected '{}': quote values that contain blanks",
+                        self.doc.text(extra.span())
+                    ),
                 ));
             }
             // Solaris 11.1 prints global properties raw, so `bootargs` with
@@ -418,7 +499,12 @@ impl Builder<'_, '_> {
                 help: format!("quote it: set {prop_name}=\"{raw}\""),
             });
             v = PropValue::Simple(Spanned::new(raw, span));
-        } else if let Value::Simple { text, quoted: false, .. } = value {
+        } else if let Value::Simple {
+            text,
+            quoted: false,
+            ..
+        } = value
+        {
             let raw = self.doc.text(*text);
             if raw.contains(['=', '(', ')', ',']) && !raw.contains(['[']) && raw.contains('=') {
                 self.cfg.quirks.push(Quirk {
@@ -429,7 +515,11 @@ impl Builder<'_, '_> {
                 });
             }
         }
-        let prop = Property { name: Spanned::new(prop_name, *name), value: v, span: cmd.span };
+        let prop = Property {
+            name: Spanned::new(prop_name, *name),
+            value: v,
+            span: cmd.span,
+        };
         match self.stack.last_mut() {
             Some(open) => open.res.set(prop),
             None => set_prop(&mut self.cfg.globals, prop),
@@ -445,7 +535,12 @@ impl Builder<'_, '_> {
                 self.no_more(cmd, 2)?;
                 let member = self.value(v);
                 let open = self.stack.last_mut().expect("checked above");
-                match open.res.props.iter_mut().find(|p| p.name.value == what.value) {
+                match open
+                    .res
+                    .props
+                    .iter_mut()
+                    .find(|p| p.name.value == what.value)
+                {
                     Some(p) => {
                         p.span = p.span.cover(cmd.span);
                         match &mut p.value {
@@ -455,8 +550,17 @@ impl Builder<'_, '_> {
                             }
                             old => {
                                 let span = old.span().cover(member.span());
-                                let first = std::mem::replace(old, PropValue::List { items: Vec::new(), span });
-                                *old = PropValue::List { items: vec![first, member], span };
+                                let first = std::mem::replace(
+                                    old,
+                                    PropValue::List {
+                                        items: Vec::new(),
+                                        span,
+                                    },
+                                );
+                                *old = PropValue::List {
+                                    items: vec![first, member],
+                                    span,
+                                };
                             }
                         }
                     }
@@ -464,20 +568,38 @@ impl Builder<'_, '_> {
                         let span = member.span();
                         open.res.props.push(Property {
                             name: what,
-                            value: PropValue::List { items: vec![member], span },
+                            value: PropValue::List {
+                                items: vec![member],
+                                span,
+                            },
                             span: cmd.span,
                         });
                     }
                 }
                 Ok(())
             }
-            (Some(other), _) => Err(err(other.span(), format!("unexpected '{}' after 'add {}'", self.doc.text(other.span()), what.value))),
+            (Some(other), _) => Err(err(
+                other.span(),
+                format!(
+                    "unexpected '{}' after 'add {}'",
+                    self.doc.text(other.span()),
+                    what.value
+                ),
+            )),
             (None, _) => {
                 if self.stack.len() >= 2 {
-                    return Err(err(what.span, "resources nest at most one level (e.g. 'mac' inside 'anet')"));
+                    return Err(err(
+                        what.span,
+                        "resources nest at most one level (e.g. 'mac' inside 'anet')",
+                    ));
                 }
                 self.stack.push(Open {
-                    res: Resource { kind: what, props: Vec::new(), children: Vec::new(), span: cmd.span },
+                    res: Resource {
+                        kind: what,
+                        props: Vec::new(),
+                        children: Vec::new(),
+                        span: cmd.span,
+                    },
                     from: None,
                 });
                 Ok(())
@@ -487,7 +609,10 @@ impl Builder<'_, '_> {
 
     fn end(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
         let Some(mut open) = self.stack.pop() else {
-            return Err(err(cmd.name, "'end' outside a resource: there is no 'add' or 'select' to end"));
+            return Err(err(
+                cmd.name,
+                "'end' outside a resource: there is no 'add' or 'select' to end",
+            ));
         };
         open.res.span = open.res.span.cover(cmd.span);
         let siblings = match self.stack.last_mut() {
@@ -506,9 +631,10 @@ impl Builder<'_, '_> {
         cmd.args[from.min(cmd.args.len())..]
             .iter()
             .map(|a| match a {
-                Arg::Assign { name, value, .. } => {
-                    Ok((self.text(*name), self.doc.text(self.value_text(value)).to_owned()))
-                }
+                Arg::Assign { name, value, .. } => Ok((
+                    self.text(*name),
+                    self.doc.text(self.value_text(value)).to_owned(),
+                )),
                 Arg::Value(Value::Simple { text, .. }) => Ok(("id".to_owned(), self.text(*text))),
                 other => Err(err(other.span(), "expected PROPERTY=VALUE")),
             })
@@ -524,16 +650,21 @@ impl Builder<'_, '_> {
 
     fn matches(res: &Resource, kind: &str, sel: &[(String, String)]) -> bool {
         res.kind.value == kind
-            && sel.iter().all(|(k, v)| res.simple(k).is_some_and(|s| s.value == *v))
+            && sel
+                .iter()
+                .all(|(k, v)| res.simple(k).is_some_and(|s| s.value == *v))
     }
 
-    fn from_template(&self) -> bool {
+    fn template_based(&self) -> bool {
         self.cfg.create.as_ref().is_none_or(|c| !c.blank)
     }
 
     fn select(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
         if !self.stack.is_empty() {
-            return Err(err(cmd.name, "'select' inside a resource: 'end' the resource first"));
+            return Err(err(
+                cmd.name,
+                "'select' inside a resource: 'end' the resource first",
+            ));
         }
         let kind = self.word(cmd, cmd.args.first(), "a resource type")?;
         let sel = self.selectors(cmd, 1)?;
@@ -543,10 +674,13 @@ impl Builder<'_, '_> {
         match found.as_slice() {
             [i] => {
                 let res = self.cfg.resources.remove(*i);
-                self.stack.push(Open { res, from: Some(*i) });
+                self.stack.push(Open {
+                    res,
+                    from: Some(*i),
+                });
                 Ok(())
             }
-            [] if self.from_template() => {
+            [] if self.template_based() => {
                 // The resource comes from the template: model what the file
                 // says of it.
                 let props = sel
@@ -559,45 +693,67 @@ impl Builder<'_, '_> {
                     })
                     .collect();
                 self.stack.push(Open {
-                    res: Resource { kind, props, children: Vec::new(), span: cmd.span },
+                    res: Resource {
+                        kind,
+                        props,
+                        children: Vec::new(),
+                        span: cmd.span,
+                    },
                     from: None,
                 });
                 Ok(())
             }
-            [] => Err(err(cmd.span, format!("no {} resource matches this selection", kind.value))),
-            _ => Err(err(cmd.span, format!("more than one {} resource matches this selection", kind.value))),
+            [] => Err(err(
+                cmd.span,
+                format!("no {} resource matches this selection", kind.value),
+            )),
+            _ => Err(err(
+                cmd.span,
+                format!(
+                    "more than one {} resource matches this selection",
+                    kind.value
+                ),
+            )),
         }
     }
 
     fn remove(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
         if let Some(open) = self.stack.last_mut() {
             // `remove PROP VALUE` inside a resource: drop one list member.
-            let (Some(Arg::Value(Value::Simple { text, .. })), Some(Arg::Value(v))) = (cmd.args.first(), cmd.args.get(1)) else {
-                return Err(err(cmd.span, "expected 'remove PROPERTY VALUE' inside a resource"));
+            let (Some(Arg::Value(Value::Simple { text, .. })), Some(Arg::Value(v))) =
+                (cmd.args.first(), cmd.args.get(1))
+            else {
+                return Err(err(
+                    cmd.span,
+                    "expected 'remove PROPERTY VALUE' inside a resource",
+                ));
             };
             let prop = self.doc.text(*text);
             let want = self.doc.text(v.span());
             let doc = self.doc;
-            if let Some(p) = open.res.props.iter_mut().find(|p| p.name.value == prop) {
-                if let PropValue::List { items, .. } = &mut p.value {
-                    items.retain(|i| doc.text(i.span()) != want);
-                }
+            if let Some(p) = open.res.props.iter_mut().find(|p| p.name.value == prop)
+                && let PropValue::List { items, .. } = &mut p.value
+            {
+                items.retain(|i| doc.text(i.span()) != want);
             }
             return Ok(());
         }
-        let mut first = 0;
-        if let Some(Arg::Value(Value::Simple { text, .. })) = cmd.args.first() {
-            if self.doc.text(*text) == "-F" {
-                first = 1;
-            }
-        }
+        let first = match cmd.args.first() {
+            Some(Arg::Value(Value::Simple { text, .. })) if self.doc.text(*text) == "-F" => 1,
+            _ => 0,
+        };
         let kind = self.word(cmd, cmd.args.get(first), "a resource type")?;
         let sel = self.selectors(cmd, first + 1)?;
         let before = self.cfg.resources.len();
-        self.cfg.resources.retain(|r| !Self::matches(r, &kind.value, &sel));
+        self.cfg
+            .resources
+            .retain(|r| !Self::matches(r, &kind.value, &sel));
         if self.cfg.resources.len() == before {
-            if !self.from_template() {
-                return Err(err(cmd.span, format!("no {} resource matches this selection", kind.value)));
+            if !self.template_based() {
+                return Err(err(
+                    cmd.span,
+                    format!("no {} resource matches this selection", kind.value),
+                ));
             }
             self.cfg.template_removals.push(kind);
         }
@@ -617,7 +773,10 @@ mod tests {
         assert_eq!(cfg.zonepath().map(|s| s.value.as_str()), Some("/zones/www"));
         assert_eq!(cfg.ip_type().map(|s| s.value.as_str()), Some("exclusive"));
         let net = cfg.resources_of("net").next().expect("net");
-        assert_eq!(net.simple("physical").map(|s| &src[s.span.range()]), Some("www0"));
+        assert_eq!(
+            net.simple("physical").map(|s| &src[s.span.range()]),
+            Some("www0")
+        );
         assert_eq!(cfg.resources_of("dataset").count(), 1);
         assert!(cfg.quirks.is_empty());
         // The canonical export of an export is itself (modulo indentation).
@@ -632,18 +791,32 @@ mod tests {
                    select net physical=a0\nset defrouter=10.0.0.1\nend\nremove net physical=b0\nset pool=p\nclear pool\n";
         let cfg = parse(src).expect("parses");
         let fs = cfg.resources_of("fs").next().expect("fs");
-        let opts: Vec<_> = fs.get("options").expect("options").value.members().iter().filter_map(|m| m.as_simple()).map(|s| s.value.clone()).collect();
+        let opts: Vec<_> = fs
+            .get("options")
+            .expect("options")
+            .value
+            .members()
+            .iter()
+            .filter_map(|m| m.as_simple())
+            .map(|s| s.value.clone())
+            .collect();
         assert_eq!(opts, ["ro", "nodevices"]);
         let nets: Vec<_> = cfg.resources_of("net").collect();
         assert_eq!(nets.len(), 1);
-        assert_eq!(nets[0].simple("defrouter").map(|s| s.value.as_str()), Some("10.0.0.1"));
+        assert_eq!(
+            nets[0].simple("defrouter").map(|s| s.value.as_str()),
+            Some("10.0.0.1")
+        );
         assert!(cfg.global("pool").is_none());
     }
 
     #[test]
     fn bootargs_bug_is_read_leniently() {
         let cfg = parse("create -b\nset bootargs=-m verbose\n").expect("parses");
-        assert_eq!(cfg.global_simple("bootargs").map(|s| s.value.as_str()), Some("-m verbose"));
+        assert_eq!(
+            cfg.global_simple("bootargs").map(|s| s.value.as_str()),
+            Some("-m verbose")
+        );
         assert_eq!(cfg.quirks.len(), 1);
         assert!(cfg.export().contains("set bootargs=\"-m verbose\""));
     }

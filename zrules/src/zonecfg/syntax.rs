@@ -30,8 +30,8 @@ use crate::span::Span;
 
 /// The subcommands of zonecfg(8) (illumos) and zonecfg(1M) (Solaris 11).
 pub const SUBCOMMANDS: &[&str] = &[
-    "add", "cancel", "clear", "commit", "create", "delete", "end", "exit", "export", "help", "info",
-    "remove", "revert", "select", "set", "verify",
+    "add", "cancel", "clear", "commit", "create", "delete", "end", "exit", "export", "help",
+    "info", "remove", "revert", "select", "set", "verify",
 ];
 
 /// A parsed command file: the source and the items that cover it.
@@ -95,7 +95,11 @@ pub struct Command {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Arg {
     /// `name=value` (blanks around `=` allowed).
-    Assign { span: Span, name: Span, value: Value },
+    Assign {
+        span: Span,
+        name: Span,
+        value: Value,
+    },
     /// A bare value: a flag (`-b`), a resource type, a property name, a list…
     Value(Value),
 }
@@ -113,17 +117,26 @@ impl Arg {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Value {
     /// A token or a quoted string. `text` excludes the quotes.
-    Simple { span: Span, text: Span, quoted: bool },
+    Simple {
+        span: Span,
+        text: Span,
+        quoted: bool,
+    },
     /// `[a,b]`
     List { span: Span, items: Vec<Value> },
     /// `(name=value,name=value)`
-    Complex { span: Span, pairs: Vec<(Span, Value)> },
+    Complex {
+        span: Span,
+        pairs: Vec<(Span, Value)>,
+    },
 }
 
 impl Value {
     pub fn span(&self) -> Span {
         match self {
-            Value::Simple { span, .. } | Value::List { span, .. } | Value::Complex { span, .. } => *span,
+            Value::Simple { span, .. } | Value::List { span, .. } | Value::Complex { span, .. } => {
+                *span
+            }
         }
     }
 }
@@ -147,7 +160,10 @@ struct PError<'a> {
 
 impl<'a> ParseError<&'a str> for PError<'a> {
     fn from_error_kind(input: &'a str, _kind: ErrorKind) -> Self {
-        PError { input, expected: "" }
+        PError {
+            input,
+            expected: "",
+        }
     }
     fn append(_input: &'a str, _kind: ErrorKind, other: Self) -> Self {
         other
@@ -172,10 +188,14 @@ fn expect<'a, O>(
     mut p: impl Parser<&'a str, Output = O, Error = PError<'a>>,
 ) -> impl Parser<&'a str, Output = O, Error = PError<'a>> {
     move |i: &'a str| match p.parse(i) {
-        Err(nom::Err::Error(e)) => Err(nom::Err::Error(PError { input: e.input, expected: what })),
-        Err(nom::Err::Failure(e)) if e.expected.is_empty() => {
-            Err(nom::Err::Failure(PError { input: e.input, expected: what }))
-        }
+        Err(nom::Err::Error(e)) => Err(nom::Err::Error(PError {
+            input: e.input,
+            expected: what,
+        })),
+        Err(nom::Err::Failure(e)) if e.expected.is_empty() => Err(nom::Err::Failure(PError {
+            input: e.input,
+            expected: what,
+        })),
         other => other,
     }
 }
@@ -204,7 +224,10 @@ fn blanks(i: &str) -> PResult<'_, &str> {
 }
 
 fn is_token_char(c: char) -> bool {
-    !matches!(c, ' ' | '\t' | '\r' | '\n' | '"' | ';' | '=' | '[' | ']' | '(' | ')')
+    !matches!(
+        c,
+        ' ' | '\t' | '\r' | '\n' | '"' | ';' | '=' | '[' | ']' | '(' | ')'
+    )
 }
 
 fn is_member_char(c: char) -> bool {
@@ -221,8 +244,19 @@ fn quoted<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a
     move |i: &'a str| {
         let (rest, _) = char('"').parse(i)?;
         let (rest2, _) = take_till(|c| c == '"' || c == '\n').parse(rest)?;
-        let (rest3, _) = cut(expect("a closing '\"' before the end of the line", char('"'))).parse(rest2)?;
-        Ok((rest3, Value::Simple { span: b.span(i, rest3), text: b.span(rest, rest2), quoted: true }))
+        let (rest3, _) = cut(expect(
+            "a closing '\"' before the end of the line",
+            char('"'),
+        ))
+        .parse(rest2)?;
+        Ok((
+            rest3,
+            Value::Simple {
+                span: b.span(i, rest3),
+                text: b.span(rest, rest2),
+                quoted: true,
+            },
+        ))
     }
 }
 
@@ -233,14 +267,25 @@ fn simple<'a>(
     move |i: &'a str| {
         let (rest, _) = take_while1(pred).parse(i)?;
         let span = b.span(i, rest);
-        Ok((rest, Value::Simple { span, text: span, quoted: false }))
+        Ok((
+            rest,
+            Value::Simple {
+                span,
+                text: span,
+                quoted: false,
+            },
+        ))
     }
 }
 
 /// A member of a list or the value of a pair in a complex value.
 fn member<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
     move |i: &'a str| {
-        expect("a value", alt((quoted(b), complex(b), simple(b, is_member_char)))).parse(i)
+        expect(
+            "a value",
+            alt((quoted(b), complex(b), simple(b, is_member_char))),
+        )
+        .parse(i)
     }
 }
 
@@ -249,7 +294,13 @@ fn list<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>>
         let (mut rest, _) = (char('['), blanks).parse(i)?;
         let mut items = Vec::new();
         if let Ok((r, _)) = char::<_, PError<'a>>(']').parse(rest) {
-            return Ok((r, Value::List { span: b.span(i, r), items }));
+            return Ok((
+                r,
+                Value::List {
+                    span: b.span(i, r),
+                    items,
+                },
+            ));
         }
         loop {
             let (r, v) = cut(member(b)).parse(rest)?;
@@ -257,7 +308,13 @@ fn list<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>>
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ']'", alt((char(','), char(']'))))).parse(r)?;
             if sep == ']' {
-                return Ok((r, Value::List { span: b.span(i, r), items }));
+                return Ok((
+                    r,
+                    Value::List {
+                        span: b.span(i, r),
+                        items,
+                    },
+                ));
             }
             rest = blanks(r)?.0;
         }
@@ -277,7 +334,13 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ')'", alt((char(','), char(')'))))).parse(r)?;
             if sep == ')' {
-                return Ok((r, Value::Complex { span: b.span(i, r), pairs }));
+                return Ok((
+                    r,
+                    Value::Complex {
+                        span: b.span(i, r),
+                        pairs,
+                    },
+                ));
             }
             rest = blanks(r)?.0;
         }
@@ -287,7 +350,11 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
 /// The value after `name=`.
 fn assigned_value<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
     move |i: &'a str| {
-        expect("a value after '='", alt((quoted(b), list(b), complex(b), simple(b, is_run_char)))).parse(i)
+        expect(
+            "a value after '='",
+            alt((quoted(b), list(b), complex(b), simple(b, is_run_char))),
+        )
+        .parse(i)
     }
 }
 
@@ -302,10 +369,24 @@ fn arg<'a>(b: Base) -> impl Parser<&'a str, Output = Arg, Error = PError<'a>> {
         let name = b.span(i, r);
         let (r2, eq) = opt((blanks, tag("="), blanks)).parse(r)?;
         if eq.is_none() {
-            return Ok((r, Arg::Value(Value::Simple { span: name, text: name, quoted: false })));
+            return Ok((
+                r,
+                Arg::Value(Value::Simple {
+                    span: name,
+                    text: name,
+                    quoted: false,
+                }),
+            ));
         }
         let (r3, value) = cut(assigned_value(b)).parse(r2)?;
-        Ok((r3, Arg::Assign { span: b.span(i, r3), name, value }))
+        Ok((
+            r3,
+            Arg::Assign {
+                span: b.span(i, r3),
+                name,
+                value,
+            },
+        ))
     }
 }
 
@@ -317,7 +398,10 @@ fn command<'a>(b: Base) -> impl Parser<&'a str, Output = Command, Error = PError
     move |i: &'a str| {
         let (mut rest, name) = expect("a subcommand", take_while1(is_token_char)).parse(i)?;
         if !SUBCOMMANDS.contains(&name) {
-            return Err(nom::Err::Failure(PError { input: i, expected: "a zonecfg subcommand" }));
+            return Err(nom::Err::Failure(PError {
+                input: i,
+                expected: "a zonecfg subcommand",
+            }));
         }
         let name_span = b.span(i, rest);
         let mut args = Vec::new();
@@ -331,7 +415,14 @@ fn command<'a>(b: Base) -> impl Parser<&'a str, Output = Command, Error = PError
             rest = r;
         }
         let end = args.last().map_or(name_span.end, |a| a.span().end);
-        Ok((rest, Command { span: Span::new(name_span.start, end), name: name_span, args }))
+        Ok((
+            rest,
+            Command {
+                span: Span::new(name_span.start, end),
+                name: name_span,
+                args,
+            },
+        ))
     }
 }
 
@@ -355,7 +446,13 @@ fn item<'a>(b: Base) -> impl Parser<&'a str, Output = Item, Error = PError<'a>> 
         };
         let (rest, _) = blanks(rest)?;
         let (rest, _) = cut(terminator).parse(rest)?;
-        Ok((rest, Item { span: b.span(i, rest), kind }))
+        Ok((
+            rest,
+            Item {
+                span: b.span(i, rest),
+                kind,
+            },
+        ))
     }
 }
 
@@ -365,7 +462,11 @@ fn found(rest: &str) -> String {
         None => "end of input".to_owned(),
         Some('\n') => "end of line".to_owned(),
         Some(_) => {
-            let word: String = rest.chars().take_while(|c| !c.is_whitespace()).take(24).collect();
+            let word: String = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .take(24)
+                .collect();
             format!("'{word}'")
         }
     }
@@ -387,14 +488,21 @@ pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
                 let at = b.pos(e.input);
                 // Underline the word found there (nothing at end of line).
                 let len = e.input.find(char::is_whitespace).unwrap_or(e.input.len());
-                let expected = if e.expected.is_empty() { "a zonecfg subcommand" } else { e.expected };
+                let expected = if e.expected.is_empty() {
+                    "a zonecfg subcommand"
+                } else {
+                    e.expected
+                };
                 return Err(SyntaxError {
                     span: Span::new(at, at + len),
                     message: format!("expected {expected}, found {}", found(e.input)),
                 });
             }
             Err(nom::Err::Incomplete(_)) => {
-                return Err(SyntaxError { span: Span::at(b.pos(rest)), message: "unexpected end of input".into() });
+                return Err(SyntaxError {
+                    span: Span::at(b.pos(rest)),
+                    message: "unexpected end of input".into(),
+                });
             }
         }
     }
@@ -412,7 +520,10 @@ mod tests {
             .map(|c| {
                 (
                     doc.text(c.name).to_owned(),
-                    c.args.iter().map(|a| doc.text(a.span()).to_owned()).collect(),
+                    c.args
+                        .iter()
+                        .map(|a| doc.text(a.span()).to_owned())
+                        .collect(),
                 )
             })
             .collect()
@@ -432,7 +543,13 @@ mod tests {
         let src = "add rctl; set name=zone.cpu-cap; add value (priv=privileged,limit=100,action=deny); end;\n\
                    set limitpriv=\"default,sys_time\"\nadd fs\nset options=[ro, \"no devices\"]\nend";
         let got = cmds(src);
-        assert_eq!(got[2].1, vec!["value".to_owned(), "(priv=privileged,limit=100,action=deny)".to_owned()]);
+        assert_eq!(
+            got[2].1,
+            vec![
+                "value".to_owned(),
+                "(priv=privileged,limit=100,action=deny)".to_owned()
+            ]
+        );
         assert_eq!(got[6].1, vec!["options=[ro, \"no devices\"]".to_owned()]);
     }
 
@@ -446,7 +563,10 @@ mod tests {
     fn lenient_values_after_equals() {
         let got = cmds("set value=cpus=16,sockets=2\nset bootargs=-m verbose\n");
         assert_eq!(got[0].1, vec!["value=cpus=16,sockets=2".to_owned()]);
-        assert_eq!(got[1].1, vec!["bootargs=-m".to_owned(), "verbose".to_owned()]);
+        assert_eq!(
+            got[1].1,
+            vec!["bootargs=-m".to_owned(), "verbose".to_owned()]
+        );
     }
 
     #[test]
@@ -455,10 +575,22 @@ mod tests {
         assert_eq!(e.span, Span::new(10, 13));
         assert_eq!(e.message, "expected a zonecfg subcommand, found '...'");
         let e = parse("set bootargs=\"-m verbose\n").expect_err("open quote");
-        assert!(e.message.starts_with("expected a closing '\"'"), "{}", e.message);
+        assert!(
+            e.message.starts_with("expected a closing '\"'"),
+            "{}",
+            e.message
+        );
         let e = parse("add value (priv=privileged limit=1)\n").expect_err("missing comma");
-        assert!(e.message.starts_with("expected ',' or ')'"), "{}", e.message);
+        assert!(
+            e.message.starts_with("expected ',' or ')'"),
+            "{}",
+            e.message
+        );
         let e = parse("set x=\n").expect_err("no value");
-        assert!(e.message.starts_with("expected a value after '='"), "{}", e.message);
+        assert!(
+            e.message.starts_with("expected a value after '='"),
+            "{}",
+            e.message
+        );
     }
 }
