@@ -1,0 +1,323 @@
+//! The `zrules` binary as a user runs it: exit codes, formats, policy
+//! discovery, selection, and the documentation subcommands.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
+}
+
+fn zrules(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("zrules").expect("binary");
+    c.current_dir(dir).env_remove("NO_COLOR");
+    c
+}
+
+const COMPLIANT: &str = "create -b\nset brand=solaris\nset zonepath=/zones/www\nset autoboot=true\nset ip-type=exclusive\n\
+add net\nset physical=www0\nend\nadd dataset\nset name=pool1/www/pool1\nset alias=pool1\nend\n";
+
+/// A scratch repository (with `.git`, so policy discovery stops there).
+fn repo() -> tempfile::TempDir {
+    let d = tempfile::tempdir().expect("tempdir");
+    fs::create_dir(d.path().join(".git")).expect("git dir");
+    fs::create_dir(d.path().join("configs")).expect("configs");
+    fs::write(d.path().join("configs/www.zonecfg"), COMPLIANT).expect("write");
+    d
+}
+
+#[test]
+fn clean_config_exits_zero() {
+    let d = repo();
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "concise"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Z91 oui-not-local"), "{text}");
+    assert!(text.contains("(0 errors, 0 warnings, 1 info)"), "{text}");
+}
+
+#[test]
+fn findings_exit_one_and_exit_zero_overrides() {
+    let d = repo();
+    fs::write(
+        d.path().join("configs/db.zonecfg"),
+        COMPLIANT
+            .replace("www", "db")
+            .replace("/zones/db", "/export/db"),
+    )
+    .expect("write");
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "concise"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "configs/db.zonecfg:3:14: Z08 zonepath zonepath is /export/db, expected /zones/db"
+        ),
+        "{text}"
+    );
+    zrules(d.path())
+        .args(["check", "configs", "--exit-zero"])
+        .assert()
+        .code(0);
+    // Selection: ignoring Z08 makes the run clean.
+    zrules(d.path())
+        .args(["check", "configs", "--ignore", "Z08"])
+        .assert()
+        .code(0);
+    zrules(d.path())
+        .args(["check", "configs", "--select", "Z05,Z06"])
+        .assert()
+        .code(0);
+    zrules(d.path())
+        .args(["check", "configs", "--select", "Z08 zonepath"])
+        .assert()
+        .code(1);
+}
+
+#[test]
+fn unparseable_file_is_z00_and_others_are_still_checked() {
+    let d = repo();
+    fs::write(d.path().join("configs/bad.zonecfg"), "create -b\n...\n").expect("write");
+    fs::write(
+        d.path().join("configs/db.zonecfg"),
+        COMPLIANT
+            .replace("www", "db")
+            .replace("ip-type=exclusive", "ip-type=shared"),
+    )
+    .expect("write");
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "concise"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("configs/bad.zonecfg:2:1: Z00 parse"),
+        "{text}"
+    );
+    assert!(
+        text.contains("configs/db.zonecfg:5:13: Z04 ip-type"),
+        "{text}"
+    );
+}
+
+#[test]
+fn usage_and_input_errors_exit_two() {
+    let d = repo();
+    zrules(d.path()).args(["check"]).assert().code(2);
+    zrules(d.path())
+        .args(["check", "nonexistent"])
+        .assert()
+        .code(2);
+    zrules(d.path())
+        .args(["check", "--capture", "configs"])
+        .assert()
+        .code(2);
+    zrules(d.path())
+        .args(["check", "configs", "--select", "Z77"])
+        .assert()
+        .code(2);
+    zrules(d.path())
+        .args(["check", "configs", "--zone", "www"])
+        .assert()
+        .code(0); // one file: fine
+    fs::write(d.path().join("configs/db.zonecfg"), COMPLIANT).expect("write");
+    zrules(d.path())
+        .args(["check", "configs", "--zone", "www"])
+        .assert()
+        .code(2); // two files
+    zrules(d.path()).args(["explain", "Z42"]).assert().code(2);
+}
+
+#[test]
+fn policy_is_discovered_upwards_and_errors_name_the_line() {
+    let d = repo();
+    fs::write(
+        d.path().join("configs/db.zonecfg"),
+        COMPLIANT
+            .replace("www", "db")
+            .replace("/zones/db", "/export/db"),
+    )
+    .expect("write");
+    fs::write(
+        d.path().join("zrules.yaml"),
+        "exceptions:\n  - zone: db\n    rules: [Z08]\n    reason: moves to /zones in the March window\n",
+    )
+    .expect("policy");
+    // Run from a subdirectory: the policy in the repository root applies.
+    zrules(&d.path().join("configs"))
+        .args(["check", "."])
+        .assert()
+        .code(0);
+    fs::write(
+        d.path().join("zrules.yaml"),
+        "zones_root: /zones\nzone_root: /x\n",
+    )
+    .expect("policy");
+    let out = zrules(d.path())
+        .args(["check", "configs"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2") && err.contains("unknown field `zone_root`"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zone_name_from_flag() {
+    let d = repo();
+    fs::write(
+        d.path().join("exported.txt"),
+        COMPLIANT.replace("www", "db"),
+    )
+    .expect("write");
+    zrules(d.path())
+        .args(["check", "exported.txt"])
+        .assert()
+        .code(1); // zone "exported"
+    zrules(d.path())
+        .args(["check", "--zone", "db", "exported.txt"])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn json_output_validates_against_the_schema() {
+    let d = repo();
+    fs::write(
+        d.path().join("configs/db.zonecfg"),
+        "create -b\nset zonepath=/zones/db\n",
+    )
+    .expect("write");
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let schema: serde_json::Value = serde_json::from_str(
+        &fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report-v1.schema.json"),
+        )
+        .expect("schema"),
+    )
+    .expect("schema json");
+    let validator = jsonschema::validator_for(&schema).expect("compiles");
+    assert!(validator.is_valid(&doc), "{doc:#}");
+    assert_eq!(doc["version"], 1);
+    let codes: Vec<&str> = doc["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(
+        codes.contains(&"Z10") && codes.contains(&"Z04"),
+        "{codes:?}"
+    );
+}
+
+#[test]
+fn example_fleet_is_clean_and_checks_everything() {
+    let out = zrules(&fixtures())
+        .args(["check", "--capture", "fleet", "--format", "json"])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let ids: Vec<String> = doc["diagnostics"]
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|d| {
+            format!(
+                "{} {}",
+                d["code"].as_str().unwrap_or(""),
+                d["check"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    assert_eq!(ids, ["Z91 oui-not-local"]);
+    assert_eq!(
+        doc["skipped"].as_array().map(Vec::len),
+        Some(0),
+        "{:#}",
+        doc["skipped"]
+    );
+    assert_eq!(doc["summary"]["hosts"], 2);
+}
+
+#[test]
+fn colour_follows_no_color_and_the_flag() {
+    let d = repo();
+    fs::write(d.path().join("configs/db.zonecfg"), "create -b\n").expect("write");
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "full", "--color", "always"])
+        .output()
+        .expect("run");
+    assert!(String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+    // Not a terminal: auto means no colour.
+    let out = zrules(d.path())
+        .args(["check", "configs", "--format", "full"])
+        .output()
+        .expect("run");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
+}
+
+#[test]
+fn documentation_commands() {
+    let d = repo();
+    let out = zrules(d.path())
+        .args(["explain", "Z06"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("## What it checks")
+            && text.contains("mac-ip-bytes")
+            && text.contains("00:00:01:1f:0c:10"),
+        "{text}"
+    );
+    let out = zrules(d.path())
+        .args(["explain", "Z06/mac-slot"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("mac-slot") && !text.contains("  Z06 mac-prefix "),
+        "{text}"
+    );
+    let out = zrules(d.path()).args(["rules"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for code in ["Z00", "Z01", "Z06", "Z11", "Z90", "Z91", "Z92"] {
+        assert!(text.contains(code), "{code} in {text}");
+    }
+    let out = zrules(d.path()).args(["layout"]).output().expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("dladm show-vnic -p -o link,over,macaddress,macaddrtype"),
+        "{text}"
+    );
+}
