@@ -1,1 +1,19 @@
-//! placeholder
+//! `zmigrate`: the one crate of the zone toolkit that touches hosts.
+//!
+//! `zrules` and `zgen` are pure (text in, findings or steps out); everything
+//! that runs a process, opens an ssh connection or writes a capture
+//! directory lives here, behind the [`exec::Executor`] trait so the logic
+//! above it is tested with a fake host and, end to end, on the simulated
+//! global zones of the testbed.
+//!
+//! * [`exec`]: commands as data, run locally or over one multiplexed ssh
+//!   connection per host, with every remote word quoted in one place.
+//! * [`collect`]: run zrules' capture layout on a global zone (and, through
+//!   `zlogin`, in its running zones) and write the capture directory.
+//! * [`check`]: collect and lint with zrules in one go.
+//! * [`progress`]: the progress bar a person watches while that happens.
+
+pub mod check;
+pub mod collect;
+pub mod exec;
+pub mod progress;

@@ -1,1 +1,211 @@
-fn main() {}
+//! `zmigrate`: collect and check live global zones (and, later, move zones
+//! between them). Parses flags, calls the library through `cli.rs`, and maps
+//! the outcome to an exit code: 0 clean, 1 findings (or, for `collect`, an
+//! incomplete capture), 2 usage, input or host errors.
+
+mod cli;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use zrules::policy::RuleSpec;
+use zrules::render::Format;
+
+const ABOUT: &str = "Collect and check live Solaris 11 / illumos global zones over ssh.";
+
+const EXAMPLES: &str = "\
+Examples:
+  zmigrate collect gz1 -o captures/gz1        capture gz1 (its zones included) into a directory
+  zrules check --capture captures/gz1         lint that capture later, or elsewhere
+  zmigrate check gz1                          collect and lint in one go
+  zmigrate check gz1 gz2 --format json        a fleet: also finds MACs shared between hosts
+  zmigrate check --local                      on the global zone itself, without ssh
+  zmigrate collect -F ./ssh_config gz-a -o x  hosts from this ssh_config (bastions, keys, ports)
+
+Hosts are reached with the system's OpenSSH in batch mode (keys or an agent,
+never a password prompt), as the user ssh_config says; the commands are
+read-only (see `zrules layout`) and need the privileges of that user (root, or
+a role with the Zone Management profile for zlogin).
+
+Exit codes: 0 clean; 1 findings at or above the failing level (check), or
+some commands failed on the host (collect); 2 usage errors, unreachable hosts,
+or a directory that cannot be written.";
+
+#[derive(Debug, Parser)]
+#[command(name = "zmigrate", version, about = ABOUT, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run the capture layout's read-only commands on a global zone and write the capture directory.
+    #[command(
+        long_about = "\
+Run the read-only commands of the capture layout (`zrules layout`) on a global
+zone over one ssh connection: the GZ's own, then `zonecfg -z ZONE export` for
+every non-global zone in `zoneadm list -cp`, then `zlogin ZONE …` for each
+running zone. Each command's standard output is written, unedited, to its file
+under DIR, which `zrules check --capture DIR` reads.
+
+A command that fails on the host does not stop the collection: its file is
+not written (so zrules reports the checks needing it as skipped, not passed),
+its standard output, if any, is kept under DIR/failed/, and it is listed with
+its standard error on stderr and in DIR/collect-errors (one line per problem,
+`FILE<TAB>COMMAND<TAB>WHAT`, then the stderr lines indented by a tab).",
+        after_help = "\
+Examples:
+  zmigrate collect gz1 -o captures/gz1
+  zmigrate collect --local -o /var/tmp/capture      on the GZ itself
+
+Exit codes: 0 every command succeeded; 1 the capture was written but some
+commands failed (see DIR/collect-errors); 2 usage errors, the host could not be
+reached or the connection was lost (what was captured is still written), or
+DIR is not empty or cannot be written."
+    )]
+    Collect(CollectArgs),
+    /// Collect hosts and lint them with zrules (same formats and exit codes as `zrules check`).
+    #[command(
+        long_about = "\
+Collect each host (as `zmigrate collect` does, in memory) and check the
+captures with zrules' rules, exactly as `zrules check --capture DIR` would check
+the written directories; several hosts are checked together as a fleet. Output
+formats, --select/--ignore, --fail-level and exit codes are zrules'. The policy
+is --policy, else zrules.yaml in this directory or a parent up to the
+repository root, else the write-up's defaults.
+
+Commands that fail on a host are listed on stderr; the checks that needed
+their output are reported as skipped.",
+        after_help = "\
+Examples:
+  zmigrate check gz1
+  zmigrate check gz1 gz2 --format json > findings.json
+  zmigrate check gz1 --keep captures/     also write captures/gz1 for later
+  zmigrate check gz1 --select Z05,Z06     only the VNIC name and MAC rules
+
+Exit codes: 0 no finding at or above the failing level; 1 findings; 2 usage,
+policy or host errors (a host that cannot be reached)."
+    )]
+    Check(CheckArgs),
+}
+
+/// Where the commands run.
+#[derive(Debug, Args)]
+struct HostArgs {
+    /// ssh_config file to use (`ssh -F`), e.g. a testbed's DIR/ssh_config.
+    #[arg(short = 'F', long = "ssh-config", value_name = "FILE")]
+    ssh_config: Option<PathBuf>,
+    /// Seconds to wait for a host to answer.
+    #[arg(long, value_name = "SECS", default_value_t = 15)]
+    connect_timeout: u64,
+    /// Seconds one command may run before it is stopped and reported.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    timeout: u64,
+}
+
+#[derive(Debug, Args)]
+struct CollectArgs {
+    /// The global zone: an ssh host name or alias (never starting with `-`).
+    #[arg(required_unless_present = "local", conflicts_with = "local")]
+    host: Option<String>,
+    /// Run the commands on this machine instead (it must be the global zone).
+    #[arg(long)]
+    local: bool,
+    /// The capture directory to create (it must be new or empty).
+    #[arg(short, long, value_name = "DIR")]
+    output: PathBuf,
+    #[command(flatten)]
+    how: HostArgs,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    /// Global zones: ssh host names or aliases (never starting with `-`).
+    #[arg(required_unless_present = "local", conflicts_with = "local")]
+    hosts: Vec<String>,
+    /// Check this machine instead (it must be the global zone).
+    #[arg(long)]
+    local: bool,
+    /// Also write each capture to DIR/HOST.
+    #[arg(long, value_name = "DIR")]
+    keep: Option<PathBuf>,
+    /// Policy file (default: zrules.yaml found upwards from here).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Output format [default: full on a terminal, concise otherwise].
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// Only these codes or checks, e.g. `Z06,Z05 vnic-name` (adds to the policy's `select`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    select: Vec<RuleSpec>,
+    /// Never these codes or checks (adds to the policy's `ignore`).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    ignore: Vec<RuleSpec>,
+    /// Exit 1 for findings at or above this level [default: the policy's fail_level].
+    #[arg(long, value_enum)]
+    fail_level: Option<cli::Level>,
+    /// Print a count per rule instead of each finding.
+    #[arg(long)]
+    statistics: bool,
+    /// Exit 0 even when there are findings (host and input errors still exit 2).
+    #[arg(long)]
+    exit_zero: bool,
+    /// Colour output [default: auto: on a terminal, unless NO_COLOR is set].
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(flatten)]
+    how: HostArgs,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+fn main() -> ExitCode {
+    let result = match Cli::parse().command {
+        Command::Collect(a) => cli::collect(cli::CollectRequest {
+            target: cli::Target::new(a.host.map(|h| vec![h]).unwrap_or_default(), a.local),
+            output: a.output,
+            how: a.how.into(),
+        }),
+        Command::Check(a) => cli::check(cli::CheckRequest {
+            target: cli::Target::new(a.hosts, a.local),
+            keep: a.keep,
+            policy: a.policy,
+            format: a.format,
+            select: a.select,
+            ignore: a.ignore,
+            fail_level: a.fail_level,
+            statistics: a.statistics,
+            exit_zero: a.exit_zero,
+            color: match a.color {
+                ColorChoice::Auto => None,
+                ColorChoice::Always => Some(true),
+                ColorChoice::Never => Some(false),
+            },
+            how: a.how.into(),
+        }),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+impl From<HostArgs> for cli::How {
+    fn from(a: HostArgs) -> Self {
+        cli::How {
+            ssh_config: a.ssh_config,
+            connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
+            timeout: std::time::Duration::from_secs(a.timeout),
+        }
+    }
+}

@@ -1,0 +1,231 @@
+//! The binary's glue: choosing executors, the output directory, the policy
+//! file, rendering and exit codes. Compiled into the `zmigrate` binary only;
+//! everything that decides what to run or what a capture holds is in the
+//! library.
+
+use std::fs;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use zrules::Severity;
+use zrules::policy::{self, Policy, RuleSpec};
+use zrules::render::{self, Format, RenderOptions};
+
+use zmigrate::collect::{self, Capture};
+use zmigrate::exec::Executor;
+use zmigrate::exec::local::LocalExecutor;
+use zmigrate::exec::ssh::{SshExecutor, SshOptions};
+use zmigrate::progress::Bar;
+
+/// The label of this machine in `--local` runs.
+const LOCAL: &str = "localhost";
+
+/// Which hosts, or this machine.
+#[derive(Debug)]
+pub struct Target {
+    hosts: Vec<String>,
+    local: bool,
+}
+
+impl Target {
+    pub fn new(hosts: Vec<String>, local: bool) -> Self {
+        Target { hosts, local }
+    }
+
+    fn names(&self) -> Result<Vec<String>> {
+        if self.local {
+            return Ok(vec![LOCAL.to_owned()]);
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for h in &self.hosts {
+            zrules::names::validate_host_name(h)?;
+            if !seen.insert(h) {
+                bail!("{h} is named twice: each host is collected once");
+            }
+        }
+        Ok(self.hosts.clone())
+    }
+}
+
+/// How to reach hosts.
+#[derive(Debug)]
+pub struct How {
+    pub ssh_config: Option<PathBuf>,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+}
+
+impl How {
+    fn executor(&self, target: &Target, host: &str) -> Result<Box<dyn Executor>> {
+        if target.local {
+            return Ok(Box::new(LocalExecutor::new(LOCAL).timeout(self.timeout)));
+        }
+        if let Some(cfg) = self.ssh_config.as_ref().filter(|c| !c.is_file()) {
+            bail!("ssh config {} does not exist", cfg.display());
+        }
+        let opts = SshOptions {
+            config: self.ssh_config.clone(),
+            connect_timeout: self.connect_timeout,
+            command_timeout: self.timeout,
+            ..SshOptions::default()
+        };
+        Ok(Box::new(SshExecutor::connect(host, opts)?))
+    }
+}
+
+/// Collects one host with a progress bar, then prints the summary.
+fn collect_one(exec: &dyn Executor) -> Capture {
+    let mut bar = Bar::new(exec.host());
+    let cap = collect::collect(exec, &mut bar);
+    bar.finish();
+    cap
+}
+
+#[derive(Debug)]
+pub struct CollectRequest {
+    pub target: Target,
+    pub output: PathBuf,
+    pub how: How,
+}
+
+pub fn collect(req: CollectRequest) -> Result<ExitCode> {
+    let host = req.target.names()?.remove(0);
+    // Before connecting: a directory that cannot take the capture should
+    // not cost a collection.
+    collect::prepare_dir(&req.output)?;
+    let exec = req.how.executor(&req.target, &host)?;
+    let cap = collect_one(exec.as_ref());
+    cap.write(&req.output)?;
+    eprint!("{}", cap.summary());
+    eprintln!("capture written to {}", req.output.display());
+    if let Some(e) = &cap.lost {
+        bail!(
+            "{e} (what was captured before is in {})",
+            req.output.display()
+        );
+    }
+    Ok(if cap.complete() {
+        ExitCode::SUCCESS
+    } else {
+        eprintln!(
+            "some commands failed: see {}",
+            req.output.join(collect::ERRORS_FILE).display()
+        );
+        ExitCode::from(1)
+    })
+}
+
+#[derive(Clone, Copy, Debug, clap::ValueEnum)]
+pub enum Level {
+    Info,
+    Warning,
+    Error,
+}
+
+#[derive(Debug)]
+pub struct CheckRequest {
+    pub target: Target,
+    pub keep: Option<PathBuf>,
+    pub policy: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub select: Vec<RuleSpec>,
+    pub ignore: Vec<RuleSpec>,
+    pub fail_level: Option<Level>,
+    pub statistics: bool,
+    pub exit_zero: bool,
+    /// `None`: decide from the terminal and `NO_COLOR`.
+    pub color: Option<bool>,
+    pub how: How,
+}
+
+pub fn check(req: CheckRequest) -> Result<ExitCode> {
+    let hosts = req.target.names()?;
+    let mut policy = load_policy(req.policy.as_deref())?;
+    policy.select.extend(req.select);
+    policy.ignore.extend(req.ignore);
+    if let Some(l) = req.fail_level {
+        policy.fail_level = match l {
+            Level::Info => Severity::Info,
+            Level::Warning => Severity::Warning,
+            Level::Error => Severity::Error,
+        };
+    }
+    if let Some(keep) = &req.keep {
+        for h in &hosts {
+            collect::prepare_dir(&keep.join(h))?;
+        }
+    }
+
+    let mut captures = Vec::new();
+    for h in &hosts {
+        let exec = req.how.executor(&req.target, h)?;
+        let cap = collect_one(exec.as_ref());
+        if let Some(keep) = &req.keep {
+            cap.write(&keep.join(h))?;
+        }
+        if !cap.complete() {
+            eprint!("{}", cap.summary());
+        }
+        if let Some(e) = &cap.lost {
+            bail!("{e}: the check needs a complete collection");
+        }
+        captures.push(cap);
+    }
+    let outcome = zmigrate::check::lint(&captures, &policy);
+
+    let tty = std::io::stdout().is_terminal();
+    let color = req
+        .color
+        .unwrap_or_else(|| tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    let format = req
+        .format
+        .unwrap_or(if tty { Format::Full } else { Format::Concise });
+    let opts = RenderOptions {
+        color,
+        statistics: req.statistics,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    let text = render::render(&outcome.report, &outcome.sources, format, &opts);
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes())?;
+    stdout.flush()?;
+
+    let failing = outcome.report.count_at_least(policy.fail_level);
+    Ok(if failing > 0 && !req.exit_zero {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// The policy: `--policy FILE`, else `zrules.yaml` in the current directory
+/// or a parent up to the repository root, else the defaults. The same
+/// discovery as `zrules check` (zrules/src/cli.rs, binary-only there).
+fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => discover(&std::env::current_dir()?),
+    };
+    let Some(path) = path else {
+        return Ok(Policy::default());
+    };
+    let text = fs::read_to_string(&path)
+        .with_context(|| format!("cannot read policy {}", path.display()))?;
+    Policy::from_yaml(&text).map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))
+}
+
+fn discover(start: &Path) -> Option<PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(policy::FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if dir.join(".git").exists() {
+            break;
+        }
+    }
+    None
+}

@@ -1,0 +1,71 @@
+//! The local executor: runs a command on this machine, for `--local` runs
+//! on a global zone itself, and for tests.
+//!
+//! No shell is involved: the program is started with its arguments as they
+//! are, so nothing is quoted here.
+
+use std::process::Command;
+use std::time::Duration;
+
+use super::{Cmd, ExecError, Executor, Output, process};
+
+/// Runs commands on this machine.
+#[derive(Clone, Debug)]
+pub struct LocalExecutor {
+    label: String,
+    timeout: Duration,
+    path: Option<std::ffi::OsString>,
+}
+
+impl LocalExecutor {
+    /// `label` names this machine in reports (e.g. its nodename).
+    pub fn new(label: impl Into<String>) -> Self {
+        LocalExecutor {
+            label: label.into(),
+            timeout: super::DEFAULT_TIMEOUT,
+            path: None,
+        }
+    }
+
+    /// The time one command may take.
+    pub fn timeout(mut self, limit: Duration) -> Self {
+        self.timeout = limit;
+        self
+    }
+
+    /// Look programs up in this `PATH` instead of the inherited one.
+    pub fn path(mut self, path: impl Into<std::ffi::OsString>) -> Self {
+        self.path = Some(path.into());
+        self
+    }
+}
+
+impl Executor for LocalExecutor {
+    fn host(&self) -> &str {
+        &self.label
+    }
+
+    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
+        let mut c = Command::new(&cmd.program);
+        c.args(&cmd.args);
+        if let Some(p) = &self.path {
+            c.env("PATH", p);
+        }
+        process::run(c, &cmd.to_string(), self.timeout)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_without_a_shell() {
+        let x = LocalExecutor::new("here");
+        assert_eq!(x.host(), "here");
+        let o = x
+            .run(&Cmd::new("printf", ["%s|", "$HOME", "a b"]))
+            .expect("ran");
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "$HOME|a b|");
+    }
+}

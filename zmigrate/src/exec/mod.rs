@@ -1,0 +1,245 @@
+//! Running commands on hosts: the one door through which zmigrate touches a
+//! machine.
+//!
+//! A command is data ([`Cmd`]: a program and its arguments), never a shell
+//! string built by hand. An [`Executor`] runs it on one host and hands back
+//! what the command printed and how it ended; whether that end is a failure
+//! is the caller's decision (a `svcs -d` of a service that is not installed
+//! fails, and that is a fact, not an error of the executor). An executor
+//! returns an error only when it could not run the command at all: the
+//! program could not be started, the connection to the host is gone, or the
+//! command ran past its time limit.
+//!
+//! Three executors: [`local::LocalExecutor`] runs on this machine,
+//! [`ssh::SshExecutor`] runs on a remote global zone over one multiplexed
+//! OpenSSH connection, and [`fake::FakeExecutor`] answers from a table, for
+//! tests. Arguments that cross a shell (ssh joins its argv into one string
+//! for the remote shell; `zlogin` does the same inside the zone) are quoted
+//! in exactly one place, [`quote`].
+
+pub mod fake;
+pub mod local;
+mod process;
+pub mod quote;
+pub mod ssh;
+
+use std::fmt;
+use std::time::Duration;
+
+pub use quote::{quote, quote_command};
+
+/// One command: a program and its arguments, each passed as one word.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Cmd {
+    pub program: String,
+    pub args: Vec<String>,
+}
+
+impl Cmd {
+    pub fn new<P, I, S>(program: P, args: I) -> Self
+    where
+        P: Into<String>,
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Cmd {
+            program: program.into(),
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+
+    /// From an argument vector whose first word is the program (as
+    /// `zrules::capture::CaptureCommand::argv` returns it). `None` when empty.
+    pub fn from_argv(argv: &[String]) -> Option<Self> {
+        let (program, args) = argv.split_first()?;
+        Some(Cmd {
+            program: program.clone(),
+            args: args.to_vec(),
+        })
+    }
+
+    /// The program followed by its arguments.
+    pub fn argv(&self) -> Vec<String> {
+        std::iter::once(self.program.clone())
+            .chain(self.args.iter().cloned())
+            .collect()
+    }
+
+    /// This command run inside `zone` through `zlogin ZONE …`.
+    ///
+    /// zlogin(1) joins the words after the zone name with blanks and hands
+    /// the line to the zone's shell, like ssh does, so each word is quoted
+    /// here for that second shell; the ssh executor then quotes the whole
+    /// `zlogin` command line once more for the GZ's shell.
+    pub fn in_zone(zone: &str, inner: &Cmd) -> Self {
+        let mut args = vec![zone.to_owned()];
+        args.extend(inner.argv().iter().map(|w| quote(w)));
+        Cmd {
+            program: "zlogin".to_owned(),
+            args,
+        }
+    }
+}
+
+impl fmt::Display for Cmd {
+    /// The command as a shell would read it (each word quoted only where
+    /// needed), for messages and logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&quote_command(&self.argv()))
+    }
+}
+
+/// How a command ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// It exited with this code.
+    Exited(i32),
+    /// It was killed by this signal (on the host, or ssh was).
+    Signaled(i32),
+}
+
+impl Status {
+    pub fn success(self) -> bool {
+        self == Status::Exited(0)
+    }
+}
+
+impl fmt::Display for Status {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Status::Exited(c) => write!(f, "exit status {c}"),
+            Status::Signaled(s) => write!(f, "signal {s}"),
+        }
+    }
+}
+
+/// What a command printed and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Output {
+    pub status: Status,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+}
+
+impl Output {
+    /// A successful run that printed `stdout`.
+    pub fn ok(stdout: impl Into<Vec<u8>>) -> Self {
+        Output {
+            status: Status::Exited(0),
+            stdout: stdout.into(),
+            stderr: Vec::new(),
+        }
+    }
+
+    /// A run that exited with `code` and printed `stderr`.
+    pub fn failed(code: i32, stderr: impl Into<Vec<u8>>) -> Self {
+        Output {
+            status: Status::Exited(code),
+            stdout: Vec::new(),
+            stderr: stderr.into(),
+        }
+    }
+
+    pub fn success(&self) -> bool {
+        self.status.success()
+    }
+
+    /// Standard error as text, trailing blank lines dropped.
+    pub fn stderr_text(&self) -> String {
+        String::from_utf8_lossy(&self.stderr).trim_end().to_owned()
+    }
+}
+
+/// Why an executor could not run a command at all.
+#[derive(Debug, thiserror::Error)]
+pub enum ExecError {
+    /// The program (locally: the command itself; remotely: ssh) could not be started.
+    #[error("{command}: could not start: {source}")]
+    Start {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The host cannot be reached, or the connection to it was lost.
+    #[error("cannot reach {host}: {message}")]
+    Connection { host: String, message: String },
+    /// The command ran longer than allowed and was stopped.
+    #[error("{command}: no answer within {} s; stopped", .limit.as_secs())]
+    Timeout { command: String, limit: Duration },
+    /// The host name would be unsafe on a command line.
+    #[error(transparent)]
+    Name(#[from] zrules::names::NameError),
+    /// Waiting for or reading from the command failed.
+    #[error("{command}: {source}")]
+    Io {
+        command: String,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Runs commands on one host.
+pub trait Executor {
+    /// The host the commands run on, as the user named it (`localhost` for
+    /// the local executor).
+    fn host(&self) -> &str;
+
+    /// Runs `cmd` with no standard input and returns its output, whatever
+    /// its exit status.
+    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError>;
+}
+
+/// How long one command may run before it is stopped (a zlogin into a hung
+/// zone must not stall a collection forever).
+pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn in_zone_quotes_for_the_zone_shell() {
+        let inner = Cmd::new(
+            "svcs",
+            ["-H", "-o", "fmri", "-d", "svc:/network/ssh:default"],
+        );
+        let z = Cmd::in_zone("www", &inner);
+        assert_eq!(
+            z.argv(),
+            [
+                "zlogin",
+                "www",
+                "svcs",
+                "-H",
+                "-o",
+                "fmri",
+                "-d",
+                "svc:/network/ssh:default"
+            ]
+        );
+        let odd = Cmd::in_zone("www", &Cmd::new("echo", ["a b", "it's"]));
+        assert_eq!(odd.argv(), ["zlogin", "www", "echo", "'a b'", r"'it'\''s'"]);
+    }
+
+    #[test]
+    fn display_quotes_where_needed() {
+        assert_eq!(
+            Cmd::new("zfs", ["list", "-H", "-o", "name,mountpoint"]).to_string(),
+            "zfs list -H -o name,mountpoint"
+        );
+        assert_eq!(
+            Cmd::new("echo", ["", "$HOME"]).to_string(),
+            "echo '' '$HOME'"
+        );
+        assert_eq!(Cmd::from_argv(&[]), None);
+    }
+
+    #[test]
+    fn status_words() {
+        assert!(Output::ok("x").success());
+        assert!(!Output::failed(1, "no").success());
+        assert_eq!(Status::Exited(3).to_string(), "exit status 3");
+        assert_eq!(Status::Signaled(9).to_string(), "signal 9");
+        assert_eq!(Output::failed(1, "boom\n\n").stderr_text(), "boom");
+    }
+}

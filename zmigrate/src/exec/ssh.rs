@@ -1,0 +1,369 @@
+//! The ssh executor: commands on a remote global zone over one multiplexed
+//! OpenSSH connection.
+//!
+//! A collection runs a few dozen short commands; a fresh ssh connection for
+//! each would cost a key exchange and an authentication every time (and the
+//! move procedure wants connection set-up done before downtime starts). So
+//! [`SshExecutor::connect`] starts one OpenSSH control master for the host
+//! (`-o ControlMaster=yes -o ControlPath=… -N`) as a child process it owns,
+//! waits until `ssh -O check` answers, and every command then rides on that
+//! connection (`-o ControlMaster=no -o ControlPath=…`). Owning the master,
+//! rather than letting the first command leave a `ControlPersist` daemon
+//! behind, means connection errors surface once, up front, with ssh's own
+//! message, and nothing outlives the executor: dropping it sends
+//! `ssh -O exit` and, failing that, kills the master by its process id.
+//!
+//! Safety: the host name is validated (a name starting with `-` would be an
+//! ssh option) and always follows `--`; `BatchMode=yes` makes ssh fail
+//! instead of prompting; the remote command line is built by
+//! [`quote_command`](super::quote_command) and nowhere else.
+
+use std::ffi::OsString;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use zrules::names::validate_host_name;
+
+use super::{Cmd, ExecError, Executor, Output, Status, process, quote_command};
+
+/// How to reach hosts.
+#[derive(Clone, Debug)]
+pub struct SshOptions {
+    /// `ssh -F FILE`: an ssh_config to use instead of the user's (the
+    /// testbed's `DIR/ssh_config`, a bastion set-up, …).
+    pub config: Option<PathBuf>,
+    /// The ssh program.
+    pub program: PathBuf,
+    /// `ConnectTimeout`: how long to wait for the host to answer.
+    pub connect_timeout: Duration,
+    /// How long one command may run.
+    pub command_timeout: Duration,
+}
+
+impl Default for SshOptions {
+    fn default() -> Self {
+        SshOptions {
+            config: None,
+            program: PathBuf::from("ssh"),
+            connect_timeout: Duration::from_secs(15),
+            command_timeout: super::DEFAULT_TIMEOUT,
+        }
+    }
+}
+
+/// Runs commands on one host over a multiplexed ssh connection.
+#[derive(Debug)]
+pub struct SshExecutor {
+    host: String,
+    opts: SshOptions,
+    control_path: PathBuf,
+    /// Holds the control socket's directory (mode 0700) until drop.
+    _control_dir: tempfile::TempDir,
+    master: Mutex<Child>,
+    master_stderr: Arc<Mutex<Vec<u8>>>,
+}
+
+/// A short directory for the control socket: a Unix socket path must fit in
+/// `sun_path` (104–108 bytes), and `TMPDIR` can be long.
+fn socket_dir() -> PathBuf {
+    let tmp = std::env::temp_dir();
+    if tmp.as_os_str().len() <= 64 {
+        tmp
+    } else {
+        PathBuf::from("/tmp")
+    }
+}
+
+impl SshExecutor {
+    /// Validates `host`, opens the master connection and waits until it is
+    /// ready.
+    pub fn connect(host: &str, opts: SshOptions) -> Result<Self, ExecError> {
+        validate_host_name(host)?;
+        let dir = tempfile::Builder::new()
+            .prefix("zmigrate-ssh-")
+            .tempdir_in(socket_dir())
+            .map_err(|source| ExecError::Io {
+                command: "creating the ssh control socket directory".to_owned(),
+                source,
+            })?;
+        let control_path = dir.path().join("cm");
+        let mut master = Command::new(&opts.program);
+        master
+            .args(common_args(&opts, &control_path))
+            .args([
+                "-o",
+                "ControlMaster=yes",
+                "-o",
+                "ControlPersist=no",
+                "-N",
+                "--",
+                host,
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped());
+        let shown = format!("{} … -N {host}", opts.program.display());
+        let mut child = master.spawn().map_err(|source| ExecError::Start {
+            command: shown,
+            source,
+        })?;
+        let master_stderr = Arc::new(Mutex::new(Vec::new()));
+        if let Some(mut pipe) = child.stderr.take() {
+            let sink = Arc::clone(&master_stderr);
+            thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                while let Ok(n) = pipe.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    if let Ok(mut s) = sink.lock() {
+                        s.extend_from_slice(&buf[..n]);
+                    }
+                }
+            });
+        }
+        let exec = SshExecutor {
+            host: host.to_owned(),
+            opts,
+            control_path,
+            _control_dir: dir,
+            master: Mutex::new(child),
+            master_stderr,
+        };
+        exec.wait_ready()?;
+        Ok(exec)
+    }
+
+    fn master_message(&self, fallback: &str) -> String {
+        // Give the reader thread a moment to see the last bytes.
+        thread::sleep(Duration::from_millis(20));
+        let text = self
+            .master_stderr
+            .lock()
+            .map(|s| String::from_utf8_lossy(&s).trim().to_owned())
+            .unwrap_or_default();
+        if text.is_empty() {
+            fallback.to_owned()
+        } else {
+            text
+        }
+    }
+
+    /// `Some(status)` when the master has exited.
+    fn master_exited(&self) -> Option<std::process::ExitStatus> {
+        self.master
+            .lock()
+            .ok()
+            .and_then(|mut m| m.try_wait().ok().flatten())
+    }
+
+    fn wait_ready(&self) -> Result<(), ExecError> {
+        let end = Instant::now() + self.opts.connect_timeout + Duration::from_secs(5);
+        loop {
+            if let Some(status) = self.master_exited() {
+                let message =
+                    self.master_message(&format!("ssh exited with {status} before connecting"));
+                return Err(ExecError::Connection {
+                    host: self.host.clone(),
+                    message,
+                });
+            }
+            if self.control_path.exists() && self.control("check").is_ok_and(|o| o.success()) {
+                return Ok(());
+            }
+            if Instant::now() >= end {
+                self.stop_master();
+                return Err(ExecError::Connection {
+                    host: self.host.clone(),
+                    message: self.master_message("no connection within the connect timeout"),
+                });
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// `ssh -O CTL … -- HOST`: ask the master something.
+    fn control(&self, ctl: &str) -> Result<Output, ExecError> {
+        let mut c = Command::new(&self.opts.program);
+        c.args(common_args(&self.opts, &self.control_path))
+            .args(["-O", ctl, "--", &self.host]);
+        process::run(
+            c,
+            &format!("ssh -O {ctl} {}", self.host),
+            Duration::from_secs(10),
+        )
+    }
+
+    fn stop_master(&self) {
+        let _ = self.control("exit");
+        let Ok(mut m) = self.master.lock() else {
+            return;
+        };
+        let end = Instant::now() + Duration::from_secs(2);
+        while Instant::now() < end {
+            if m.try_wait().ok().flatten().is_some() {
+                return;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        let _ = m.kill();
+        let _ = m.wait();
+    }
+
+    /// The full ssh argument vector for `cmd` (without the program).
+    pub fn ssh_args(&self, cmd: &Cmd) -> Vec<OsString> {
+        command_args(&self.opts, &self.control_path, &self.host, cmd)
+    }
+
+    pub fn control_path(&self) -> &Path {
+        &self.control_path
+    }
+}
+
+/// Options every ssh invocation of one executor shares.
+fn common_args(opts: &SshOptions, control_path: &Path) -> Vec<OsString> {
+    let mut a: Vec<OsString> = Vec::new();
+    if let Some(cfg) = &opts.config {
+        a.push("-F".into());
+        a.push(cfg.into());
+    }
+    let mut control = OsString::from("ControlPath=");
+    control.push(control_path);
+    for o in [
+        OsString::from("BatchMode=yes"),
+        control,
+        format!("ConnectTimeout={}", opts.connect_timeout.as_secs().max(1)).into(),
+        "ServerAliveInterval=15".into(),
+        "ServerAliveCountMax=4".into(),
+    ] {
+        a.push("-o".into());
+        a.push(o);
+    }
+    a
+}
+
+/// The argument vector that runs `cmd` on `host` over the master: options,
+/// `--`, the host, then the command line quoted in one place.
+fn command_args(opts: &SshOptions, control_path: &Path, host: &str, cmd: &Cmd) -> Vec<OsString> {
+    let mut a = common_args(opts, control_path);
+    for s in ["-o", "ControlMaster=no", "-T", "--", host] {
+        a.push(s.into());
+    }
+    a.push(quote_command(&cmd.argv()).into());
+    a
+}
+
+impl Executor for SshExecutor {
+    fn host(&self) -> &str {
+        &self.host
+    }
+
+    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
+        let mut c = Command::new(&self.opts.program);
+        c.args(self.ssh_args(cmd));
+        let shown = format!("{}: {cmd}", self.host);
+        let out = process::run(c, &shown, self.opts.command_timeout)?;
+        // ssh exits 255 for its own errors; a remote command may too. Only
+        // when the master is gone is it the connection.
+        if out.status == Status::Exited(255) && self.master_exited().is_some() {
+            let stderr = out.stderr_text();
+            let message = if stderr.is_empty() {
+                self.master_message("the connection was lost")
+            } else {
+                stderr
+            };
+            return Err(ExecError::Connection {
+                host: self.host.clone(),
+                message,
+            });
+        }
+        Ok(out)
+    }
+}
+
+impl Drop for SshExecutor {
+    fn drop(&mut self) {
+        self.stop_master();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn strings(a: &[OsString]) -> Vec<String> {
+        a.iter().map(|s| s.to_string_lossy().into_owned()).collect()
+    }
+
+    #[test]
+    fn the_host_follows_double_dash_and_the_command_is_one_quoted_word() {
+        let opts = SshOptions {
+            config: Some("/tb/ssh_config".into()),
+            ..SshOptions::default()
+        };
+        let cmd = Cmd::in_zone("www", &Cmd::new("pkg", ["list", "-H"]));
+        let a = strings(&command_args(&opts, Path::new("/tmp/x/cm"), "gz-a", &cmd));
+        assert_eq!(&a[..2], ["-F", "/tb/ssh_config"]);
+        assert!(a.windows(2).any(|w| w == ["-o", "BatchMode=yes"]));
+        assert!(a.windows(2).any(|w| w == ["-o", "ControlPath=/tmp/x/cm"]));
+        assert!(a.windows(2).any(|w| w == ["-o", "ControlMaster=no"]));
+        let n = a.len();
+        assert_eq!(&a[n - 3..], ["--", "gz-a", "zlogin www pkg list -H"]);
+        let odd = Cmd::new("echo", ["a b; rm -rf /"]);
+        let a = strings(&command_args(&opts, Path::new("/c"), "gz-a", &odd));
+        assert_eq!(a.last().map(String::as_str), Some("echo 'a b; rm -rf /'"));
+    }
+
+    #[test]
+    fn hosts_that_would_be_options_are_refused_before_ssh_runs() {
+        let opts = SshOptions {
+            program: "/nonexistent/ssh".into(),
+            ..SshOptions::default()
+        };
+        for bad in [
+            "-oProxyCommand=touch /tmp/pwned",
+            "-v",
+            "a b",
+            "root@gz-a",
+            "",
+        ] {
+            let e = SshExecutor::connect(bad, opts.clone()).expect_err(bad);
+            assert!(matches!(e, ExecError::Name(_)), "{bad}: {e}");
+        }
+        assert!(
+            SshExecutor::connect("-x", opts)
+                .expect_err("refused")
+                .to_string()
+                .contains("would be read as an option")
+        );
+    }
+
+    #[test]
+    fn an_unreachable_host_is_a_connection_error_with_sshs_message() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let cfg = dir.path().join("ssh_config");
+        // Port 1 on loopback: nothing listens, the refusal is immediate.
+        std::fs::write(
+            &cfg,
+            "Host closed\n  HostName 127.0.0.1\n  Port 1\n  UserKnownHostsFile /dev/null\n",
+        )
+        .expect("write config");
+        let opts = SshOptions {
+            config: Some(cfg),
+            connect_timeout: Duration::from_secs(5),
+            ..SshOptions::default()
+        };
+        let start = Instant::now();
+        let e = SshExecutor::connect("closed", opts).expect_err("no connection");
+        let ExecError::Connection { host, message } = &e else {
+            panic!("{e}")
+        };
+        assert_eq!(host, "closed");
+        assert!(message.contains("refused"), "{message}");
+        assert!(start.elapsed() < Duration::from_secs(10));
+    }
+}
