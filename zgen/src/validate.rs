@@ -15,16 +15,35 @@ use crate::GenError;
 /// MAXLINKNAMELEN).
 pub fn zone_vnic_name(zone: &str, index: u32) -> Result<String, GenError> {
     names::validate_zone_name(zone)?;
-    names::vnic_name(zone, index).map_err(|e| GenError::ZoneNameNotLinkable {
+    let not_linkable = |reason: String| GenError::ZoneNameNotLinkable {
         zone: zone.to_owned(),
-        reason: e.to_string(),
-    })
+        reason,
+    };
+    let name = names::vnic_name(zone, index).map_err(|e| not_linkable(e.to_string()))?;
+    refuse_loopback(&name).map_err(not_linkable)?;
+    Ok(name)
+}
+
+/// `lo0` is the loopback IP interface of every IP stack, the GZ's and each
+/// exclusive-IP zone's (ipadm(1M) lists it as `lo0/v4`); a datalink of
+/// that name would clash with it on both sides.
+fn refuse_loopback(name: &str) -> Result<(), String> {
+    if name == "lo0" {
+        return Err(format!("'{name}' is the loopback interface's name"));
+    }
+    Ok(())
 }
 
 /// The VNIC name for the GZ's own basename (policy `gz_vnic_basename`, or
 /// its nodename).
 pub fn gz_vnic_name(base: &str, index: u32) -> Result<String, GenError> {
-    Ok(names::vnic_name(base, index)?)
+    let name = names::vnic_name(base, index)?;
+    refuse_loopback(&name).map_err(|reason| {
+        GenError::Invalid(format!(
+            "GZ VNIC basename '{base}' cannot be used: {reason}"
+        ))
+    })?;
+    Ok(name)
 }
 
 /// Longest login name accepted here. Solaris 11 allows longer names than
