@@ -101,6 +101,10 @@ mod tests {
             zone_vnic_name("global", 0),
             Err(GenError::Name(_))
         ));
+        let e = zone_vnic_name("lo", 0).expect_err("loopback");
+        assert!(e.to_string().contains("loopback"), "{e}");
+        assert!(gz_vnic_name("lo", 0).is_err());
+        assert_eq!(zone_vnic_name("lo", 1).expect("lo1 is no loopback"), "lo1");
     }
 
     #[test]
