@@ -12,6 +12,8 @@ use assert_cmd::Command;
 use common::{SimHost, SimZone};
 
 const README: &str = include_str!("../README.md");
+/// The project's README repeats the seed example.
+const TOP_README: &str = include_str!("../../README.md");
 
 fn gza_capture(dir: &std::path::Path) -> std::path::PathBuf {
     let mut host = SimHost::new("gza", "gza", Ipv4Addr::new(192, 168, 31, 12), &["pool1"]);
@@ -35,10 +37,20 @@ fn gza_capture(dir: &std::path::Path) -> std::path::PathBuf {
 
 #[test]
 fn console_examples_match_the_binary() {
+    assert_eq!(check_examples(README), 2, "both seed examples were checked");
+    assert_eq!(
+        check_examples(TOP_README),
+        1,
+        "the top README's seed example was checked"
+    );
+}
+
+/// Runs every console example of `readme`; returns how many it compared.
+fn check_examples(readme: &str) -> usize {
     let tmp = tempfile::tempdir().expect("tmp");
     let mut checked = 0;
     let mut fake_gz = false;
-    let mut lines = README.lines();
+    let mut lines = readme.lines();
     while let Some(line) = lines.next() {
         if line.starts_with("<!-- readme-test: run on the fake GZ gza") {
             fake_gz = true;
@@ -72,5 +84,5 @@ fn console_examples_match_the_binary() {
         checked += 1;
         fake_gz = false;
     }
-    assert_eq!(checked, 2, "both seed examples were checked");
+    checked
 }
