@@ -52,7 +52,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { hosts: 2, platform: Platform::Solaris11, pool_size: "256M".into(), shutdown_seconds: None }
+        Options {
+            hosts: 2,
+            platform: Platform::Solaris11,
+            pool_size: "256M".into(),
+            shutdown_seconds: None,
+        }
     }
 }
 
@@ -83,8 +88,12 @@ impl Fault {
             Fault::SendAbort(n) => vec!["send-abort".into(), n.to_string()],
             Fault::SshDrop(n) => vec!["ssh-drop".into(), n.to_string()],
             Fault::PoolFull(p) => vec!["pool-full".into(), p.clone()],
-            Fault::InitHang(z) => std::iter::once("init-hang".to_string()).chain(z.clone()).collect(),
-            Fault::AttachFail(z) => std::iter::once("attach-fail".to_string()).chain(z.clone()).collect(),
+            Fault::InitHang(z) => std::iter::once("init-hang".to_string())
+                .chain(z.clone())
+                .collect(),
+            Fault::AttachFail(z) => std::iter::once("attach-fail".to_string())
+                .chain(z.clone())
+                .collect(),
             Fault::Modify(ds) => vec!["modify".into(), ds.clone()],
             Fault::StopSshd => vec!["stop-sshd".into()],
             Fault::StartSshd => vec!["start-sshd".into()],
@@ -102,7 +111,11 @@ pub struct Workload {
 
 impl Default for Workload {
     fn default() -> Self {
-        Workload { rate: 64 * 1024, files: 4, size: 4096 }
+        Workload {
+            rate: 64 * 1024,
+            files: 4,
+            size: 4096,
+        }
     }
 }
 
@@ -118,7 +131,11 @@ pub enum TestbedError {
         source: std::io::Error,
     },
     #[error("{command}: exited with {status}: {stderr}")]
-    Failed { command: String, status: i32, stderr: String },
+    Failed {
+        command: String,
+        status: i32,
+        stderr: String,
+    },
 }
 
 /// What is missing on this machine to run a testbed (empty when nothing).
@@ -126,7 +143,11 @@ pub fn missing_prerequisites() -> Vec<String> {
     let mut out = Vec::new();
     let root = std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("Uid:")).map(|l| l.split_whitespace().nth(2) == Some("0")))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .map(|l| l.split_whitespace().nth(2) == Some("0"))
+        })
         .unwrap_or(false);
     if !root {
         out.push("not running as root".to_string());
@@ -144,7 +165,9 @@ pub fn missing_prerequisites() -> Vec<String> {
         ("/usr/bin/python3", "python3"),
     ] {
         if !Path::new(exe).exists() {
-            out.push(format!("{exe} missing (package {pkg}; run tests/testbed/install-deps)"));
+            out.push(format!(
+                "{exe} missing (package {pkg}; run tests/testbed/install-deps)"
+            ));
         }
     }
     out
@@ -162,14 +185,18 @@ pub struct Testbed {
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 
 fn fresh_dir() -> PathBuf {
-    let nanos = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.subsec_nanos()).unwrap_or(0);
+    let nanos = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0);
     let n = COUNTER.fetch_add(1, Ordering::SeqCst);
     std::env::temp_dir().join(format!("zone-testbed-{}-{n}-{nanos:x}", std::process::id()))
 }
 
 fn run_cmd(cmd: &mut Command) -> Result<Output, TestbedError> {
     let command = format!("{cmd:?}");
-    cmd.output().map_err(|source| TestbedError::Spawn { command, source })
+    cmd.output()
+        .map_err(|source| TestbedError::Spawn { command, source })
 }
 
 fn check(command: String, out: Output) -> Result<Output, TestbedError> {
@@ -186,7 +213,10 @@ fn check(command: String, out: Output) -> Result<Output, TestbedError> {
 
 /// Quote one word for a POSIX shell.
 pub fn shell_quote(s: &str) -> String {
-    if !s.is_empty() && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b)) {
+    if !s.is_empty()
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_./:=@%+,".contains(&b))
+    {
         s.to_string()
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
@@ -211,8 +241,15 @@ impl Testbed {
         }
         let command = format!("{cmd:?}");
         check(command, run_cmd(&mut cmd)?)?;
-        let hosts = (0..opts.hosts).map(|i| format!("gz-{}", (b'a' + i as u8) as char)).collect();
-        Ok(Testbed { dir, hosts, platform: opts.platform, stopped: false })
+        let hosts = (0..opts.hosts)
+            .map(|i| format!("gz-{}", (b'a' + i as u8) as char))
+            .collect();
+        Ok(Testbed {
+            dir,
+            hosts,
+            platform: opts.platform,
+            stopped: false,
+        })
     }
 
     /// For tests: start a testbed, or explain why it cannot run. Under
@@ -261,31 +298,43 @@ impl Testbed {
     /// `ssh -F DIR/ssh_config HOST SCRIPT`, the script passed as is.
     pub fn ssh_raw(&self, host: &str, script: &str) -> Command {
         let mut cmd = Command::new("/usr/bin/ssh");
-        cmd.arg("-F").arg(self.ssh_config()).arg("--").arg(host).arg(script);
+        cmd.arg("-F")
+            .arg(self.ssh_config())
+            .arg("--")
+            .arg(host)
+            .arg(script);
         cmd.stdin(Stdio::null());
         cmd
     }
 
     /// Run a command in a GZ over ssh; the output whatever the exit status.
     pub fn run<S: AsRef<str>>(&self, host: &str, args: &[S]) -> Output {
-        self.ssh_command(host, args).output().unwrap_or_else(|e| panic!("ssh {host}: {e}"))
+        self.ssh_command(host, args)
+            .output()
+            .unwrap_or_else(|e| panic!("ssh {host}: {e}"))
     }
 
     /// Run a shell script in a GZ over ssh.
     pub fn sh(&self, host: &str, script: &str) -> Output {
-        self.ssh_raw(host, script).output().unwrap_or_else(|e| panic!("ssh {host}: {e}"))
+        self.ssh_raw(host, script)
+            .output()
+            .unwrap_or_else(|e| panic!("ssh {host}: {e}"))
     }
 
     /// Run a shell script in a GZ, feeding `input` on its stdin.
     pub fn sh_with_input(&self, host: &str, script: &str, input: &[u8]) -> Output {
         let mut cmd = self.ssh_raw(host, script);
-        cmd.stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("ssh {host}: {e}"));
         if let Some(mut stdin) = child.stdin.take() {
             // A fault may cut the connection: a write error is the test's to see.
             let _ = stdin.write_all(input);
         }
-        child.wait_with_output().unwrap_or_else(|e| panic!("ssh {host}: {e}"))
+        child
+            .wait_with_output()
+            .unwrap_or_else(|e| panic!("ssh {host}: {e}"))
     }
 
     /// Like [`Testbed::sh`] but panics with the stderr unless the exit is 0;
@@ -328,24 +377,50 @@ impl Testbed {
     /// Give a zone a workload (started now if the zone runs, else at boot).
     pub fn workload(&self, host: &str, zone: &str, w: Workload) -> Result<(), TestbedError> {
         let (rate, files, size) = (w.rate.to_string(), w.files.to_string(), w.size.to_string());
-        self.tool("workload", [host, zone, "--rate", &rate, "--files", &files, "--size", &size]).map(|_| ())
+        self.tool(
+            "workload",
+            [
+                host, zone, "--rate", &rate, "--files", &files, "--size", &size,
+            ],
+        )
+        .map(|_| ())
     }
 
     /// The writer log of a zone's workload on `source` (lines `SEQ PATH SIZE SHA256`).
     pub fn workload_log(&self, source: &str, zone: &str) -> String {
-        std::fs::read_to_string(self.dir.join("hosts").join(source).join("workload").join(format!("{zone}.log")))
-            .unwrap_or_default()
+        std::fs::read_to_string(
+            self.dir
+                .join("hosts")
+                .join(source)
+                .join("workload")
+                .join(format!("{zone}.log")),
+        )
+        .unwrap_or_default()
     }
 
     /// Check, inside `holder`, that every file the workload of `zone` on
     /// `source` wrote holds its last logged content. Returns the number of
     /// files checked.
-    pub fn verify_workload(&self, source: &str, holder: &str, zone: &str) -> Result<usize, TestbedError> {
-        let log = self.dir.join("hosts").join(source).join("workload").join(format!("{zone}.log"));
+    pub fn verify_workload(
+        &self,
+        source: &str,
+        holder: &str,
+        zone: &str,
+    ) -> Result<usize, TestbedError> {
+        let log = self
+            .dir
+            .join("hosts")
+            .join(source)
+            .join("workload")
+            .join(format!("{zone}.log"));
         let log = log.to_string_lossy().into_owned();
         let out = self.tool("workload", [holder, zone, "verify", log.as_str()])?;
         let text = String::from_utf8_lossy(&out.stdout);
-        Ok(text.lines().next().and_then(|l| l.trim().parse().ok()).unwrap_or(0))
+        Ok(text
+            .lines()
+            .next()
+            .and_then(|l| l.trim().parse().ok())
+            .unwrap_or(0))
     }
 
     /// Run a command inside a GZ's namespace without ssh (setup, inspection).
@@ -373,7 +448,10 @@ impl Testbed {
     pub fn zone_state(&self, host: &str, zone: &str) -> Option<String> {
         let out = self.run(host, &["zoneadm", "-z", zone, "list", "-p"]);
         let text = String::from_utf8_lossy(&out.stdout);
-        text.lines().next().and_then(|l| l.split(':').nth(2)).map(str::to_string)
+        text.lines()
+            .next()
+            .and_then(|l| l.split(':').nth(2))
+            .map(str::to_string)
     }
 
     /// Stop everything (also done on drop).
@@ -403,7 +481,12 @@ impl Drop for Testbed {
 
 impl fmt::Display for Testbed {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "testbed {} ({})", self.dir.display(), self.platform.as_str())
+        write!(
+            f,
+            "testbed {} ({})",
+            self.dir.display(),
+            self.platform.as_str()
+        )
     }
 }
 

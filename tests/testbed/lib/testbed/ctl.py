@@ -30,7 +30,7 @@ SSH_PORT = 2222
 DEFAULT_POOL_SIZE = "256M"
 # A GZ's real top-level directories that its root shows (bind mounts).
 # /mnt, /media, /boot, /lost+found and anything unknown stay out.
-TOP_BINDS = ["usr", "var", "root", "home", "tmp", "opt", "srv", "dev", "proc", "sys"]
+TOP_BINDS = ["usr", "var", "root", "home", "opt", "srv", "dev", "proc", "sys"]
 
 
 def log(msg):
@@ -263,7 +263,8 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds):
                 h["name"],
             ],
             cwd=os.path.join(common.SRC, "lib"),
-            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONPATH": os.path.join(common.SRC, "lib")},
+            env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONPATH": os.path.join(common.SRC, "lib"),
+                 "TB_DIR": d, "TB_HOST": h["name"]},
             stdin=subprocess.DEVNULL,
             stdout=logf,
             stderr=logf,
@@ -318,7 +319,7 @@ def build_root(d, h):
     binds = list(TOP_BINDS)
     for p in (d, common.SRC):
         top = p.strip("/").split("/")[0]
-        if top not in binds and top not in ("etc", "run"):
+        if top not in binds and top not in ("etc", "run", "tmp"):
             binds.append(top)
     for e in sorted(os.listdir("/")):
         src = "/" + e
@@ -329,6 +330,20 @@ def build_root(d, h):
             os.mkdir(dst)
             sh("mount", "--rbind", src, dst)
             sh("mount", "--make-rprivate", dst)
+    # Private /tmp and /var/tmp per GZ (as on a real host); DIR and the
+    # testbed's sources stay visible at their own paths.
+    for sub, private in (("tmp", "tmp"), ("var/tmp", "vartmp")):
+        src = h.path(private)
+        os.makedirs(src, exist_ok=True)
+        os.chmod(src, 0o1777)
+        dst = os.path.join(root, sub)
+        os.makedirs(dst, exist_ok=True)
+        sh("mount", "--bind", src, dst)
+    for p in (d, common.SRC):
+        if p.startswith("/tmp/") or p.startswith("/var/tmp/"):
+            dst = root + p
+            os.makedirs(dst, exist_ok=True)
+            sh("mount", "--rbind", p, dst)
     os.mkdir(os.path.join(root, "etc"))
     sh(
         "mount", "-t", "overlay", "tb-etc-" + h.name, "-o",
@@ -412,14 +427,22 @@ def ns_inode(pid="self"):
     return os.stat("/proc/%s/ns/mnt" % pid).st_ino
 
 
-def pids_in_ns(ino, exclude=()):
+def pids_in_ns(ino, exclude=(), marker=None):
+    """Live processes in the mount namespace `ino`. Namespace inodes are
+    reused once a namespace is gone, so from outside (down) a process must
+    also carry `marker` (TB_DIR=DIR, which everything in a GZ inherits)."""
     out = []
     for e in os.listdir("/proc"):
         if not e.isdigit() or int(e) in exclude:
             continue
         try:
-            if os.stat("/proc/%s/ns/mnt" % e).st_ino == ino and pid_alive(int(e)):
-                out.append(int(e))
+            if os.stat("/proc/%s/ns/mnt" % e).st_ino != ino or not pid_alive(int(e)):
+                continue
+            if marker is not None:
+                with open("/proc/%s/environ" % e, "rb") as f:
+                    if marker.encode() not in f.read().split(b"\0"):
+                        continue
+            out.append(int(e))
         except OSError:
             pass
     return out
@@ -464,9 +487,9 @@ def hostd(d, name):
     log("%s stopped" % name)
 
 
-def kill_all(ino, exclude=(), grace=3.0):
+def kill_all(ino, exclude=(), grace=3.0, marker=None):
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        pids = pids_in_ns(ino, exclude)
+        pids = pids_in_ns(ino, exclude, marker)
         if not pids:
             return
         for p in pids:
@@ -481,7 +504,7 @@ def kill_all(ino, exclude=(), grace=3.0):
                     pass
             except ChildProcessError:
                 pass
-            if not pids_in_ns(ino, exclude):
+            if not pids_in_ns(ino, exclude, marker):
                 return
             time.sleep(0.05)
 
@@ -536,8 +559,9 @@ def down(d, quiet=False):
         if pid:
             common.wait_for(lambda: not pid_alive(pid), 30, 0.05)
         if ino is not None:
-            kill_all(ino)
-            left = pids_in_ns(ino)
+            marker = "TB_DIR=" + d
+            kill_all(ino, marker=marker)
+            left = pids_in_ns(ino, marker=marker)
             if left:
                 die("down: processes of %s survive SIGKILL: %s" % (name, left))
         if pid and pid_alive(pid):

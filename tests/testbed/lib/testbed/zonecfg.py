@@ -369,7 +369,11 @@ def parse_command(ts, term, platform):
             raise SyntaxErr(t)
         if name == "set":
             t = at(i)
-            if t.kind == "tok" and at(i + 1).kind == "kw" and at(i + 1).text == "zonepath":
+            if t.kind == "tok":
+                # `set TOKEN zonepath=...` is a grammar rule, so a bare
+                # token is shifted and the error falls on what follows it.
+                if not (at(i + 1).kind == "kw" and at(i + 1).text == "zonepath"):
+                    raise SyntaxErr(at(i + 1))
                 cmd.args.append(t.text)
                 i += 1
                 t = at(i)
@@ -856,7 +860,8 @@ def run_text(ses, text, stop_on_error):
     # an implicit `exit`, which commits.
     if not ses.done and ses.dirty and ses.cfg is not None and (ses.errors == 0 or not stop_on_error):
         if ses.res is not None:
-            zerr(ses, "%s resource incomplete." % ses.res["type"])  # (approximation)
+            # An unfinished resource at the end: nothing is committed.
+            ses.errors += 1
             return
         if ses.verify():
             ses.commit()

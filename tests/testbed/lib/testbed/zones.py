@@ -74,6 +74,17 @@ def mount_zone(h, rec):
                 zfs("mount", ds, check=False)
 
 
+def unmount_tree(ds):
+    """Unmount ds and its descendants, deepest mountpoint first (zfs-fuse's
+    destroy -r does not order by mountpoint, and export is mounted inside
+    the zone root)."""
+    r = zfs("list", "-H", "-o", "name,mountpoint,mounted", "-r", "-t", "filesystem", ds)
+    rows = [line.split("\t") for line in r.stdout.splitlines()]
+    for name, mp, mounted in sorted(rows, key=lambda x: -len(x[1])):
+        if mounted == "yes":
+            zfs("unmount", name)
+
+
 def install_datasets(h, rec):
     zp = rec["config"]["globals"]["zonepath"]
     zds = zonepath_dataset(rec)
@@ -470,6 +481,7 @@ def z_uninstall(h, rec, args):
         raise Fail("zoneadm: zone '%s': Input not from terminal and -F not specified" % zone)
     zds = zonepath_dataset(rec)
     if zds and dataset_exists(zds):
+        unmount_tree(zds)
         zfs("destroy", "-r", zds)
     rec["uuid"] = ""
     set_state(h, rec, "configured")
