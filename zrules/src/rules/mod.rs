@@ -224,33 +224,40 @@ impl HostCx<'_> {
         &self.facts.name
     }
 
-    /// The VNIC named `link` (either view of a zone-held one).
-    pub fn vnic(&self, link: &str) -> Option<&Fact<crate::facts::Vnic>> {
+    /// The VNIC `link` as seen by `zone` (`None`: the GZ). Solaris shows a
+    /// link held by a running zone as `zone/link`, so a zone sees its own
+    /// `zone/link` rows and the GZ's unqualified ones, never another zone's
+    /// (two zones' anets are both called `net0`).
+    pub fn vnic(&self, zone: Option<&str>, link: &str) -> Option<&Fact<crate::facts::Vnic>> {
         self.facts
             .vnics
             .as_ref()?
             .iter()
-            .find(|v| v.value.link == link)
+            .find(|v| v.value.link == link && visible(v.value.zone.as_deref(), zone))
     }
 
-    /// The class of a datalink (`vnic`, `phys`, `aggr`, `etherstub` …):
-    /// from `show-link`, or `vnic` when only `show-vnic` knows it.
-    pub fn link_class(&self, link: &str) -> Option<(&str, Location)> {
-        if let Some(l) = self
-            .facts
-            .links
-            .as_ref()
-            .and_then(|ls| ls.iter().find(|l| l.value.link == link))
-        {
+    /// The class of a datalink (`vnic`, `phys`, `aggr`, `etherstub` …) as
+    /// seen by `zone`: from `show-link`, or `vnic` when only `show-vnic`
+    /// knows it.
+    pub fn link_class(&self, zone: Option<&str>, link: &str) -> Option<(&str, Location)> {
+        if let Some(l) = self.facts.links.as_ref().and_then(|ls| {
+            ls.iter()
+                .find(|l| l.value.link == link && visible(l.value.zone.as_deref(), zone))
+        }) {
             return Some((l.value.class.as_str(), l.loc));
         }
-        self.vnic(link).map(|v| ("vnic", v.loc))
+        self.vnic(zone, link).map(|v| ("vnic", v.loc))
     }
 
     /// The GZ's nodename, when captured.
     pub fn nodename(&self) -> Option<&str> {
         self.facts.gz.nodename.as_ref().map(|n| n.value.as_str())
     }
+}
+
+/// Whether a row held by `holder` (`None`: the GZ) is visible to `viewer`.
+fn visible(holder: Option<&str>, viewer: Option<&str>) -> bool {
+    holder.is_none() || holder == viewer
 }
 
 /// What the rules may ask about one zone.
@@ -296,7 +303,7 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
     let addrs = facts
         .addrs
         .as_ref()
-        .ok_or("the capture has no ipadm-show-addr")?;
+        .ok_or("the capture has no readable ipadm-show-addr")?;
     let candidates: Vec<(Ipv4Addr, &Fact<crate::facts::Addr>)> = addrs
         .iter()
         .filter_map(|a| match a.value.ip {

@@ -34,7 +34,7 @@ rule! {
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(pkgs) = cx.facts.gz.packages.as_ref() else {
-        out.skip("gz-package", "the capture has no pkg-list");
+        out.skip("gz-package", "the capture has no readable pkg-list");
         return;
     };
     for p in pkgs {

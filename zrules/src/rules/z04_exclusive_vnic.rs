@@ -95,7 +95,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let at = Some(cx.loc(phys.span));
         match cx.host {
             Some(host) if host.facts.links.is_some() || host.facts.vnics.is_some() => {
-                match host.link_class(&phys.value) {
+                match host.link_class(Some(cx.zone), &phys.value) {
                     Some(("vnic", _)) => {}
                     Some((class, _)) => {
                         out.emit(
@@ -174,7 +174,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         }
         // IPMP and virtual interfaces have no datalink of their own; only a
         // datalink known to be something else than a VNIC is a finding.
-        if let Some((class, _)) = cx.link_class(ifname)
+        if let Some((class, _)) = cx.link_class(None, ifname)
             && class != "vnic"
         {
             out.emit(

@@ -68,7 +68,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         // A link the capture shows to be no VNIC at all is Z04's finding;
         // naming it like a VNIC would fix nothing.
         if let Some(host) = cx.host
-            && matches!(host.link_class(&phys.value), Some((class, _)) if class != "vnic")
+            && matches!(host.link_class(Some(cx.zone), &phys.value), Some((class, _)) if class != "vnic")
         {
             continue;
         }
@@ -116,14 +116,14 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(addrs) = cx.facts.addrs.as_ref() else {
         out.skip(
             "vnic-name",
-            "the capture has no ipadm-show-addr: the GZ's VNICs are unknown",
+            "the capture has no readable ipadm-show-addr: the GZ's VNICs are unknown",
         );
         return;
     };
     let mut seen = std::collections::BTreeSet::new();
     for a in addrs {
         let ifname = a.value.interface.as_str();
-        if !seen.insert(ifname) || !matches!(cx.link_class(ifname), Some(("vnic", _))) {
+        if !seen.insert(ifname) || !matches!(cx.link_class(None, ifname), Some(("vnic", _))) {
             continue;
         }
         if vnic_index(base, ifname).is_none() {

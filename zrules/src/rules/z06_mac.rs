@@ -110,7 +110,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     }
     for phys in nets {
         // A missing VNIC is Z04's finding.
-        let Some(vnic) = host.vnic(&phys.value) else {
+        let Some(vnic) = host.vnic(Some(cx.zone), &phys.value) else {
             continue;
         };
         let index = vnic_index(cx.zone, &phys.value);
@@ -119,7 +119,10 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         }
         common(host, vnic, out);
         let slot = vnic.value.mac.slot();
-        if mac::is_gz_slot(slot) {
+        // A slot in the GZ's range is one cause; its slot/ID mismatch is not
+        // reported again as mac-slot.
+        let in_gz_range = mac::is_gz_slot(slot);
+        if in_gz_range {
             out.emit(
                 "mac-gz-range",
                 Some(vnic.loc),
@@ -141,7 +144,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     ),
                 );
             }
-            if let Some(k) = zone_id {
+            if let Some(k) = zone_id.filter(|_| !in_gz_range) {
                 let want = mac::ngz_slot(k, n);
                 if want != Some(slot) {
                     let msg = match want {
@@ -207,36 +210,46 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     }
 }
 
-/// One row per VNIC: Solaris shows a zone-held VNIC twice (`www0` and `www/www0`).
+/// One row per VNIC: Solaris shows a zone-held VNIC twice (`www0` and
+/// `www/www0`); the zone's row is kept, as it names the zone.
 fn distinct(vnics: &[Fact<Vnic>]) -> Vec<&Fact<Vnic>> {
-    let mut by_link: BTreeMap<&str, &Fact<Vnic>> = BTreeMap::new();
-    for v in vnics {
-        by_link.entry(v.value.link.as_str()).or_insert(v);
+    crate::facts::dladm::merge_zone_views(vnics, |f| &f.value)
+}
+
+/// `zone/link` for a zone-held row, `link` for the GZ's.
+fn shown(v: &Vnic) -> String {
+    match &v.zone {
+        Some(z) => format!("{z}/{}", v.link),
+        None => v.link.clone(),
     }
-    let mut rows: Vec<_> = by_link.into_values().collect();
-    rows.sort_by_key(|v| v.loc);
-    rows
 }
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(vnics) = cx.facts.vnics.as_ref() else {
-        out.skip("mac-duplicate", "the capture has no dladm-show-vnic");
+        out.skip(
+            "mac-duplicate",
+            "the capture has no readable dladm-show-vnic",
+        );
         return;
     };
     let rows = distinct(vnics);
     let mut by_mac: BTreeMap<Mac, &Fact<Vnic>> = BTreeMap::new();
     for v in &rows {
         if let Some(first) = by_mac.get(&v.value.mac) {
-            out.emit(
+            out.emit_for(
                 "mac-duplicate",
                 Some(v.loc),
+                v.value.zone.as_deref(),
+                Some(cx.name()),
                 format!(
                     "{} and {} share MAC {}",
-                    v.value.link, first.value.link, v.value.mac
+                    shown(&v.value),
+                    shown(&first.value),
+                    v.value.mac
                 ),
             )
             .related
-            .push((first.loc, format!("{} has it too", first.value.link)));
+            .push((first.loc, format!("{} has it too", shown(&first.value))));
         } else {
             by_mac.insert(v.value.mac, v);
         }
@@ -275,7 +288,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
 }
 
 fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
-    let mut seen: BTreeMap<Mac, (&str, &str, Location)> = BTreeMap::new();
+    let mut seen: BTreeMap<Mac, (&str, String, Location)> = BTreeMap::new();
     for h in hosts {
         let mut on_this_host = std::collections::BTreeSet::new();
         for v in h.facts.vnics.as_deref().map(distinct).unwrap_or_default() {
@@ -291,7 +304,7 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
                         Some(h.name()),
                         format!(
                             "{} on {} has MAC {}, as {other_link} on {other_host} does",
-                            v.value.link,
+                            shown(&v.value),
                             h.name(),
                             v.value.mac
                         ),
@@ -300,7 +313,7 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
                     .push((*loc, format!("{other_link} on {other_host}")));
                 }
                 None => {
-                    seen.insert(v.value.mac, (h.name(), v.value.link.as_str(), v.loc));
+                    seen.insert(v.value.mac, (h.name(), shown(&v.value), v.loc));
                 }
             }
         }

@@ -41,7 +41,7 @@ rule! {
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(datasets) = cx.facts.datasets.as_ref() else {
-        out.skip("zones-dataset", "the capture has no zfs-list");
+        out.skip("zones-dataset", "the capture has no readable zfs-list");
         return;
     };
     let (name, root) = (&cx.policy.zones_dataset, &cx.policy.zones_root);
@@ -54,17 +54,26 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             )
             .help = Some(format!("zfs create -o mountpoint={root} {name}"));
         }
-        Some(d) if d.value.mountpoint != *root || !d.value.mounted => {
-            let state = if d.value.mounted { "" } else { ", not mounted" };
+        Some(d) if d.value.mountpoint != *root => {
             out.emit(
                 "zones-dataset",
                 Some(d.loc),
                 format!(
-                    "{name} is mounted at {}{state}, expected {root}",
+                    "{name} has mountpoint {}, expected {root}",
                     d.value.mountpoint
                 ),
             )
             .help = Some(format!("zfs set mountpoint={root} {name}"));
+        }
+        Some(d) if !d.value.mounted => {
+            out.emit(
+                "zones-dataset",
+                Some(d.loc),
+                format!("{name} is not mounted (at {root})"),
+            )
+            .help = Some(format!(
+                "zfs mount {name} (if its canmount property is off: zfs set canmount=on {name})"
+            ));
         }
         Some(_) => {}
     }
@@ -88,10 +97,21 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 at,
                 format!("the GZ has no dataset {want} for zone {}", cx.zone),
             )
-            .help = Some(format!(
-                "move the zone to zonepath {} so that zoneadm creates {want}",
-                cx.policy.zonepath(cx.zone)
-            ));
+            .help = Some(
+                if zonepath
+                    .is_some_and(|z| z.value.trim_end_matches('/') == cx.policy.zonepath(cx.zone))
+                {
+                    format!(
+                        "the dataset mounted at the zonepath must be named {want}: with the zone halted, `zfs list {}` shows it; zfs rename it to {want}",
+                        cx.policy.zonepath(cx.zone)
+                    )
+                } else {
+                    format!(
+                        "move the zone to zonepath {} so that zoneadm creates {want}",
+                        cx.policy.zonepath(cx.zone)
+                    )
+                },
+            );
         }
         Some(d) => {
             if let Some(z) = zonepath

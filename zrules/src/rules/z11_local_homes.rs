@@ -112,7 +112,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         None => {
             out.skip(
                 "home-dataset",
-                "the capture has no nodename: the GZ's home datasets are unknown",
+                "the capture has no readable nodename: the GZ's home datasets are unknown",
             );
             check_system(&cx.facts.gz, "", None, cx.policy, out);
         }
@@ -137,8 +137,8 @@ fn check_system(
 ) {
     match &sys.passwd {
         None => {
-            out.skip("home-path", "the capture has no passwd");
-            out.skip("home-dataset", "the capture has no passwd");
+            out.skip("home-path", "the capture has no readable passwd");
+            out.skip("home-dataset", "the capture has no readable passwd");
         }
         Some(entries) => {
             if datasets.is_none() && !home_prefix.is_empty() {
@@ -201,7 +201,7 @@ fn check_system(
             None if fmri.ends_with(":sendmail") => {}
             None => out.skip(
                 "autofs-dependency",
-                format!("the capture has no dependencies of {fmri}"),
+                format!("the capture has no readable dependencies of {fmri}"),
             ),
             Some(deps) => {
                 for d in deps.fmris.iter().filter(|d| d.value.starts_with(AUTOFS)) {
