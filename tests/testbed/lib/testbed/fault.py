@@ -54,10 +54,14 @@ def fault(argv):
             die("fault pool-full POOL", 2)
         pool = args[0]
         avail = int(in_gz(h, [common.REAL_ZFS, "get", "-H", "-p", "-o", "value", "available", pool]).stdout)
-        # Leave a little so zfs can still do its own bookkeeping.
-        res = max(0, avail - (256 << 10))
-        in_gz(h, [common.REAL_ZFS, "create", "-o", "reservation=%d" % res, "-o", "canmount=off",
-                  pool + "/testbed-fill"])
+        # The largest reservation zfs grants, leaving only its own slack.
+        for margin in (256 << 10, 1 << 20, 4 << 20, 16 << 20):
+            r = in_gz(h, [common.REAL_ZFS, "create", "-o", "reservation=%d" % max(0, avail - margin),
+                          "-o", "canmount=off", pool + "/testbed-fill"], check=False)
+            if r.returncode == 0:
+                break
+        else:
+            die("pool-full: could not reserve the space of %s: %s" % (pool, r.stderr.strip()))
         write_text(os.path.join(fdir, "pool-full-" + pool), pool + "\n")
     elif kind == "modify":
         if len(args) != 1:
