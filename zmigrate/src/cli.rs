@@ -95,8 +95,18 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
     let host = req.target.names()?.remove(0);
     // Before connecting: a directory that cannot take the capture should
     // not cost a collection.
+    let existed = req.output.exists();
     collect::prepare_dir(&req.output)?;
-    let exec = req.how.executor(&req.target, &host)?;
+    let exec = match req.how.executor(&req.target, &host) {
+        Ok(e) => e,
+        Err(e) => {
+            if !existed {
+                // Only ever removes the empty directory made just now.
+                let _ = fs::remove_dir(&req.output);
+            }
+            return Err(e);
+        }
+    };
     let cap = collect_one(exec.as_ref());
     cap.write(&req.output)?;
     eprint!("{}", cap.summary());

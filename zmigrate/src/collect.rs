@@ -25,6 +25,13 @@
 //! is unusable, zones that could not be listed). A capture without problems
 //! has no `collect-errors` file. Only a lost connection stops a collection
 //! early; what was captured until then is kept all the same.
+//!
+//! One failure is a fact rather than a problem: `svcs -d FMRI` of a service
+//! that is not installed (sendmail, usually) ends with svcs(1)'s
+//! `Pattern 'FMRI' doesn't match any instances`. Its file is not written
+//! either, which zrules reads as "the service is absent" (house rule 11 asks
+//! about sendmail only where it is present), and the path is listed in
+//! [`Capture::absent`] instead of the failures.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -32,7 +39,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use zrules::capture::{CaptureCommand, LAYOUT, Scope};
+use zrules::capture::{CaptureCommand, Content, LAYOUT, Scope};
 use zrules::facts::zoneadm::{self, ZoneEntry, ZoneState};
 use zrules::names::validate_zone_name;
 
@@ -200,6 +207,8 @@ pub struct Capture {
     pub zones: Vec<(String, ZoneState)>,
     /// The connection was lost: the collection stopped early.
     pub lost: Option<ExecError>,
+    /// Files not written because the service asked about is not installed.
+    pub absent: Vec<String>,
 }
 
 impl Capture {
@@ -238,6 +247,10 @@ impl Capture {
             n => out.push_str(&format!(", {n} problems")),
         }
         out.push('\n');
+        if !self.absent.is_empty() {
+            let list = self.absent.join(", ");
+            out.push_str(&format!("  not installed, so not captured: {list}\n"));
+        }
         for f in &self.failures {
             out.push_str(&format!("  {f}\n"));
         }
@@ -354,6 +367,7 @@ pub fn collect(exec: &dyn Executor, obs: &mut dyn Observer) -> Capture {
         commands: 0,
         zones: Vec::new(),
         lost: None,
+        absent: Vec::new(),
     };
     let global = global_plan();
     obs.planned(global.len());
@@ -363,7 +377,7 @@ pub fn collect(exec: &dyn Executor, obs: &mut dyn Observer) -> Capture {
 
     let list = LAYOUT
         .iter()
-        .find(|c| c.content == zrules::capture::Content::Zones)
+        .find(|c| c.content == Content::Zones)
         .map(|c| c.path(None));
     let Some(text) = list.as_ref().and_then(|p| cap.files.get(p)) else {
         cap.failures.push(Failure::note(
@@ -397,6 +411,13 @@ pub fn collect(exec: &dyn Executor, obs: &mut dyn Observer) -> Capture {
     cap
 }
 
+/// Whether a failed `svcs -d FMRI` says the service is not installed
+/// (svcs(1): "Pattern '…' doesn't match any instances").
+fn service_absent(entry: &CaptureCommand, stderr: &[u8]) -> bool {
+    entry.content == Content::SvcDeps
+        && String::from_utf8_lossy(stderr).contains("doesn't match any instances")
+}
+
 /// Runs `plan` in order; `false` when the connection was lost.
 fn run_all(
     exec: &dyn Executor,
@@ -410,6 +431,9 @@ fn run_all(
         let result = exec.run(&p.cmd);
         let ok = matches!(&result, Ok(o) if o.success());
         match result {
+            Ok(o) if !o.success() && service_absent(p.entry, &o.stderr) => {
+                cap.absent.push(p.path.clone())
+            }
             Ok(Output {
                 status,
                 stdout,
@@ -600,6 +624,44 @@ mod tests {
             "{}",
             cap.summary()
         );
+    }
+
+    #[test]
+    fn a_service_that_is_not_installed_is_absent_not_a_failure() {
+        let sendmail = [
+            "svcs",
+            "-H",
+            "-o",
+            "fmri",
+            "-d",
+            "svc:/network/smtp:sendmail",
+        ];
+        let missing = "svcs: Pattern 'svc:/network/smtp:sendmail' doesn't match any instances\n";
+        let fake = host(ZONES)
+            .answer(&sendmail, Output::failed(1, missing))
+            .answer(
+                &["svcs", "-H", "-o", "fmri", "-d", "svc:/network/ssh:default"],
+                Output::failed(1, "svcs: out of memory\n"),
+            );
+        let cap = collect(&fake, &mut Quiet);
+        assert_eq!(cap.absent, ["svcs-d-sendmail"]);
+        assert!(!cap.files.contains_key("svcs-d-sendmail"));
+        assert_eq!(
+            cap.failures.len(),
+            1,
+            "another svcs failure is still a failure"
+        );
+        assert!(
+            cap.summary()
+                .contains("\n  not installed, so not captured: svcs-d-sendmail\n"),
+            "{}",
+            cap.summary()
+        );
+        let clean = collect(
+            &host(ZONES).answer(&sendmail, Output::failed(1, missing)),
+            &mut Quiet,
+        );
+        assert!(clean.complete() && clean.errors_text().is_none());
     }
 
     #[test]

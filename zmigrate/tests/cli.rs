@@ -1,0 +1,273 @@
+//! The `zmigrate` binary as a user runs it, without the testbed: `--local`
+//! against a fake global zone made of shell scripts on `PATH` that print a
+//! fixture capture (each script answers the layout's exact command lines
+//! and nothing else), plus the refusals that must happen before any
+//! process is started.
+
+mod common;
+
+use std::fs;
+use std::os::unix::fs::symlink;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use zmigrate::exec::quote;
+use zrules::check::{CaptureInput, CheckInput};
+
+const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/fleet/baremetal");
+
+/// A directory of fake programs answering the layout's commands from the
+/// files of `capture` (relative path → text); any other command line fails
+/// with exit 1 and says so on stderr.
+fn fake_gz(capture: &Path, skip: &[&str]) -> tempfile::TempDir {
+    let bin = tempfile::tempdir().expect("tempdir");
+    let mut cases = String::new();
+    let mut programs = std::collections::BTreeSet::new();
+    for path in common::read_tree(capture).keys() {
+        let Some((entry, zone)) = zrules::capture::classify(path) else {
+            continue;
+        };
+        if skip.contains(&path.as_str()) {
+            continue;
+        }
+        let argv = entry.argv(zone);
+        programs.insert(argv[0].clone());
+        let file = capture.join(path);
+        cases.push_str(&format!(
+            "  {}) exec /bin/cat {} ;;\n",
+            quote(&argv.join(" ")),
+            quote(&file.to_string_lossy())
+        ));
+    }
+    // Programs whose every answer was skipped must still exist (and fail).
+    for entry in zrules::capture::LAYOUT {
+        programs.insert(entry.argv(Some("z"))[0].clone());
+    }
+    let script = format!(
+        "#!/bin/sh\ncase \"${{0##*/}}${{*:+ $*}}\" in\n{cases}  *) echo \"fake: no answer for: ${{0##*/}}${{*:+ $*}}\" >&2; exit 1 ;;\nesac\n"
+    );
+    let fake = bin.path().join("fake");
+    fs::write(&fake, script).expect("write fake");
+    std::process::Command::new("/bin/chmod")
+        .arg("755")
+        .arg(&fake)
+        .status()
+        .expect("chmod");
+    for p in programs {
+        symlink(&fake, bin.path().join(p)).expect("symlink");
+    }
+    bin
+}
+
+fn zmigrate(path: &Path) -> Command {
+    let mut c = Command::cargo_bin("zmigrate").expect("binary");
+    c.env("PATH", path).env_remove("NO_COLOR");
+    c
+}
+
+fn policy_file(dir: &Path) -> PathBuf {
+    let p = dir.join("policy.yaml");
+    fs::write(&p, "fail_level: warning\n").expect("policy");
+    p
+}
+
+#[test]
+fn help_teaches_the_commands_and_exit_codes() {
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .arg("--help")
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    for want in [
+        "zmigrate collect gz1 -o captures/gz1",
+        "zmigrate check gz1 gz2",
+        "Exit codes: 0",
+        "BatchMode",
+    ] {
+        assert!(
+            text.contains(want) || text.contains("batch mode"),
+            "{want}: {text}"
+        );
+    }
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .args(["collect", "--help"])
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("collect-errors") && text.contains("zlogin"),
+        "{text}"
+    );
+}
+
+#[test]
+fn hosts_that_look_like_options_are_refused_before_anything_runs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out_dir = tmp.path().join("cap");
+    let marker = tmp.path().join("pwned");
+    let evil = format!("-oProxyCommand=touch {}", marker.display());
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .args(["collect", "-o"])
+        .arg(&out_dir)
+        .arg("--")
+        .arg(&evil)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("would be read as an option"), "{err}");
+    assert!(!out_dir.exists() && !marker.exists());
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .args(["check", "--", "-v", "gz1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid host name '-v'"));
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .args(["check", "gz1", "gz1"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("gz1 is named twice"));
+    let out = Command::cargo_bin("zmigrate")
+        .expect("binary")
+        .arg("check")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "no host is a usage error");
+}
+
+#[test]
+fn local_collect_reproduces_the_capture_byte_for_byte() {
+    let fixture = Path::new(FIXTURE);
+    let bin = fake_gz(fixture, &[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out_dir = tmp.path().join("cap");
+    let out = zmigrate(bin.path())
+        .args(["collect", "--local", "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("localhost: 28 commands, 28 files, 2 non-global zones (2 running)\n"),
+        "{err}"
+    );
+    common::assert_same_files(&common::read_tree(&out_dir), &common::read_tree(fixture));
+    // A second collection into the same directory is refused.
+    let again = zmigrate(bin.path())
+        .args(["collect", "--local", "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    assert_eq!(again.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("is not empty"));
+}
+
+#[test]
+fn local_check_is_zrules_check_of_the_capture() {
+    let fixture = Path::new(FIXTURE);
+    let bin = fake_gz(fixture, &[]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let policy = policy_file(tmp.path());
+    let out = zmigrate(bin.path())
+        .current_dir(tmp.path())
+        .args(["check", "--local", "--format", "json", "--policy"])
+        .arg(&policy)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json = common::parse_json(&out.stdout);
+    assert_eq!(common::findings(&json), ["Z91 oui-not-local - -"]);
+    // Byte for byte what zrules renders for the same files.
+    let input = CheckInput {
+        configs: vec![],
+        captures: vec![CaptureInput {
+            host: "localhost".into(),
+            files: common::read_texts(fixture),
+        }],
+    };
+    let pol = zrules::policy::Policy::from_yaml("fail_level: warning\n").expect("policy");
+    let o = zrules::check::run(&input, &pol);
+    let opts = zrules::render::RenderOptions {
+        color: false,
+        statistics: false,
+        tool_version: env!("CARGO_PKG_VERSION"),
+    };
+    let want = zrules::render::render(&o.report, &o.sources, zrules::render::Format::Json, &opts);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), want);
+}
+
+#[test]
+fn a_failing_command_is_reported_with_its_stderr_and_the_rest_is_kept() {
+    let fixture = Path::new(FIXTURE);
+    let bin = fake_gz(fixture, &["zones/db/pkg-list"]);
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out_dir = tmp.path().join("cap");
+    let out = zmigrate(bin.path())
+        .args(["collect", "--local", "-o"])
+        .arg(&out_dir)
+        .output()
+        .expect("run");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("  zones/db/pkg-list: `zlogin db pkg list -H`: exit status 1: fake: no answer for: zlogin db pkg list -H\n"),
+        "{err}"
+    );
+    let mut want = common::read_tree(fixture);
+    want.remove("zones/db/pkg-list");
+    let mut got = common::read_tree(&out_dir);
+    let errors =
+        String::from_utf8(got.remove("collect-errors").expect("collect-errors")).expect("utf-8");
+    common::assert_same_files(&got, &want);
+    let entries: Vec<&str> = errors.lines().filter(|l| !l.starts_with('#')).collect();
+    assert_eq!(
+        entries,
+        [
+            "zones/db/pkg-list\tzlogin db pkg list -H\texit status 1",
+            "\tfake: no answer for: zlogin db pkg list -H"
+        ]
+    );
+
+    // check: same findings, the failure on stderr, the checks needing the file skipped.
+    let policy = policy_file(tmp.path());
+    let out = zmigrate(bin.path())
+        .args(["check", "--local", "--format", "json", "--policy"])
+        .arg(&policy)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("zones/db/pkg-list: `zlogin db pkg list -H`: exit status 1")
+    );
+    let json = common::parse_json(&out.stdout);
+    assert_eq!(common::findings(&json), ["Z91 oui-not-local - -"]);
+    let skipped: Vec<String> = json["skipped"]
+        .as_array()
+        .expect("skipped")
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {} {}",
+                s["code"].as_str().unwrap_or(""),
+                s["check"].as_str().unwrap_or(""),
+                s["zone"].as_str().unwrap_or("-")
+            )
+        })
+        .collect();
+    assert_eq!(skipped, ["Z01 base-group db", "Z01 bloat db"]);
+}
