@@ -52,3 +52,23 @@ impl Drop for Bar {
         self.finish();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::exec::fake::FakeExecutor;
+
+    #[test]
+    fn the_bar_counts_every_planned_command() {
+        let fake = FakeExecutor::new("gz1").ok(
+            &["zoneadm", "list", "-cp"],
+            "0:global:running:/::solaris:shared:-:none\n",
+        );
+        let mut bar = Bar::new("gz1");
+        let cap = crate::collect::collect(&fake, &mut bar);
+        assert_eq!(bar.bar.length(), Some(cap.commands as u64));
+        assert_eq!(bar.bar.position(), cap.commands as u64);
+        bar.finish();
+        assert!(bar.bar.is_finished());
+    }
+}

@@ -259,13 +259,23 @@ fn a_fleet_is_collected_and_checked_with_exactly_the_expected_findings() {
     let out = run_zmigrate(&tb, &["collect", "gz-b", "-o"], &[&dir_b]);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
 
-    // check: the fleet's findings, exactly.
+    // check: the fleet's findings, exactly (and --keep writes what it linted).
+    let kept = tmp.path().join("kept");
+    let keep = format!("--keep={}", kept.display());
     let out = run_zmigrate(
         &tb,
-        &["check", "gz-a", "gz-b", "--format", "json", "--policy"],
+        &[
+            "check", "gz-a", "gz-b", "--format", "json", &keep, "--policy",
+        ],
         &[&policy],
     );
     assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert!(
+        out.stderr.is_empty(),
+        "nothing went wrong: {}",
+        text(&out.stderr)
+    );
+    common::assert_same_files(&common::read_tree(&kept.join("gz-a")), &files);
     let json = common::parse_json(&out.stdout);
     assert_eq!(common::findings(&json), EXPECTED);
     // Only the zones that are not running have skipped checks, and db's
@@ -390,4 +400,58 @@ fn a_fleet_is_collected_and_checked_with_exactly_the_expected_findings() {
     );
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir_b2.exists());
+}
+
+/// Every word reaches the remote program as it was given, over real ssh
+/// (one shell) and through zlogin into a zone (two shells): the quoting
+/// happens in one place and is right for both.
+#[test]
+fn words_survive_ssh_and_zlogin_unchanged() {
+    let Some(tb) = Testbed::require(Options {
+        hosts: 1,
+        ..Options::default()
+    }) else {
+        return;
+    };
+    let cfg = "create -b\nset zonepath=/zones/q\nset ip-type=exclusive\n";
+    let out = tb.sh_with_input("gz-a", "cat > /tmp/q.cfg && zonecfg -z q -f /tmp/q.cfg && zoneadm -z q install >/dev/null && zoneadm -z q boot", cfg.as_bytes());
+    assert!(out.status.success(), "zone q: {}", stderr(&out));
+    let x = connect(&tb, "gz-a");
+    let words = [
+        "",
+        " ",
+        "'",
+        "''",
+        "\"",
+        "\\",
+        "$HOME",
+        "`id`",
+        "$(id)",
+        "a\nb",
+        "*",
+        "?",
+        "[a]",
+        "~",
+        "#x",
+        "a;b",
+        "a|b",
+        "a&b",
+        "!x",
+        "{a,b}",
+        "-n",
+        "--",
+        "é ü",
+        "\t",
+        "%s",
+        "a=b",
+        "> /tmp/pwned",
+    ];
+    let printf = Cmd::new("printf", std::iter::once("%s\\0").chain(words));
+    for cmd in [printf.clone(), Cmd::in_zone("q", &printf)] {
+        let got = ok(&x, cmd.clone());
+        let mut got: Vec<&str> = got.split('\0').collect();
+        assert_eq!(got.pop(), Some(""), "{cmd}");
+        assert_eq!(got, words, "{cmd}");
+    }
+    assert!(!tb.ok("gz-a", "ls /tmp").contains("pwned"));
 }
