@@ -331,7 +331,7 @@ fn a_fleet_is_collected_and_checked_with_exactly_the_expected_findings() {
     );
 
     // A command that fails on the host: bad's package database is broken
-    // (the testbed keeps it in the zone root, see testbed/lib/testbed/smf.py).
+    // (the testbed keeps it in the zone root: tests/testbed/README.md).
     tb.ok(
         "gz-a",
         "echo '{' > /zones/bad/root/var/pkg/testbed-installed.json",
