@@ -217,7 +217,7 @@ pub fn check(req: CheckRequest) -> Result<ExitCode> {
 fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => discover(&std::env::current_dir()?),
+        None => policy::discover(&std::env::current_dir()?, Path::exists),
     };
     let Some(path) = path else {
         return Ok(Policy::default());
@@ -225,17 +225,4 @@ fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
     let text = fs::read_to_string(&path)
         .with_context(|| format!("cannot read policy {}", path.display()))?;
     Policy::from_yaml(&text).map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))
-}
-
-fn discover(start: &Path) -> Option<PathBuf> {
-    for dir in start.ancestors() {
-        let candidate = dir.join(policy::FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
 }

@@ -116,9 +116,15 @@ fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) -> R
             .components()
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
             .collect();
+        let key = key.join("/");
+        // Only the layout's files: a capture may hold anything else
+        // (`collect-errors`, a README, binary leftovers).
+        if capture::classify(&key).is_none() {
+            continue;
+        }
         let text =
             fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))?;
-        files.insert(key.join("/"), text);
+        files.insert(key, text);
     }
     Ok(())
 }
@@ -128,7 +134,7 @@ fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) -> R
 pub fn load_policy(explicit: Option<&Path>) -> Result<(Policy, Option<PathBuf>)> {
     let path = match explicit {
         Some(p) => Some(p.to_path_buf()),
-        None => discover(&std::env::current_dir()?),
+        None => policy::discover(&std::env::current_dir()?, Path::exists),
     };
     let Some(path) = path else {
         return Ok((Policy::default(), None));
@@ -138,17 +144,4 @@ pub fn load_policy(explicit: Option<&Path>) -> Result<(Policy, Option<PathBuf>)>
     let policy = Policy::from_yaml(&text)
         .map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))?;
     Ok((policy, Some(path)))
-}
-
-fn discover(start: &Path) -> Option<PathBuf> {
-    for dir in start.ancestors() {
-        let candidate = dir.join(policy::FILE_NAME);
-        if candidate.is_file() {
-            return Some(candidate);
-        }
-        if dir.join(".git").exists() {
-            break;
-        }
-    }
-    None
 }

@@ -18,6 +18,26 @@ use crate::mac::MacPrefix;
 /// The policy file's name, looked for in the current directory and its parents.
 pub const FILE_NAME: &str = "zrules.yaml";
 
+/// The policy file for a run started in `start`: `zrules.yaml` there or in
+/// the nearest parent, not looking above the repository root (a directory
+/// holding `.git`). `exists` answers whether a path exists, so the library
+/// itself touches no file system.
+pub fn discover(
+    start: &std::path::Path,
+    exists: impl Fn(&std::path::Path) -> bool,
+) -> Option<std::path::PathBuf> {
+    for dir in start.ancestors() {
+        let candidate = dir.join(FILE_NAME);
+        if exists(&candidate) {
+            return Some(candidate);
+        }
+        if exists(&dir.join(".git")) {
+            break;
+        }
+    }
+    None
+}
+
 /// All parameters of the checks. Every field has the write-up's default.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -247,6 +267,24 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn discovery_stops_at_the_repository_root() {
+        use std::path::{Path, PathBuf};
+        let present =
+            |set: &'static [&'static str]| move |p: &Path| set.iter().any(|s| Path::new(s) == p);
+        let found = discover(Path::new("/r/a/b"), present(&["/r/zrules.yaml", "/r/.git"]));
+        assert_eq!(found, Some(PathBuf::from("/r/zrules.yaml")));
+        let nearest = discover(
+            Path::new("/r/a/b"),
+            present(&["/r/zrules.yaml", "/r/a/zrules.yaml"]),
+        );
+        assert_eq!(nearest, Some(PathBuf::from("/r/a/zrules.yaml")));
+        assert_eq!(
+            discover(Path::new("/r/a"), present(&["/zrules.yaml", "/r/.git"])),
+            None
+        );
+    }
 
     #[test]
     fn empty_file_is_the_default() {

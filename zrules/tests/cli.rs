@@ -321,3 +321,34 @@ fn documentation_commands() {
         "{text}"
     );
 }
+
+fn copy_tree(from: &Path, to: &Path) {
+    fs::create_dir_all(to).expect("mkdir");
+    for e in fs::read_dir(from).expect("list") {
+        let p = e.expect("entry").path();
+        let dest = to.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            fs::copy(&p, &dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn files_outside_the_capture_layout_are_not_read() {
+    let d = repo();
+    let cap = d.path().join("baremetal");
+    copy_tree(&fixtures().join("fleet/baremetal"), &cap);
+    fs::create_dir(cap.join("failed")).expect("mkdir");
+    fs::write(cap.join("failed/pkg-list"), [0xff, 0xfe, 0x00]).expect("binary leftover");
+    fs::write(
+        cap.join("collect-errors"),
+        "pkg-list\tpkg list -H\texit 1\n",
+    )
+    .expect("write");
+    zrules(d.path())
+        .args(["check", "--capture", "baremetal"])
+        .assert()
+        .code(0);
+}
