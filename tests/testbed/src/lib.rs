@@ -235,7 +235,9 @@ impl Testbed {
         cmd.arg(&dir)
             .args(["--hosts", &opts.hosts.to_string()])
             .args(["--platform", opts.platform.as_str()])
-            .args(["--pool-size", &opts.pool_size]);
+            .args(["--pool-size", &opts.pool_size])
+            // Should this process die without dropping the testbed, the GZs stop.
+            .args(["--owner", &std::process::id().to_string()]);
         if let Some(s) = opts.shutdown_seconds {
             cmd.args(["--shutdown-seconds", &s.to_string()]);
         }

@@ -77,7 +77,7 @@ def parse_size(s):
 
 def pick_addresses(n):
     """127.Y.Z.1..n with SSH_PORT free on all of them."""
-    rnd = random.Random(os.getpid() ^ int(time.time() * 1000))
+    rnd = random.SystemRandom()
     for _ in range(50):
         base = "127.%d.%d." % (rnd.randint(64, 250), rnd.randint(1, 254))
         addrs = [base + str(i + 1) for i in range(n)]
@@ -169,7 +169,7 @@ def sshd_config_text(d, h):
     )
 
 
-def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None):
+def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None):
     miss = missing_prereqs()
     if miss:
         die("up: cannot start a testbed:\n  " + "\n  ".join(miss), 2)
@@ -191,7 +191,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     os.makedirs(d, exist_ok=True)
     os.chmod(d, 0o755)
     try:
-        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds)
+        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner)
     except BaseException:
         try:
             down(d, quiet=True)
@@ -200,7 +200,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
         raise
 
 
-def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds):
+def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
     names = host_names(n_hosts)
     addrs = pick_addresses(n_hosts)
     hs = []
@@ -222,6 +222,7 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds):
         "platform": platform,
         "pool_size": size,
         "created_dir": created_dir,
+        "owner": int(owner) if owner else None,
         "hosts": hs,
     }
     save_json(os.path.join(d, "testbed.json"), cfg)
@@ -405,22 +406,48 @@ def create_pools(h, size):
     sh(common.REAL_ZFS, "create", "-o", "mountpoint=/zones", "rpool/zones")
 
 
+def listening_pids(addr, port):
+    """Inodes of LISTEN sockets on addr:port (from /proc/net/tcp)."""
+    want = "%s:%04X" % ("".join("%02X" % int(o) for o in reversed(addr.split("."))), port)
+    inodes = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            parts = line.split()
+            if parts[1] == want and parts[3] == "0A":
+                inodes.add(parts[9])
+    return inodes
+
+
+def owns_socket(pid, inodes):
+    try:
+        for fd in os.listdir("/proc/%d/fd" % pid):
+            try:
+                link = os.readlink("/proc/%d/fd/%s" % (pid, fd))
+            except OSError:
+                continue
+            if link.startswith("socket:[") and link[8:-1] in inodes:
+                return True
+    except OSError:
+        pass
+    return False
+
+
 def start_sshd(h):
-    subprocess.run(["/usr/sbin/sshd", "-f", h.path("sshd_config"), "-E", h.path("log", "sshd.log")], check=True)
+    # -D (no daemon): sshd daemonizes *before* it binds, so a daemon's bind
+    # failure would go unnoticed while another testbed's sshd answers on
+    # the address. Here the listener must be this very process's socket.
+    p = subprocess.Popen(["/usr/sbin/sshd", "-D", "-f", h.path("sshd_config"), "-E", h.path("log", "sshd.log")],
+                         stdin=subprocess.DEVNULL)
 
-    def listening():
-        s = socket.socket()
-        s.settimeout(0.5)
-        try:
-            s.connect((h.addr, h.port))
-            return True
-        except OSError:
-            return False
-        finally:
-            s.close()
+    def ours():
+        if p.poll() is not None:
+            die("sshd exited (%s):\n%s" % (p.returncode, tail(h.path("log", "sshd.log"))))
+        return owns_socket(p.pid, listening_pids(h.addr, h.port))
 
-    if not common.wait_for(listening, 20, 0.05):
-        die("sshd did not listen on %s:%d:\n%s" % (h.addr, h.port, tail(h.path("log", "sshd.log"))))
+    if not common.wait_for(ours, 20, 0.05):
+        die("sshd does not own %s:%d (address taken by another process?):\n%s"
+            % (h.addr, h.port, tail(h.path("log", "sshd.log"))))
+    return p
 
 
 def ns_inode(pid="self"):
@@ -458,18 +485,25 @@ def hostd(d, name):
     gzinit.write_etc(h)
     zfs = start_zfs(h)
     create_pools(h, cfg["pool_size"])
-    start_sshd(h)
+    sshd = start_sshd(h)
     ino = ns_inode()
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))
     signal.signal(signal.SIGINT, lambda *a: stop.append(1))
     save_json(h.path("ready"), {"pid": os.getpid(), "mntns": ino, "zfs_fuse": zfs.pid})
     log("%s ready (mntns %d)" % (name, ino))
+    owner = cfg.get("owner")
     while not stop:
         try:
             os.waitpid(-1, os.WNOHANG)
         except ChildProcessError:
             pass
+        if owner and not pid_alive(owner):
+            # The test process that owned the testbed is gone without `down`
+            # (killed): stop, so nothing keeps running. Files stay in DIR
+            # until `down DIR`.
+            log("owner %d is gone" % owner)
+            break
         if zfs.poll() is not None:
             log("zfs-fuse exited unexpectedly (%s)" % zfs.returncode)
             break
@@ -616,7 +650,7 @@ def session_env(d, h):
 
 
 USAGE = """usage:
-  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S]
+  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S] [--owner PID]
   down DIR
   enter DIR HOST [CMD...]
 """
@@ -627,13 +661,14 @@ def main(argv):
         die(USAGE, 2)
     cmd, args = argv[0], argv[1:]
     if cmd == "up":
-        opts = {"n_hosts": 2, "platform": "solaris11", "pool_size": DEFAULT_POOL_SIZE, "shutdown_seconds": None}
+        opts = {"n_hosts": 2, "platform": "solaris11", "pool_size": DEFAULT_POOL_SIZE, "shutdown_seconds": None,
+                "owner": None}
         pos = []
         i = 0
         while i < len(args):
             a = args[i]
             key = {"--hosts": "n_hosts", "--platform": "platform", "--pool-size": "pool_size",
-                   "--shutdown-seconds": "shutdown_seconds"}.get(a.split("=")[0])
+                   "--shutdown-seconds": "shutdown_seconds", "--owner": "owner"}.get(a.split("=")[0])
             if key:
                 if "=" in a:
                     v = a.split("=", 1)[1]

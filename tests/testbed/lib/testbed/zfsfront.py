@@ -309,11 +309,69 @@ def zlist(h, args):
     return 0
 
 
+def zget(h, args):
+    """zfs-fuse prints `guid` through nicenum (13.0E); the platforms print
+    the number. `zfs get [opts] guid …` is therefore run with -p (the only
+    value is the guid, so nothing else changes)."""
+    operands = []
+    i = 0
+    while i < len(args):
+        if args[i] in ("-o", "-s", "-t", "-d"):
+            i += 2
+            continue
+        if not args[i].startswith("-"):
+            operands.append(args[i])
+        i += 1
+    if operands[:1] == ["guid"]:
+        exec_real(["get", "-p"] + args)
+    exec_real(["get"] + args)
+
+
+def zone_datasets():
+    """Under zlogin: the datasets delegated to the zone (its `dataset`
+    resources), which are all a zone's `zfs list` shows."""
+    from . import zonestore
+
+    h = common.this_host()
+    rec = zonestore.load(h, os.environ["TB_ZONE"])
+    return [r["props"]["name"] for r in rec["config"]["resources"] if r["type"] == "dataset"]
+
+
+def zone_list_args(args):
+    """`zfs list` under zlogin shows the zone's delegated datasets only
+    (under their GZ names; Solaris 11 aliases are not applied)."""
+    mine = zone_datasets()
+    opts, operands = [], []
+    i = 0
+    while i < len(args):
+        a = args[i]
+        opts.append(a) if a.startswith("-") else operands.append(a)
+        if a in ("-o", "-t", "-s", "-S", "-d") and i + 1 < len(args):
+            opts.append(args[i + 1])
+            i += 1
+        i += 1
+    for o in operands:
+        base = o.split("@")[0]
+        if not any(base == m or base.startswith(m + "/") for m in mine):
+            raise Fail("cannot open '%s': dataset does not exist" % o)
+    if operands:
+        return args
+    if not mine:
+        raise Fail("no datasets available", 0)
+    if "-r" not in opts and "-d" not in opts and not any(a.startswith("-") and "r" in a[1:] for a in opts):
+        opts.append("-r")
+    return opts + mine
+
+
 def main(argv):
     h = common.this_host()
     if not argv:
         exec_real([])
     sub, args = argv[0], argv[1:]
+    if os.environ.get("TB_ZONE") and sub == "list":
+        args = zone_list_args(args)
+    if sub == "get":
+        return zget(h, args)
     if sub == "send":
         return send(h, args)
     if sub in ("receive", "recv"):

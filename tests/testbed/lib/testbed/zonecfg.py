@@ -7,6 +7,7 @@ A value is a string, a list (of strings or complex values), or a complex
 value [[name, value], ...].
 """
 
+import io
 import os
 import sys
 
@@ -891,27 +892,30 @@ def main(argv):
         err = zonestore.check_name(zone)
         if err:
             die("%s: %s" % (zone, err))
-    with h.lock("zones"):
-        if cmd_file is not None:
-            if cmd_file == "-":
-                text = sys.stdin.read()
-                ses = Session(h, zone, True, "-")
-                run_text(ses, text, stop_on_error=False)
-            else:
-                if not os.path.exists(cmd_file):
-                    die("could not open file %s: No such file or directory" % cmd_file)
-                if not os.path.isfile(cmd_file):
-                    die("%s is not a regular file." % cmd_file)
-                with open(cmd_file) as f:
-                    text = f.read()
-                ses = Session(h, zone, True, cmd_file)
-                run_text(ses, text, stop_on_error=True)
-        elif rest:
-            ses = Session(h, zone, False, None)
-            run_text(ses, " ".join(rest) + "\n", stop_on_error=False)
-        else:
-            if sys.stdin.isatty():
-                die("zonecfg: interactive mode is not emulated; use -f FILE or a command.")
-            ses = Session(h, zone, True, "-")
-            run_text(ses, sys.stdin.read(), stop_on_error=False)
+    # Input is read before the zone table is locked, and output is written
+    # after: `zonecfg -z a export | zonecfg -z b -f -` must not deadlock.
+    if cmd_file == "-" or (cmd_file is None and not rest):
+        if cmd_file is None and sys.stdin.isatty():
+            die("zonecfg: interactive mode is not emulated; use -f FILE or a command.")
+        text, name, stop = sys.stdin.read(), "-", False
+    elif cmd_file is not None:
+        if not os.path.exists(cmd_file):
+            die("could not open file %s: No such file or directory" % cmd_file)
+        if not os.path.isfile(cmd_file):
+            die("%s is not a regular file." % cmd_file)
+        with open(cmd_file) as f:
+            text = f.read()
+        name, stop = cmd_file, True
+    else:
+        text, name, stop = " ".join(rest) + "\n", None, False
+    out = io.StringIO()
+    real_stdout = sys.stdout
+    sys.stdout = out
+    try:
+        with h.lock("zones"):
+            ses = Session(h, zone, name is not None, name)
+            run_text(ses, text, stop_on_error=stop)
+    finally:
+        sys.stdout = real_stdout
+    sys.stdout.write(out.getvalue())
     return 1 if ses.errors else 0

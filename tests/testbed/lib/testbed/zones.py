@@ -9,6 +9,7 @@ zoneadm's zerror() does; the "already" cases of halt/boot/ready exit 0.
 """
 
 import ctypes
+import io
 import os
 import signal
 import subprocess
@@ -399,8 +400,7 @@ def zoneadm(argv):
         die(USAGE, 2)
     sub, args = args[0], args[1:]
     if sub == "list":
-        with h.lock("zones"):
-            return cmd_list(h, zone, args)
+        return locked(h, lambda: cmd_list(h, zone, args))
     if sub == "help":
         sys.stdout.write(USAGE)
         return 0
@@ -414,11 +414,34 @@ def zoneadm(argv):
         die("zoneadm: zone 'global': %s operation is invalid for the global zone." % sub)
     if zone.startswith("SUNW"):
         die("zoneadm: zone '%s': %s operation is invalid for zones starting with SUNW." % (zone, sub))
-    with h.lock("zones"):
-        rec = zonestore.load(h, zone)
-        if rec is None:
-            raise Fail("zoneadm: %s: No such zone configured" % zone)
-        return globals()["z_" + sub](h, rec, args)
+    # Read a manifest from stdin before locking and print after unlocking,
+    # so that `zoneadm … detach -n | zoneadm … attach -n -` cannot deadlock.
+    global STDIN_TEXT
+    if sub == "attach" and "-" in args:
+        STDIN_TEXT = sys.stdin.read()
+    return locked(h, lambda: zoneadm_locked(h, zone, sub, args))
+
+
+STDIN_TEXT = None
+
+
+def locked(h, fn):
+    out = io.StringIO()
+    real = sys.stdout
+    sys.stdout = out
+    try:
+        with h.lock("zones"):
+            return fn()
+    finally:
+        sys.stdout = real
+        sys.stdout.write(out.getvalue())
+
+
+def zoneadm_locked(h, zone, sub, args):
+    rec = zonestore.load(h, zone)
+    if rec is None:
+        raise Fail("zoneadm: %s: No such zone configured" % zone)
+    return globals()["z_" + sub](h, rec, args)
 
 
 def flags(args, allowed, with_value=""):
@@ -572,7 +595,7 @@ def z_attach(h, rec, args):
     if "n" in f:
         path = f["n"]
         try:
-            text = sys.stdin.read() if path == "-" else open(path).read()
+            text = STDIN_TEXT if path == "-" else open(path).read()
         except OSError as e:
             zerror(zone, "could not open manifest path %s: %s" % (path, e.strerror))
         if not text.lstrip().startswith("<?xml"):
