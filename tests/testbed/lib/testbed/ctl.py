@@ -24,7 +24,7 @@ import sys
 import time
 
 from . import common
-from .common import Fail, die, load_json, save_json, write_text
+from .common import die, load_json, save_json, write_text
 
 SSH_PORT = 2222
 DEFAULT_POOL_SIZE = "256M"
@@ -485,7 +485,7 @@ def hostd(d, name):
     gzinit.write_etc(h)
     zfs = start_zfs(h)
     create_pools(h, cfg["pool_size"])
-    sshd = start_sshd(h)
+    start_sshd(h)
     ino = ns_inode()
     stop = []
     signal.signal(signal.SIGTERM, lambda *a: stop.append(1))

@@ -22,7 +22,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 from . import common, ctl
 from .common import die, write_text
@@ -121,8 +120,6 @@ def workload(argv):
     d, host, zone, rest = os.path.abspath(argv[0]), argv[1], argv[2], argv[3:]
     h = common.host_named(d, host)
     if rest[:1] == ["verify"]:
-        from . import writer
-
         logp = h.path("workload", zone + ".log")
         if len(rest) > 1:
             logp = rest[1]

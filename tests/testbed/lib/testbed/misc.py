@@ -2,7 +2,6 @@
 passwd file of the GZ or, under zlogin, of the zone)."""
 
 import os
-import sys
 
 from . import common, gzinit
 from .common import die

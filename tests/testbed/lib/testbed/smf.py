@@ -15,7 +15,7 @@ import sys
 import time
 
 from . import common
-from .common import Fail, die, load_json, save_json
+from .common import die, load_json, save_json
 
 
 def in_zone():

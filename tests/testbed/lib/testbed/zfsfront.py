@@ -23,7 +23,7 @@ import subprocess
 import sys
 
 from . import common
-from .common import Fail, die
+from .common import Fail
 
 REAL = common.REAL_ZFS
 

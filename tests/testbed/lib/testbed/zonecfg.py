@@ -12,7 +12,7 @@ import os
 import sys
 
 from . import common, zonestore
-from .common import Fail, die
+from .common import die
 
 # ---------------------------------------------------------------------------
 # vocabulary

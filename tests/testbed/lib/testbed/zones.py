@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 
-from . import common, gzinit, zonestore, zfsfront
+from . import common, gzinit, zonestore
 from .common import Fail, die, save_json, write_text
 
 ID_STATES = ("ready", "running", "shutting_down", "down")
@@ -653,7 +653,7 @@ def zoneadm_main(argv):
         while True:
             with h.lock("zones"):
                 rec = get(h, zone)
-            if rec["state"] == want or (want == "running" and rec["state"] == "running"):
+            if rec["state"] == want:
                 return 0
             if rec["state"] in ("configured", "installed") and want == "running":
                 return 1
