@@ -146,15 +146,19 @@ def smf_repo(zone):
         "svc:/milestone/multi-user": {"pgs": {}, "instances": ["default"]},
     }
     if zone:
+        # illumos smtp-sendmail.xml declares the autofs dependency on the
+        # instance, not on the service (unlike ssh and system-log).
         svcs["svc:/network/smtp"] = {
-            "pgs": {"autofs": _dep([autofs], "optional_all")},
+            "pgs": {},
             "instances": ["sendmail"],
+            "instance_pgs": {"sendmail": {"autofs": _dep([autofs], "optional_all")}},
         }
     repo = {}
     for fmri, s in svcs.items():
         insts = {}
         for i in s["instances"]:
-            insts[i] = {"state": "online", "pgs": {}, "running": None}
+            pgs = dict(s.get("instance_pgs", {}).get(i, {}))
+            insts[i] = {"state": "online", "pgs": pgs, "running": None}
         repo[fmri] = {"pgs": s["pgs"], "instances": insts}
     for fmri, s in repo.items():
         for i in s["instances"].values():

@@ -363,6 +363,57 @@ def zone_list_args(args):
     return opts + mine
 
 
+def zone_view_args(sub, args):
+    """Under zlogin on a Solaris 11 GZ, `zfs create`/`set` name datasets as
+    the zone sees them: its root pool is `rpool` (in the GZ
+    `ZONEPATH_DATASET/rpool`) and a delegated dataset goes by its alias
+    (`pool1` for `pool1/ZONE/pool1`); a mountpoint is relative to the zone's
+    root. Map both to the GZ's names, as the kernel does on Solaris."""
+    from . import zones, zonestore
+
+    h = common.this_host()
+    rec = zonestore.load(h, os.environ["TB_ZONE"])
+    if h.platform != "solaris11":
+        return args
+    zds = zones.zonepath_dataset(rec)
+    root = rec["config"]["globals"]["zonepath"].rstrip("/") + "/root"
+    aliases = {}
+    for r in rec["config"]["resources"]:
+        if r["type"] == "dataset":
+            name = r["props"]["name"]
+            aliases[r["props"].get("alias") or name.rsplit("/", 1)[-1]] = name
+
+    def dataset(d):
+        head, _, rest = d.partition("/")
+        if head == "rpool" and zds:
+            return zds + "/rpool" + ("/" + rest if rest else "")
+        if head in aliases:
+            return aliases[head] + ("/" + rest if rest else "")
+        return d
+
+    def prop(p):
+        k, eq, v = p.partition("=")
+        if k == "mountpoint" and v.startswith("/"):
+            return k + eq + root + v
+        return p
+
+    out, i = [], 0
+    while i < len(args):
+        a = args[i]
+        if a == "-o" and i + 1 < len(args):
+            out += [a, prop(args[i + 1])]
+            i += 2
+            continue
+        if a.startswith("-"):
+            out.append(a)
+        elif sub == "set" and "=" in a:
+            out.append(prop(a))
+        else:
+            out.append(dataset(a))
+        i += 1
+    return out
+
+
 def main(argv):
     h = common.this_host()
     if not argv:
@@ -370,6 +421,8 @@ def main(argv):
     sub, args = argv[0], argv[1:]
     if os.environ.get("TB_ZONE") and sub == "list":
         args = zone_list_args(args)
+    if os.environ.get("TB_ZONE") and sub in ("create", "set"):
+        exec_real([sub] + zone_view_args(sub, args))
     if sub == "get":
         return zget(h, args)
     if sub == "send":

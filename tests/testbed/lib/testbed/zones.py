@@ -668,9 +668,10 @@ def zoneadm_main(argv):
 MS_BIND = 4096
 
 
-def bind(src, dst):
+def bind(src, dst, recursive=False):
     libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    if libc.mount(src.encode(), dst.encode(), None, MS_BIND, None) != 0:
+    flags = MS_BIND | (0x4000 if recursive else 0)  # MS_REC: with submounts
+    if libc.mount(src.encode(), dst.encode(), None, flags, None) != 0:
         e = ctypes.get_errno()
         raise OSError(e, "mount --bind %s %s: %s" % (src, dst, os.strerror(e)))
 
@@ -720,6 +721,15 @@ def zlogin_inner(zone, shell, cmd):
         src = os.path.join(root, "etc", f)
         if os.path.exists(src) and os.path.exists("/etc/" + f):
             bind(src, "/etc/" + f)
+    # The zone's own trees where house rule 11 puts homes: a command such as
+    # `chown alice /local/home/alice` must reach the zone's files, not the
+    # GZ's (the GZ root is the testbed's tmpfs, so an empty mountpoint made
+    # there touches nothing of the machine).
+    for top in ("local", "export"):
+        src = os.path.join(root, top)
+        if os.path.isdir(src):
+            os.makedirs("/" + top, exist_ok=True)
+            bind(src, "/" + top, recursive=True)
     env = dict(os.environ)
     env["TB_ZONE"] = zone
     env["TB_ZONEROOT"] = root
