@@ -113,6 +113,19 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         out.skip("vnic-name", "the GZ's VNIC basename is unknown: no nodename in the capture and no gz_vnic_basename in the policy");
         return;
     };
+    if let Err(e) = validate_link_name(&format!("{base}0")) {
+        out.emit(
+            "vnic-name",
+            None,
+            format!(
+                "the GZ's VNIC basename '{base}' cannot form VNIC names: {}",
+                e.reason
+            ),
+        )
+        .help =
+            Some("set gz_vnic_basename in zrules.yaml to a name of letters, digits and '_'".into());
+        return;
+    }
     let Some(addrs) = cx.facts.addrs.as_ref() else {
         out.skip(
             "vnic-name",
