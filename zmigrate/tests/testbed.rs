@@ -79,20 +79,19 @@ fn ok(x: &dyn Executor, cmd: Cmd) -> String {
 }
 
 /// Removes the autofs dependencies of house rule 11, in the GZ or (through
-/// zlogin) in a zone, with the forms the testbed's SMF accepts: each
-/// dependency group sits on the service, and shows after a refresh.
+/// zlogin) in a zone, where each service's manifest puts them (zrules knows:
+/// ssh and system-log on the service, sendmail on its instance); each shows
+/// after a refresh.
 fn drop_autofs(x: &dyn Executor, zone: Option<&str>) {
-    let mut groups = vec![
-        ("svc:/network/ssh", "fs-autofs", "default"),
-        ("svc:/system/system-log", "autofs", "default"),
-    ];
+    let mut fmris = vec!["svc:/network/ssh:default", "svc:/system/system-log:default"];
     if zone.is_some() {
-        groups.push(("svc:/network/smtp", "autofs", "sendmail"));
+        fmris.push("svc:/network/smtp:sendmail");
     }
-    for (service, pg, instance) in groups {
+    for fmri in fmris {
+        let (entity, pg) = zrules::rules::autofs_dependency_group(fmri).expect("a known service");
         for cmd in [
-            Cmd::new("svccfg", ["-s", service, "delpg", pg]),
-            Cmd::new("svcadm", ["refresh", &format!("{service}:{instance}")]),
+            Cmd::new("svccfg", ["-s", entity, "delpg", pg]),
+            Cmd::new("svcadm", ["refresh", fmri]),
         ] {
             ok(
                 x,
