@@ -10,9 +10,9 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use zrules::Severity;
-use zrules::policy::{self, Policy, RuleSpec};
-use zrules::render::{self, Format, RenderOptions};
+
+use zrules::options::LintOptions;
+use zrules::policy::{self, Policy};
 
 use zmigrate::collect::{self, Capture};
 use zmigrate::exec::Executor;
@@ -128,41 +128,19 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
     })
 }
 
-#[derive(Clone, Copy, Debug, clap::ValueEnum)]
-pub enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
 #[derive(Debug)]
 pub struct CheckRequest {
     pub target: Target,
     pub keep: Option<PathBuf>,
-    pub policy: Option<PathBuf>,
-    pub format: Option<Format>,
-    pub select: Vec<RuleSpec>,
-    pub ignore: Vec<RuleSpec>,
-    pub fail_level: Option<Level>,
-    pub statistics: bool,
-    pub exit_zero: bool,
-    /// `None`: decide from the terminal and `NO_COLOR`.
-    pub color: Option<bool>,
+    /// The flags `zrules check` has too.
+    pub lint: LintOptions,
     pub how: How,
 }
 
 pub fn check(req: CheckRequest) -> Result<ExitCode> {
     let hosts = req.target.names()?;
-    let mut policy = load_policy(req.policy.as_deref())?;
-    policy.select.extend(req.select);
-    policy.ignore.extend(req.ignore);
-    if let Some(l) = req.fail_level {
-        policy.fail_level = match l {
-            Level::Info => Severity::Info,
-            Level::Warning => Severity::Warning,
-            Level::Error => Severity::Error,
-        };
-    }
+    let mut policy = load_policy(req.lint.policy.as_deref())?;
+    req.lint.apply_to(&mut policy);
     if let Some(keep) = &req.keep {
         for h in &hosts {
             collect::prepare_dir(&keep.join(h))?;
@@ -186,29 +164,16 @@ pub fn check(req: CheckRequest) -> Result<ExitCode> {
     }
     let outcome = zmigrate::check::lint(&captures, &policy);
 
-    let tty = std::io::stdout().is_terminal();
-    let color = req
-        .color
-        .unwrap_or_else(|| tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
-    let format = req
-        .format
-        .unwrap_or(if tty { Format::Full } else { Format::Concise });
-    let opts = RenderOptions {
-        color,
-        statistics: req.statistics,
-        tool_version: env!("CARGO_PKG_VERSION"),
-    };
-    let text = render::render(&outcome.report, &outcome.sources, format, &opts);
+    let done = req.lint.finish(
+        &outcome,
+        &policy,
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    stdout.write_all(done.text.as_bytes())?;
     stdout.flush()?;
-
-    let failing = outcome.report.count_at_least(policy.fail_level);
-    Ok(if failing > 0 && !req.exit_zero {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(done.exit_code))
 }
 
 /// The policy: `--policy FILE`, else `zrules.yaml` in the current directory

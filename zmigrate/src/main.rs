@@ -8,9 +8,8 @@ mod cli;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use zrules::policy::RuleSpec;
-use zrules::render::Format;
+use clap::{Args, Parser, Subcommand};
+use zrules::options::LintOptions;
 
 const ABOUT: &str = "Collect and check live Solaris 11 / illumos global zones over ssh.";
 
@@ -131,39 +130,10 @@ struct CheckArgs {
     /// Also write each capture to DIR/HOST.
     #[arg(long, value_name = "DIR")]
     keep: Option<PathBuf>,
-    /// Policy file (default: zrules.yaml found upwards from here).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Output format [default: full on a terminal, concise otherwise].
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Only these codes or checks, e.g. `Z06,Z05 vnic-name` (adds to the policy's `select`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<RuleSpec>,
-    /// Never these codes or checks (adds to the policy's `ignore`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<RuleSpec>,
-    /// Exit 1 for findings at or above this level [default: the policy's fail_level].
-    #[arg(long, value_enum)]
-    fail_level: Option<cli::Level>,
-    /// Print a count per rule instead of each finding.
-    #[arg(long)]
-    statistics: bool,
-    /// Exit 0 even when there are findings (host and input errors still exit 2).
-    #[arg(long)]
-    exit_zero: bool,
-    /// Colour output [default: auto: on a terminal, unless NO_COLOR is set].
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    #[command(flatten)]
+    lint: LintOptions,
     #[command(flatten)]
     how: HostArgs,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
 }
 
 fn main() -> ExitCode {
@@ -176,18 +146,7 @@ fn main() -> ExitCode {
         Command::Check(a) => cli::check(cli::CheckRequest {
             target: cli::Target::new(a.hosts, a.local),
             keep: a.keep,
-            policy: a.policy,
-            format: a.format,
-            select: a.select,
-            ignore: a.ignore,
-            fail_level: a.fail_level,
-            statistics: a.statistics,
-            exit_zero: a.exit_zero,
-            color: match a.color {
-                ColorChoice::Auto => None,
-                ColorChoice::Always => Some(true),
-                ColorChoice::Never => Some(false),
-            },
+            lint: a.lint,
             how: a.how.into(),
         }),
     };

@@ -17,6 +17,7 @@ pub mod diagnostic;
 pub mod facts;
 pub mod mac;
 pub mod names;
+pub mod options;
 pub mod policy;
 pub mod render;
 pub mod rules;

@@ -10,11 +10,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::{Parser, Subcommand, ValueEnum};
-use zrules::Severity;
+use clap::{Parser, Subcommand};
 use zrules::check::{self, CheckInput};
+use zrules::options::LintOptions;
 use zrules::policy::RuleSpec;
-use zrules::render::{self, Format, RenderOptions};
 use zrules::rules::{self, REGISTRY};
 
 const EXAMPLES: &str = "\
@@ -72,44 +71,8 @@ struct CheckArgs {
     /// The zone of a single configuration file whose name is not `ZONE.zonecfg`.
     #[arg(long, value_name = "NAME")]
     zone: Option<String>,
-    /// Policy file (default: zrules.yaml found upwards from here).
-    #[arg(long, value_name = "FILE")]
-    policy: Option<PathBuf>,
-    /// Output format [default: full on a terminal, concise otherwise].
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    /// Only these codes or checks, e.g. `Z06,Z05 vnic-name` (adds to the policy's `select`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    select: Vec<RuleSpec>,
-    /// Never these codes or checks (adds to the policy's `ignore`).
-    #[arg(long, value_delimiter = ',', value_name = "RULES")]
-    ignore: Vec<RuleSpec>,
-    /// Exit 1 for findings at or above this level [default: the policy's fail_level, warning].
-    #[arg(long, value_enum)]
-    fail_level: Option<Level>,
-    /// Print a count per rule instead of each finding.
-    #[arg(long)]
-    statistics: bool,
-    /// Exit 0 even when there are findings (errors reading input still exit 2).
-    #[arg(long)]
-    exit_zero: bool,
-    /// Colour output [default: auto: on a terminal, unless NO_COLOR is set].
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum Level {
-    Info,
-    Warning,
-    Error,
-}
-
-#[derive(Clone, Copy, Debug, ValueEnum)]
-enum ColorChoice {
-    Auto,
-    Always,
-    Never,
+    #[command(flatten)]
+    lint: LintOptions,
 }
 
 fn main() -> ExitCode {
@@ -141,16 +104,8 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
             "nothing to check: give configuration files or directories, or --capture DIR (see zrules check --help)"
         );
     }
-    let (mut policy, _) = cli::load_policy(args.policy.as_deref())?;
-    policy.select.extend(args.select);
-    policy.ignore.extend(args.ignore);
-    if let Some(l) = args.fail_level {
-        policy.fail_level = match l {
-            Level::Info => Severity::Info,
-            Level::Warning => Severity::Warning,
-            Level::Error => Severity::Error,
-        };
-    }
+    let (mut policy, _) = cli::load_policy(args.lint.policy.as_deref())?;
+    args.lint.apply_to(&mut policy);
     let mut input = CheckInput {
         configs: cli::config_inputs(&args.paths, args.zone.as_deref())?,
         captures: Vec::new(),
@@ -159,32 +114,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
         input.captures.extend(cli::capture_inputs(dir)?);
     }
     let outcome = check::run(&input, &policy);
-
-    let tty = std::io::stdout().is_terminal();
-    let color = match args.color {
-        ColorChoice::Always => true,
-        ColorChoice::Never => false,
-        ColorChoice::Auto => tty && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-    };
-    let format = args
-        .format
-        .unwrap_or(if tty { Format::Full } else { Format::Concise });
-    let opts = RenderOptions {
-        color,
-        statistics: args.statistics,
-        tool_version: env!("CARGO_PKG_VERSION"),
-    };
-    let text = render::render(&outcome.report, &outcome.sources, format, &opts);
+    let done = args.lint.finish(
+        &outcome,
+        &policy,
+        std::io::stdout().is_terminal(),
+        std::env::var_os("NO_COLOR").as_deref(),
+    );
     let mut stdout = std::io::stdout().lock();
-    stdout.write_all(text.as_bytes())?;
+    stdout.write_all(done.text.as_bytes())?;
     stdout.flush()?;
-
-    let failing = outcome.report.count_at_least(policy.fail_level);
-    Ok(if failing > 0 && !args.exit_zero {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::from(done.exit_code))
 }
 
 fn explain(spec: &str) -> Result<()> {
