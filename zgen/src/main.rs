@@ -3,6 +3,11 @@
 //! the outcome to an exit code: 0 plan printed, 1 `fix` left findings for a
 //! person, 2 usage, input or host-fact errors.
 
+// Parsing and checking allocate many small strings; mimalloc makes that
+// about a third faster than the system allocator (zrules/benches).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 mod local;
 

@@ -3,6 +3,11 @@
 //! the outcome to an exit code: 0 clean, 1 findings (or, for `collect`, an
 //! incomplete capture), 2 usage, input or host errors.
 
+// Parsing and checking allocate many small strings; mimalloc makes that
+// about a third faster than the system allocator (zrules/benches).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 
 use std::path::PathBuf;

@@ -15,6 +15,10 @@
 
 use std::hint::black_box;
 
+// The binaries use the same allocator, so the figures are theirs.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use zrules::check::{CheckInput, ConfigInput, run};
 use zrules::policy::Policy;

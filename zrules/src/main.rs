@@ -3,6 +3,11 @@
 //! renders, and maps the outcome to an exit code: 0 clean, 1 findings at or
 //! above the failing level, 2 usage, input or policy errors.
 
+// Parsing and checking allocate many small strings; mimalloc makes that
+// about a third faster than the system allocator (zrules/benches).
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod cli;
 
 use std::io::{IsTerminal, Write};
