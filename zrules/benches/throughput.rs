@@ -5,13 +5,14 @@
 //! 2-core machine. Criterion reports MB/s (bytes of zonecfg text) and
 //! zones/s; run with `cargo bench -p zrules --bench throughput`.
 //!
-//! Where the time goes (perf, 2026-11-25): the syntax tree alone runs at
-//! about 85 MiB/s; building the typed model halves that, mostly in malloc
-//! for the owned names and values (an inline small-string type gained 17%
-//! in a trial but changes the model's public types); the checks then spend
-//! most of their time formatting expected values and recording skipped
-//! checks (14 per zone when no capture is given). Checking is per zone and
-//! embarrassingly parallel if the wall-time goal ever needs it.
+//! Where the time goes (perf, 2026-11-25, mimalloc): the syntax tree runs
+//! at about 120 MiB/s; building the typed model costs as much again, mostly
+//! allocating the owned names and values (an inline small-string type gained
+//! 17% more in a trial but changes the model's public types); the checks then
+//! spend their time formatting expected values and recording skipped checks
+//! (14 per zone when no capture is given). The system allocator was a third
+//! slower overall. Checking is per zone and embarrassingly parallel if the
+//! wall-time goal ever needs it.
 
 use std::hint::black_box;
 
