@@ -101,10 +101,9 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
     write_capture(&before, &capture(&tb, host));
     let cap = before.to_str().expect("utf-8 path");
 
-    zgen_into_sh(
-        &tb,
-        host,
-        &[
+    // The same request both times; only the phase differs.
+    let zone = |phase| {
+        [
             "zone",
             "web",
             "--capture",
@@ -114,9 +113,10 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
             "--users",
             "alice",
             "--phase",
-            "gz",
-        ],
-    );
+            phase,
+        ]
+    };
+    zgen_into_sh(&tb, host, &zone("gz"));
     let install = tb.run(host, &["zoneadm", "-z", "web", "install"]);
     assert!(install.status.success(), "install: {}", stderr(&install));
     let boot = tb.run(host, &["zoneadm", "-z", "web", "boot"]);
@@ -125,22 +125,7 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
         tb.wait_state(host, "web", "running", Duration::from_secs(30)),
         "web is running"
     );
-    zgen_into_sh(
-        &tb,
-        host,
-        &[
-            "zone",
-            "web",
-            "--capture",
-            cap,
-            "--vnics",
-            "2",
-            "--users",
-            "alice",
-            "--phase",
-            "zone",
-        ],
-    );
+    zgen_into_sh(&tb, host, &zone("zone"));
 
     let files = capture(&tb, host);
     // The in-zone phase really ran: alice exists, homed by rule 11, in her
