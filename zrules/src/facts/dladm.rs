@@ -34,6 +34,9 @@ pub struct Vnic {
     pub zone: Option<String>,
     pub over: String,
     pub mac: Mac,
+    /// Where MACADDRESS stands in its row (byte range within the line), so
+    /// a finding about the MAC can underline it rather than the whole row.
+    pub mac_span: Span,
     /// `fixed`, `random`, `factory, slot N`, `vrrp, …`, `auto` …; empty when
     /// MACADDRTYPE was not among the requested fields.
     pub mac_type: String,
@@ -201,6 +204,7 @@ fn parse_vnic_row(line: &str, fields: &[VnicField]) -> Result<Vnic, FieldError> 
     Ok(Vnic {
         link,
         zone,
+        mac_span: *mac_span,
         over: get(VnicField::Over)
             .map(|(v, _)| v.clone())
             .unwrap_or_default(),

@@ -125,7 +125,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         if in_gz_range {
             out.emit(
                 "mac-gz-range",
-                Some(vnic.loc),
+                Some(mac_loc(vnic)),
                 format!(
                     "{} of zone {} has MAC {} in the GZ's slot range 00–0f",
                     vnic.value.link, cx.zone, vnic.value.mac
@@ -137,7 +137,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             if u32::from(slot % 16) != n {
                 out.emit(
                     "mac-index",
-                    Some(vnic.loc),
+                    Some(mac_loc(vnic)),
                     format!(
                         "{} has MAC slot {slot:#04x}, whose low nibble is not its index {n}",
                         vnic.value.link
@@ -157,7 +157,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                             vnic.value.link
                         ),
                     };
-                    out.emit("mac-slot", Some(vnic.loc), msg)
+                    out.emit("mac-slot", Some(mac_loc(vnic)), msg)
                         .help = Some("zone IDs change across reboots; this is expected after one, and fine while the MAC is unique".into());
                 }
             }
@@ -173,7 +173,7 @@ fn fixed(vnic: &Fact<Vnic>, out: &mut Sink<'_>) -> bool {
     }
     out.emit(
         "mac-not-fixed",
-        Some(vnic.loc),
+        Some(mac_loc(vnic)),
         format!(
             "{} has a {} MAC ({})",
             vnic.value.link, vnic.value.mac_type, vnic.value.mac
@@ -193,7 +193,7 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     if m.prefix() != prefix {
         out.emit(
             "mac-prefix",
-            Some(vnic.loc),
+            Some(mac_loc(vnic)),
             format!(
                 "{} has MAC {m}, whose prefix is not {prefix}",
                 vnic.value.link
@@ -203,7 +203,7 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     if let Ok((ip, ip_loc)) = &host.primary {
         let [_, _, i3, i4] = ip.octets();
         if m.ip_bytes() != [i3, i4] {
-            out.emit("mac-ip-bytes", Some(vnic.loc), format!("{} has MAC {m}; octets 4–5 should be {i3:02x}:{i4:02x} from the GZ's primary address {ip}", vnic.value.link))
+            out.emit("mac-ip-bytes", Some(mac_loc(vnic)), format!("{} has MAC {m}; octets 4–5 should be {i3:02x}:{i4:02x} from the GZ's primary address {ip}", vnic.value.link))
                 .related
                 .push((*ip_loc, format!("primary address {ip}")));
         }
@@ -214,6 +214,15 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
 /// `www/www0`); the zone's row is kept, as it names the zone.
 fn distinct(vnics: &[Fact<Vnic>]) -> Vec<&Fact<Vnic>> {
     crate::facts::dladm::merge_zone_views(vnics, |f| &f.value)
+}
+
+/// The MAC field of a `dladm show-vnic` row.
+fn mac_loc(v: &Fact<Vnic>) -> Location {
+    let row = v.loc.span.start;
+    Location::new(
+        v.loc.file,
+        crate::span::Span::new(row + v.value.mac_span.start, row + v.value.mac_span.end),
+    )
 }
 
 /// `zone/link` for a zone-held row, `link` for the GZ's.
@@ -238,7 +247,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         if let Some(first) = by_mac.get(&v.value.mac) {
             out.emit_for(
                 "mac-duplicate",
-                Some(v.loc),
+                Some(mac_loc(v)),
                 v.value.zone.as_deref(),
                 Some(cx.name()),
                 format!(
@@ -249,7 +258,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 ),
             )
             .related
-            .push((first.loc, format!("{} has it too", shown(&first.value))));
+            .push((
+                mac_loc(first),
+                format!("{} has it too", shown(&first.value)),
+            ));
         } else {
             by_mac.insert(v.value.mac, v);
         }
@@ -276,7 +288,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         {
             out.emit(
                 "mac-index",
-                Some(v.loc),
+                Some(mac_loc(v)),
                 format!(
                     "GZ VNIC {} has MAC slot {:#04x}, expected its index {n}",
                     v.value.link,
@@ -299,7 +311,7 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
                 Some((other_host, other_link, loc)) => {
                     out.emit_for(
                         "mac-duplicate",
-                        Some(v.loc),
+                        Some(mac_loc(v)),
                         v.value.zone.as_deref(),
                         Some(h.name()),
                         format!(
@@ -313,7 +325,7 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
                     .push((*loc, format!("{other_link} on {other_host}")));
                 }
                 None => {
-                    seen.insert(v.value.mac, (h.name(), shown(&v.value), v.loc));
+                    seen.insert(v.value.mac, (h.name(), shown(&v.value), mac_loc(v)));
                 }
             }
         }
