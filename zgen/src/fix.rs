@@ -372,12 +372,20 @@ impl<'a> ZoneFix<'a> {
             && f.file.as_deref() == Some(self.sources.get(loc.file).name.as_str())
     }
 
+    /// Whether finding `f` points inside `loc` (a row of a capture file:
+    /// findings may underline one field of it, such as the MAC).
+    fn within(&self, loc: zrules::Location, f: &Found<'_>) -> bool {
+        f.span
+            .is_some_and(|s| loc.span.start <= s.start && s.end <= loc.span.end)
+            && f.file.as_deref() == Some(self.sources.get(loc.file).name.as_str())
+    }
+
     /// The zone's VNIC fact a capture finding points at.
     fn vnic_at(&self, f: &Found<'_>) -> Option<&'a zrules::facts::Vnic> {
         let vnics = self.facts?.vnics.as_ref()?;
         vnics
             .iter()
-            .find(|v| self.same_place(v.loc, f))
+            .find(|v| self.within(v.loc, f))
             .map(|v| &v.value)
     }
 
