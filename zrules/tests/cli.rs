@@ -19,6 +19,11 @@ fn zrules(dir: &Path) -> Command {
 const COMPLIANT: &str = "create -b\nset brand=solaris\nset zonepath=/zones/www\nset autoboot=true\nset ip-type=exclusive\n\
 add net\nset physical=www0\nend\nadd dataset\nset name=pool1/www/pool1\nset alias=pool1\nend\n";
 
+/// The exit code of `zrules ARGS` run in `dir`.
+fn exit(dir: &Path, args: &[&str]) -> Option<i32> {
+    zrules(dir).args(args).output().expect("run").status.code()
+}
+
 /// A scratch repository (with `.git`, so policy discovery stops there).
 fn repo() -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("tempdir");
@@ -68,23 +73,23 @@ fn findings_exit_one_and_exit_zero_overrides() {
         ),
         "{text}"
     );
-    zrules(d.path())
-        .args(["check", "configs", "--exit-zero"])
-        .assert()
-        .code(0);
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--exit-zero"]),
+        Some(0)
+    );
     // Selection: ignoring Z08 makes the run clean.
-    zrules(d.path())
-        .args(["check", "configs", "--ignore", "Z08"])
-        .assert()
-        .code(0);
-    zrules(d.path())
-        .args(["check", "configs", "--select", "Z05,Z06"])
-        .assert()
-        .code(0);
-    zrules(d.path())
-        .args(["check", "configs", "--select", "Z08 zonepath"])
-        .assert()
-        .code(1);
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--ignore", "Z08"]),
+        Some(0)
+    );
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--select", "Z05,Z06"]),
+        Some(0)
+    );
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--select", "Z08 zonepath"]),
+        Some(1)
+    );
 }
 
 #[test]
@@ -117,29 +122,23 @@ fn unparseable_file_is_z00_and_others_are_still_checked() {
 #[test]
 fn usage_and_input_errors_exit_two() {
     let d = repo();
-    zrules(d.path()).args(["check"]).assert().code(2);
-    zrules(d.path())
-        .args(["check", "nonexistent"])
-        .assert()
-        .code(2);
-    zrules(d.path())
-        .args(["check", "--capture", "configs"])
-        .assert()
-        .code(2);
-    zrules(d.path())
-        .args(["check", "configs", "--select", "Z77"])
-        .assert()
-        .code(2);
-    zrules(d.path())
-        .args(["check", "configs", "--zone", "www"])
-        .assert()
-        .code(0); // one file: fine
+    assert_eq!(exit(d.path(), &["check"]), Some(2));
+    assert_eq!(exit(d.path(), &["check", "nonexistent"]), Some(2));
+    assert_eq!(exit(d.path(), &["check", "--capture", "configs"]), Some(2));
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--select", "Z77"]),
+        Some(2)
+    );
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--zone", "www"]),
+        Some(0)
+    ); // one file: fine
     fs::write(d.path().join("configs/db.zonecfg"), COMPLIANT).expect("write");
-    zrules(d.path())
-        .args(["check", "configs", "--zone", "www"])
-        .assert()
-        .code(2); // two files
-    zrules(d.path()).args(["explain", "Z42"]).assert().code(2);
+    assert_eq!(
+        exit(d.path(), &["check", "configs", "--zone", "www"]),
+        Some(2)
+    ); // two files
+    assert_eq!(exit(d.path(), &["explain", "Z42"]), Some(2));
 }
 
 #[test]
@@ -158,10 +157,7 @@ fn policy_is_discovered_upwards_and_errors_name_the_line() {
     )
     .expect("policy");
     // Run from a subdirectory: the policy in the repository root applies.
-    zrules(&d.path().join("configs"))
-        .args(["check", "."])
-        .assert()
-        .code(0);
+    assert_eq!(exit(&d.path().join("configs"), &["check", "."]), Some(0));
     fs::write(
         d.path().join("zrules.yaml"),
         "zones_root: /zones\nzone_root: /x\n",
@@ -187,14 +183,11 @@ fn zone_name_from_flag() {
         COMPLIANT.replace("www", "db"),
     )
     .expect("write");
-    zrules(d.path())
-        .args(["check", "exported.txt"])
-        .assert()
-        .code(1); // zone "exported"
-    zrules(d.path())
-        .args(["check", "--zone", "db", "exported.txt"])
-        .assert()
-        .code(0);
+    assert_eq!(exit(d.path(), &["check", "exported.txt"]), Some(1)); // zone "exported"
+    assert_eq!(
+        exit(d.path(), &["check", "--zone", "db", "exported.txt"]),
+        Some(0)
+    );
 }
 
 #[test]
@@ -347,8 +340,8 @@ fn files_outside_the_capture_layout_are_not_read() {
         "pkg-list\tpkg list -H\texit 1\n",
     )
     .expect("write");
-    zrules(d.path())
-        .args(["check", "--capture", "baremetal"])
-        .assert()
-        .code(0);
+    assert_eq!(
+        exit(d.path(), &["check", "--capture", "baremetal"]),
+        Some(0)
+    );
 }
