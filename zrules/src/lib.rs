@@ -21,6 +21,7 @@ pub mod options;
 pub mod policy;
 pub mod render;
 pub mod rules;
+pub mod shell;
 pub mod source;
 pub mod span;
 pub mod zonecfg;
