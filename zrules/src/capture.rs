@@ -26,6 +26,7 @@ use crate::facts::{
     self, Fact, HostFacts, RowError, Rows, SvcDeps, SystemFacts, ZoneCapture, dladm, ipadm, passwd,
     pkg, share, svcs, zfs, zoneadm,
 };
+use crate::shell;
 use crate::source::{FileId, Location, Sources};
 use crate::span::Spanned;
 
@@ -296,30 +297,39 @@ pub const LAYOUT: &[CaptureCommand] = &[
 ];
 
 impl CaptureCommand {
-    /// The full argument vector, with `zlogin ZONE` in front for commands run
-    /// inside a zone and the zone name substituted. With `zone` `None` the
-    /// placeholder [`ZONE`] stays (for documentation).
-    pub fn argv(&self, zone: Option<&str>) -> Vec<String> {
+    /// The command as it runs in the global zone: the entry's program and
+    /// arguments with the zone name in place of [`ZONE`], wrapped once in
+    /// `zlogin ZONE` ([`shell::Command::in_zone`]) for entries run inside a
+    /// zone. With `zone` `None` the placeholder stays (for documentation).
+    pub fn command(&self, zone: Option<&str>) -> shell::Command {
         let zone_name = zone.unwrap_or(ZONE);
-        let mut argv = Vec::with_capacity(self.args.len() + 3);
-        if self.scope == Scope::InZone {
-            argv.push("zlogin".to_owned());
-            argv.push(zone_name.to_owned());
+        let inner = self.unwrapped(zone);
+        match self.scope {
+            Scope::InZone => inner.in_zone(zone_name),
+            Scope::Global | Scope::ZoneConfig => inner,
         }
-        argv.push(self.program.to_owned());
-        for arg in self.args {
-            argv.push(if *arg == ZONE {
-                zone_name.to_owned()
-            } else {
-                (*arg).to_owned()
-            });
-        }
-        argv
     }
 
-    /// The command as one line, for messages (`zlogin www pkg list -H`).
+    /// The entry's own program and arguments, before any `zlogin`.
+    fn unwrapped(&self, zone: Option<&str>) -> shell::Command {
+        let zone_name = zone.unwrap_or(ZONE);
+        shell::Command::new(
+            self.program,
+            self.args
+                .iter()
+                .map(|arg| if *arg == ZONE { zone_name } else { arg }),
+        )
+    }
+
+    /// The full argument vector of [`CaptureCommand::command`].
+    pub fn argv(&self, zone: Option<&str>) -> Vec<String> {
+        self.command(zone).argv()
+    }
+
+    /// The command as one line, for messages (`zlogin www pkg list -H`):
+    /// the [`shell::Command`]'s display, quoted where a shell would need it.
     pub fn command_line(&self, zone: Option<&str>) -> String {
-        self.argv(zone).join(" ")
+        self.command(zone).to_string()
     }
 
     /// The file's path relative to the capture directory
@@ -615,6 +625,22 @@ mod tests {
         assert_eq!(pkg.scope, Scope::InZone);
         assert_eq!(pkg.argv(Some("db")), ["zlogin", "db", "pkg", "list", "-H"]);
         assert_eq!(pkg.command_line(None), "zlogin ZONE pkg list -H");
+        // Wrapped once, by the one zlogin wrapper, so zmigrate runs exactly
+        // what a message names.
+        assert_eq!(
+            pkg.command(Some("db")),
+            shell::Command::new("pkg", ["list", "-H"]).in_zone("db")
+        );
+        assert_eq!(
+            cfg.command(Some("www")),
+            shell::Command::new("zonecfg", ["-z", "www", "export"])
+        );
+        for entry in LAYOUT {
+            assert_eq!(
+                entry.command_line(Some("z")),
+                entry.command(Some("z")).to_string()
+            );
+        }
         assert_eq!(find("zones/db/svcs-d-ssh").svc_fmri(), Some(SSH_FMRI));
     }
 
