@@ -11,8 +11,8 @@ use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use zmigrate::exec::quote;
 use zrules::check::{CaptureInput, CheckInput};
+use zrules::shell::quote;
 
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/fleet/baremetal");
 

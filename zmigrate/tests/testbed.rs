@@ -17,11 +17,12 @@ use zgen::step::Phase;
 use zgen::zone::ZoneRequest;
 use zgen::{Format, HostContext, Platform};
 use zmigrate::collect::{self, Quiet};
+use zmigrate::exec::Executor;
 use zmigrate::exec::ssh::{SshExecutor, SshOptions};
-use zmigrate::exec::{Cmd, Executor};
 use zone_testbed::{Fault, Options, Testbed, stderr};
 use zrules::check::{CaptureInput, CheckInput};
 use zrules::policy::Policy;
+use zrules::shell::Command as Cmd;
 
 /// The testbed's GZs show this machine's `/etc/passwd` (their `/etc` is the
 /// host's), whose accounts differ from machine to machine; its GZ-level
@@ -93,10 +94,7 @@ fn drop_autofs(x: &dyn Executor, zone: Option<&str>) {
             Cmd::new("svccfg", ["-s", entity, "delpg", pg]),
             Cmd::new("svcadm", ["refresh", fmri]),
         ] {
-            ok(
-                x,
-                zone.map_or_else(|| cmd.clone(), |z| Cmd::in_zone(z, &cmd)),
-            );
+            ok(x, zone.map_or_else(|| cmd.clone(), |z| cmd.in_zone(z)));
         }
     }
 }
@@ -446,7 +444,7 @@ fn words_survive_ssh_and_zlogin_unchanged() {
         "> /tmp/pwned",
     ];
     let printf = Cmd::new("printf", std::iter::once("%s\\0").chain(words));
-    for cmd in [printf.clone(), Cmd::in_zone("q", &printf)] {
+    for cmd in [printf.clone(), printf.in_zone("q")] {
         let got = ok(&x, cmd.clone());
         let mut got: Vec<&str> = got.split('\0').collect();
         assert_eq!(got.pop(), Some(""), "{cmd}");

@@ -7,10 +7,12 @@
 //! an unknown command (exit 127), so code under test sees a realistic
 //! failure rather than a panic.
 
-use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::sync::Mutex;
 
-use super::{Cmd, ExecError, Executor, Output};
+use zrules::shell::Command;
+
+use super::{ExecError, Executor, Output};
 
 /// What the fake does for one command.
 #[derive(Debug)]
@@ -26,7 +28,7 @@ pub enum Answer {
 pub struct FakeExecutor {
     host: String,
     answers: BTreeMap<Vec<String>, Answer>,
-    asked: RefCell<Vec<Vec<String>>>,
+    asked: Mutex<Vec<Vec<String>>>,
 }
 
 impl FakeExecutor {
@@ -62,7 +64,10 @@ impl FakeExecutor {
 
     /// Every argument vector run so far, in order.
     pub fn asked(&self) -> Vec<Vec<String>> {
-        self.asked.borrow().clone()
+        self.asked
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
     }
 }
 
@@ -71,9 +76,12 @@ impl Executor for FakeExecutor {
         &self.host
     }
 
-    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
+    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
         let argv = cmd.argv();
-        self.asked.borrow_mut().push(argv.clone());
+        self.asked
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .push(argv.clone());
         match self.answers.get(&argv) {
             Some(Answer::Output(o)) => Ok(o.clone()),
             Some(Answer::Error(f)) => Err(f(&self.host)),

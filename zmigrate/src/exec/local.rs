@@ -4,10 +4,12 @@
 //! No shell is involved: the program is started with its arguments as they
 //! are, so nothing is quoted here.
 
-use std::process::Command;
+use std::process::Command as Process;
 use std::time::Duration;
 
-use super::{Cmd, ExecError, Executor, Output, process};
+use zrules::shell::Command;
+
+use super::{ExecError, Executor, Output, process};
 
 /// Runs commands on this machine.
 #[derive(Clone, Debug)]
@@ -45,8 +47,8 @@ impl Executor for LocalExecutor {
         &self.label
     }
 
-    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
-        let mut c = Command::new(&cmd.program);
+    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+        let mut c = Process::new(&cmd.program);
         c.args(&cmd.args);
         if let Some(p) = &self.path {
             c.env("PATH", p);
@@ -64,7 +66,7 @@ mod tests {
         let x = LocalExecutor::new("here");
         assert_eq!(x.host(), "here");
         let o = x
-            .run(&Cmd::new("printf", ["%s|", "$HOME", "a b"]))
+            .run(&Command::new("printf", ["%s|", "$HOME", "a b"]))
             .expect("ran");
         assert_eq!(String::from_utf8_lossy(&o.stdout), "$HOME|a b|");
     }

@@ -1,10 +1,11 @@
 //! Running commands on hosts: the one door through which zmigrate touches a
 //! machine.
 //!
-//! A command is data ([`Cmd`]: a program and its arguments), never a shell
-//! string built by hand. An [`Executor`] runs it on one host and hands back
-//! what the command printed and how it ended; whether that end is a failure
-//! is the caller's decision (a `svcs -d` of a service that is not installed
+//! A command is data ([`zrules::shell::Command`]: a program and its
+//! arguments, the one command type of the toolkit), never a shell string
+//! built by hand. An [`Executor`] runs it on one host and hands back what
+//! the command printed and how it ended; whether that end is a failure is
+//! the caller's decision (a `svcs -d` of a service that is not installed
 //! fails, and that is a fact, not an error of the executor). An executor
 //! returns an error only when it could not run the command at all: the
 //! program could not be started, the connection to the host is gone, or the
@@ -15,79 +16,19 @@
 //! OpenSSH connection, and [`fake::FakeExecutor`] answers from a table, for
 //! tests. Arguments that cross a shell (ssh joins its argv into one string
 //! for the remote shell; `zlogin` does the same inside the zone) are quoted
-//! in exactly one place, [`quote`].
+//! by zrules' one quoter ([`zrules::shell::quote`]): the ssh executor
+//! through [`Command::to_shell`], `zlogin` wrapping through
+//! [`Command::in_zone`].
 
 pub mod fake;
 pub mod local;
 mod process;
-pub mod quote;
 pub mod ssh;
 
 use std::fmt;
 use std::time::Duration;
 
-pub use quote::{quote, quote_command};
-
-/// One command: a program and its arguments, each passed as one word.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Cmd {
-    pub program: String,
-    pub args: Vec<String>,
-}
-
-impl Cmd {
-    pub fn new<P, I, S>(program: P, args: I) -> Self
-    where
-        P: Into<String>,
-        I: IntoIterator<Item = S>,
-        S: Into<String>,
-    {
-        Cmd {
-            program: program.into(),
-            args: args.into_iter().map(Into::into).collect(),
-        }
-    }
-
-    /// From an argument vector whose first word is the program (as
-    /// `zrules::capture::CaptureCommand::argv` returns it). `None` when empty.
-    pub fn from_argv(argv: &[String]) -> Option<Self> {
-        let (program, args) = argv.split_first()?;
-        Some(Cmd {
-            program: program.clone(),
-            args: args.to_vec(),
-        })
-    }
-
-    /// The program followed by its arguments.
-    pub fn argv(&self) -> Vec<String> {
-        std::iter::once(self.program.clone())
-            .chain(self.args.iter().cloned())
-            .collect()
-    }
-
-    /// This command run inside `zone` through `zlogin ZONE …`.
-    ///
-    /// zlogin(1) joins the words after the zone name with blanks and hands
-    /// the line to the zone's shell, like ssh does, so each word is quoted
-    /// here for that second shell; the ssh executor then quotes the whole
-    /// `zlogin` command line once more for the GZ's shell.
-    pub fn in_zone(zone: &str, inner: &Cmd) -> Self {
-        let mut args = vec![zone.to_owned()];
-        args.extend(inner.argv().iter().map(|w| quote(w)));
-        Cmd {
-            program: "zlogin".to_owned(),
-            args,
-        }
-    }
-}
-
-impl fmt::Display for Cmd {
-    /// The command as a shell would read it (each word quoted only where
-    /// needed), for messages and logs.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&quote_command(&self.argv()))
-    }
-}
+use zrules::shell::Command;
 
 /// How a command ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,14 +120,21 @@ pub enum ExecError {
 }
 
 /// Runs commands on one host.
-pub trait Executor {
+///
+/// Object-safe and `Send + Sync`, so a move can hold the source's and the
+/// target's executors as `Box<dyn Executor>` and drive them from several
+/// threads (a `zfs send` on one host feeding a `zfs receive` on the other).
+/// Commands that need standard input or streamed output will get their own
+/// methods beside [`Executor::run`]; `run` keeps its meaning: no input, the
+/// whole output at the end.
+pub trait Executor: Send + Sync {
     /// The host the commands run on, as the user named it (`localhost` for
     /// the local executor).
     fn host(&self) -> &str;
 
     /// Runs `cmd` with no standard input and returns its output, whatever
     /// its exit status.
-    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError>;
+    fn run(&self, cmd: &Command) -> Result<Output, ExecError>;
 }
 
 /// How long one command may run before it is stopped (a zlogin into a hung
@@ -196,43 +144,6 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn in_zone_quotes_for_the_zone_shell() {
-        let inner = Cmd::new(
-            "svcs",
-            ["-H", "-o", "fmri", "-d", "svc:/network/ssh:default"],
-        );
-        let z = Cmd::in_zone("www", &inner);
-        assert_eq!(
-            z.argv(),
-            [
-                "zlogin",
-                "www",
-                "svcs",
-                "-H",
-                "-o",
-                "fmri",
-                "-d",
-                "svc:/network/ssh:default"
-            ]
-        );
-        let odd = Cmd::in_zone("www", &Cmd::new("echo", ["a b", "it's"]));
-        assert_eq!(odd.argv(), ["zlogin", "www", "echo", "'a b'", r"'it'\''s'"]);
-    }
-
-    #[test]
-    fn display_quotes_where_needed() {
-        assert_eq!(
-            Cmd::new("zfs", ["list", "-H", "-o", "name,mountpoint"]).to_string(),
-            "zfs list -H -o name,mountpoint"
-        );
-        assert_eq!(
-            Cmd::new("echo", ["", "$HOME"]).to_string(),
-            "echo '' '$HOME'"
-        );
-        assert_eq!(Cmd::from_argv(&[]), None);
-    }
 
     #[test]
     fn status_words() {

@@ -15,20 +15,21 @@
 //!
 //! Safety: the host name is validated (a name starting with `-` would be an
 //! ssh option) and always follows `--`; `BatchMode=yes` makes ssh fail
-//! instead of prompting; the remote command line is built by
-//! [`quote_command`](super::quote_command) and nowhere else.
+//! instead of prompting; the remote command line is the command's
+//! [`Command::to_shell`] (zrules' one quoter) and is built nowhere else.
 
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command as Process, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use zrules::names::validate_host_name;
+use zrules::shell::Command;
 
-use super::{Cmd, ExecError, Executor, Output, Status, process, quote_command};
+use super::{ExecError, Executor, Output, Status, process};
 
 /// How to reach hosts.
 #[derive(Clone, Debug)]
@@ -91,7 +92,7 @@ impl SshExecutor {
                 source,
             })?;
         let control_path = dir.path().join("cm");
-        let mut master = Command::new(&opts.program);
+        let mut master = Process::new(&opts.program);
         master
             .args(common_args(&opts, &control_path))
             .args([
@@ -188,7 +189,7 @@ impl SshExecutor {
 
     /// `ssh -O CTL … -- HOST`: ask the master something.
     fn control(&self, ctl: &str) -> Result<Output, ExecError> {
-        let mut c = Command::new(&self.opts.program);
+        let mut c = Process::new(&self.opts.program);
         c.args(common_args(&self.opts, &self.control_path))
             .args(["-O", ctl, "--", &self.host]);
         process::run(
@@ -215,7 +216,7 @@ impl SshExecutor {
     }
 
     /// The full ssh argument vector for `cmd` (without the program).
-    pub fn ssh_args(&self, cmd: &Cmd) -> Vec<OsString> {
+    pub fn ssh_args(&self, cmd: &Command) -> Vec<OsString> {
         command_args(&self.opts, &self.control_path, &self.host, cmd)
     }
 
@@ -248,12 +249,17 @@ fn common_args(opts: &SshOptions, control_path: &Path) -> Vec<OsString> {
 
 /// The argument vector that runs `cmd` on `host` over the master: options,
 /// `--`, the host, then the command line quoted in one place.
-fn command_args(opts: &SshOptions, control_path: &Path, host: &str, cmd: &Cmd) -> Vec<OsString> {
+fn command_args(
+    opts: &SshOptions,
+    control_path: &Path,
+    host: &str,
+    cmd: &Command,
+) -> Vec<OsString> {
     let mut a = common_args(opts, control_path);
     for s in ["-o", "ControlMaster=no", "-T", "--", host] {
         a.push(s.into());
     }
-    a.push(quote_command(&cmd.argv()).into());
+    a.push(cmd.to_shell().into());
     a
 }
 
@@ -262,8 +268,8 @@ impl Executor for SshExecutor {
         &self.host
     }
 
-    fn run(&self, cmd: &Cmd) -> Result<Output, ExecError> {
-        let mut c = Command::new(&self.opts.program);
+    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+        let mut c = Process::new(&self.opts.program);
         c.args(self.ssh_args(cmd));
         let shown = format!("{}: {cmd}", self.host);
         let out = process::run(c, &shown, self.opts.command_timeout)?;
@@ -305,7 +311,7 @@ mod tests {
             config: Some("/tb/ssh_config".into()),
             ..SshOptions::default()
         };
-        let cmd = Cmd::in_zone("www", &Cmd::new("pkg", ["list", "-H"]));
+        let cmd = Command::new("pkg", ["list", "-H"]).in_zone("www");
         let a = strings(&command_args(&opts, Path::new("/tmp/x/cm"), "gz-a", &cmd));
         assert_eq!(&a[..2], ["-F", "/tb/ssh_config"]);
         assert!(a.windows(2).any(|w| w == ["-o", "BatchMode=yes"]));
@@ -313,7 +319,7 @@ mod tests {
         assert!(a.windows(2).any(|w| w == ["-o", "ControlMaster=no"]));
         let n = a.len();
         assert_eq!(&a[n - 3..], ["--", "gz-a", "zlogin www pkg list -H"]);
-        let odd = Cmd::new("echo", ["a b; rm -rf /"]);
+        let odd = Command::new("echo", ["a b; rm -rf /"]);
         let a = strings(&command_args(&opts, Path::new("/c"), "gz-a", &odd));
         assert_eq!(a.last().map(String::as_str), Some("echo 'a b; rm -rf /'"));
     }
