@@ -146,6 +146,24 @@ mod tests {
     use super::*;
 
     #[test]
+    fn executors_can_be_shared_between_threads_as_trait_objects() {
+        fn shareable<T: Send + Sync + ?Sized>() {}
+        shareable::<dyn Executor>();
+        let boxed: Vec<Box<dyn Executor>> = vec![
+            Box::new(fake::FakeExecutor::new("a")),
+            Box::new(local::LocalExecutor::new("b")),
+        ];
+        let hosts: Vec<String> = std::thread::scope(|s| {
+            let handles: Vec<_> = boxed
+                .iter()
+                .map(|x| s.spawn(move || x.host().to_owned()))
+                .collect();
+            handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        });
+        assert_eq!(hosts, ["a", "b"]);
+    }
+
+    #[test]
     fn status_words() {
         assert!(Output::ok("x").success());
         assert!(!Output::failed(1, "no").success());

@@ -94,16 +94,7 @@ impl SshExecutor {
         let control_path = dir.path().join("cm");
         let mut master = Process::new(&opts.program);
         master
-            .args(common_args(&opts, &control_path))
-            .args([
-                "-o",
-                "ControlMaster=yes",
-                "-o",
-                "ControlPersist=no",
-                "-N",
-                "--",
-                host,
-            ])
+            .args(master_args(&opts, &control_path, host))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -247,6 +238,24 @@ fn common_args(opts: &SshOptions, control_path: &Path) -> Vec<OsString> {
     a
 }
 
+/// The argument vector of the control master for `host`: options, `-N`
+/// (no command), `--`, the host.
+fn master_args(opts: &SshOptions, control_path: &Path, host: &str) -> Vec<OsString> {
+    let mut a = common_args(opts, control_path);
+    for s in [
+        "-o",
+        "ControlMaster=yes",
+        "-o",
+        "ControlPersist=no",
+        "-N",
+        "--",
+        host,
+    ] {
+        a.push(s.into());
+    }
+    a
+}
+
 /// The argument vector that runs `cmd` on `host` over the master: options,
 /// `--`, the host, then the command line quoted in one place.
 fn command_args(
@@ -319,6 +328,10 @@ mod tests {
         assert!(a.windows(2).any(|w| w == ["-o", "ControlMaster=no"]));
         let n = a.len();
         assert_eq!(&a[n - 3..], ["--", "gz-a", "zlogin www pkg list -H"]);
+        // Defence in depth: every ssh invocation ends its options with
+        // `--` before the host, though the host name was validated.
+        let m = strings(&master_args(&opts, Path::new("/c"), "gz-a"));
+        assert_eq!(&m[m.len() - 3..], ["-N", "--", "gz-a"]);
         let odd = Command::new("echo", ["a b; rm -rf /"]);
         let a = strings(&command_args(&opts, Path::new("/c"), "gz-a", &odd));
         assert_eq!(a.last().map(String::as_str), Some("echo 'a b; rm -rf /'"));
