@@ -61,7 +61,12 @@ pub struct How {
 impl How {
     fn executor(&self, target: &Target, host: &str) -> Result<Box<dyn Executor>> {
         if target.local {
-            return Ok(Box::new(LocalExecutor::new(LOCAL).timeout(self.timeout)));
+            let local = LocalExecutor::new(LOCAL).timeout(self.timeout);
+            // The layout's commands mean nothing elsewhere (a Linux passwd).
+            zmigrate::exec::probe::ensure_global_zone(&local).map_err(|e| {
+                anyhow::anyhow!("{e}: --local runs the capture commands on this machine; run zmigrate on the global zone, or name the global zone as a host to reach it over ssh")
+            })?;
+            return Ok(Box::new(local));
         }
         if let Some(cfg) = self.ssh_config.as_ref().filter(|c| !c.is_file()) {
             bail!("ssh config {} does not exist", cfg.display());

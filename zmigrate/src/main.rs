@@ -10,10 +10,11 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 use zrules::options::LintOptions;
 
 const ABOUT: &str = "Collect and check live Solaris 11 / illumos global zones over ssh.";
@@ -112,9 +113,9 @@ struct HostArgs {
 #[derive(Debug, Args)]
 struct CollectArgs {
     /// The global zone: an ssh host name or alias (never starting with `-`).
-    #[arg(required_unless_present = "local", conflicts_with = "local")]
+    #[arg(required_unless_present = "local", conflicts_with = "local", value_parser = host_operand)]
     host: Option<String>,
-    /// Run the commands on this machine instead (it must be the global zone).
+    /// Run the commands on this machine instead; refused unless `uname -s` is SunOS and `zonename` is global.
     #[arg(long)]
     local: bool,
     /// The capture directory to create (it must be new or empty).
@@ -127,9 +128,9 @@ struct CollectArgs {
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Global zones: ssh host names or aliases (never starting with `-`).
-    #[arg(required_unless_present = "local", conflicts_with = "local")]
+    #[arg(required_unless_present = "local", conflicts_with = "local", value_parser = host_operand)]
     hosts: Vec<String>,
-    /// Check this machine instead (it must be the global zone).
+    /// Check this machine instead; refused unless `uname -s` is SunOS and `zonename` is global.
     #[arg(long)]
     local: bool,
     /// Also write each capture to DIR/HOST.
@@ -141,8 +142,66 @@ struct CheckArgs {
     how: HostArgs,
 }
 
+/// A host operand, refused by clap (exit 2, before anything runs) unless it
+/// is a usable host name: one starting with `-` would reach ssh as an
+/// option, so it is refused even after `--`.
+fn host_operand(s: &str) -> Result<String, String> {
+    zrules::names::validate_host_name(s)
+        .map(|()| s.to_owned())
+        .map_err(|e| e.to_string())
+}
+
+/// Refuses a short option with its value attached (`-oVALUE`, `-FVALUE`)
+/// anywhere before `--`.
+///
+/// ssh spells its options that way (`-oProxyCommand=…`), so such a word in
+/// a zmigrate command line is most likely a host operand gone wrong (a
+/// variable holding `-o…`), and clap would silently read it as `-o` with a
+/// value: `zmigrate collect -F cfg -oProxyCommand=… gz-a` wrote a capture
+/// directory named `ProxyCommand=…`. Here a short option's value is always
+/// the next word.
+fn refuse_attached_values(cmd: &clap::Command, args: &[OsString]) -> Result<(), String> {
+    let mut takes_value = std::collections::BTreeSet::new();
+    let mut stack = vec![cmd];
+    while let Some(c) = stack.pop() {
+        for a in c.get_arguments() {
+            if let Some(short) = a.get_short().filter(|_| a.get_action().takes_values()) {
+                takes_value.insert(short);
+            }
+        }
+        stack.extend(c.get_subcommands());
+    }
+    for arg in args.iter().skip(1) {
+        let Some(word) = arg.to_str() else { continue };
+        if word == "--" {
+            break;
+        }
+        let mut chars = word.chars();
+        if chars.next() != Some('-') {
+            continue;
+        }
+        let (Some(short), Some(_)) = (chars.next(), chars.next()) else {
+            continue;
+        };
+        if takes_value.contains(&short) {
+            return Err(format!(
+                "'{word}': give -{short}'s value as the next word (-{short} VALUE); \
+                 zmigrate passes no ssh options (put them in an ssh_config and use -F FILE), \
+                 and a host name never starts with '-'"
+            ));
+        }
+    }
+    Ok(())
+}
+
 fn main() -> ExitCode {
-    let result = match Cli::parse().command {
+    let args: Vec<OsString> = std::env::args_os().collect();
+    if let Err(message) = refuse_attached_values(&Cli::command(), &args) {
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, message)
+            .exit();
+    }
+    let result = match Cli::parse_from(args).command {
         Command::Collect(a) => cli::collect(cli::CollectRequest {
             target: cli::Target::new(a.host.map(|h| vec![h]).unwrap_or_default(), a.local),
             output: a.output,

@@ -17,12 +17,18 @@ use zrules::shell::quote;
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/fleet/baremetal");
 
 /// A directory of fake programs answering the layout's commands from the
-/// files of `capture` (relative path → text); any other command line fails
+/// files of `capture` (relative path → text), and the global-zone probes
+/// (`uname -s`: SunOS, `zonename`: global); any other command line fails
 /// with exit 1 and says so on stderr.
 fn fake_gz(capture: &Path, skip: &[&str]) -> tempfile::TempDir {
+    fake_host(capture, skip, "global")
+}
+
+/// [`fake_gz`] whose `zonename` prints `zonename`.
+fn fake_host(capture: &Path, skip: &[&str], zonename: &str) -> tempfile::TempDir {
     let bin = tempfile::tempdir().expect("tempdir");
-    let mut cases = String::new();
-    let mut programs = std::collections::BTreeSet::new();
+    let mut cases = format!("  'uname -s') echo SunOS ;;\n  zonename) echo {zonename} ;;\n");
+    let mut programs = std::collections::BTreeSet::from(["zonename".to_owned()]);
     for path in common::read_tree(capture).keys() {
         let Some((entry, zone)) = zrules::capture::classify(path) else {
             continue;
@@ -268,4 +274,152 @@ fn a_failing_command_is_reported_with_its_stderr_and_the_rest_is_kept() {
         })
         .collect();
     assert_eq!(skipped, ["Z01 base-group db", "Z01 bloat db"]);
+}
+
+/// A `PATH` whose `ssh` only records that it was started (in `ran`).
+fn recording_ssh(dir: &Path) -> (PathBuf, PathBuf) {
+    let bin = dir.join("bin");
+    fs::create_dir_all(&bin).expect("bin");
+    let ran = dir.join("ssh-ran");
+    let ssh = bin.join("ssh");
+    fs::write(
+        &ssh,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" >> {}\nexit 255\n",
+            quote(&ran.to_string_lossy())
+        ),
+    )
+    .expect("ssh");
+    std::process::Command::new("/bin/chmod")
+        .arg("755")
+        .arg(&ssh)
+        .status()
+        .expect("chmod");
+    (bin, ran)
+}
+
+/// `zmigrate collect -F cfg '-oProxyCommand=…' gz-a` was read by clap as
+/// `-o ProxyCommand=…`: a capture directory of that name, and ssh started
+/// for gz-a. A host operand starting with `-` is refused however it is
+/// spelled, before ssh or any directory is touched.
+#[test]
+fn a_host_starting_with_a_dash_is_refused_however_it_is_spelled() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let cfg = tmp.path().join("ssh_config");
+    fs::write(&cfg, "Host gz-a\n  HostName 127.0.0.1\n").expect("config");
+    let (bin, ran) = recording_ssh(tmp.path());
+    let work = tmp.path().join("work");
+    fs::create_dir(&work).expect("work");
+    let marker = tmp.path().join("pwned");
+    let evil = format!("-oProxyCommand=touch {}", marker.display());
+    let cfg_s = cfg.to_string_lossy().into_owned();
+    let cfg_attached = format!("-F{cfg_s}");
+    let attached = "give -o's value as the next word";
+    let operand = "it starts with '-' and would be read as an option";
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec!["collect", "-F", &cfg_s, &evil, "gz-a"], attached),
+        (vec!["collect", "-F", &cfg_s, "gz-a", &evil], attached),
+        (
+            vec!["collect", "-F", &cfg_s, "-o", "cap", "--", &evil],
+            operand,
+        ),
+        (
+            vec!["collect", "-o", "cap", "-F", &cfg_s, "--", "-v"],
+            operand,
+        ),
+        (vec!["check", "-F", &cfg_s, &evil, "gz-a"], attached),
+        (vec!["check", "-F", &cfg_s, "gz-a", "--", &evil], operand),
+        (vec!["check", &cfg_attached, "gz-a"], "give -F's value"),
+    ];
+    for (args, why) in cases {
+        let out = zmigrate(&bin)
+            .current_dir(&work)
+            .args(&args)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.starts_with("error: ") && err.contains(why),
+            "{args:?}: {err}"
+        );
+        assert!(!ran.exists(), "{args:?}: ssh was started");
+        let left: Vec<_> = fs::read_dir(&work).expect("work").collect();
+        assert!(left.is_empty(), "{args:?}: {left:?}");
+        assert!(!marker.exists());
+    }
+    // The spelled-out forms still work (and reach ssh).
+    let out = zmigrate(&bin)
+        .current_dir(&work)
+        .args(["collect", "-F", &cfg_s, "--output=cap", "gz-a"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(ran.exists(), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// `--local` on a machine that is not a Solaris or illumos global zone
+/// linted that machine's own files (a Linux passwd) and exited 1.
+#[test]
+fn local_runs_are_refused_outside_a_global_zone() {
+    // A Linux machine: uname says so, there is no zonename, cat is real.
+    let linux = tempfile::tempdir().expect("tempdir");
+    let uname = linux.path().join("uname");
+    fs::write(
+        &uname,
+        "#!/bin/sh\ncase \"$1\" in -s) echo Linux ;; -v) echo '#1 SMP' ;; esac\n",
+    )
+    .expect("uname");
+    std::process::Command::new("/bin/chmod")
+        .arg("755")
+        .arg(&uname)
+        .status()
+        .expect("chmod");
+    symlink("/bin/cat", linux.path().join("cat")).expect("cat");
+    // A non-global zone of a real host.
+    let ngz = fake_host(Path::new(FIXTURE), &[], "www");
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let policy = policy_file(tmp.path());
+    for (path, why) in [
+        (
+            linux.path(),
+            "this machine runs Linux, not Solaris or illumos",
+        ),
+        (
+            ngz.path(),
+            "this is the non-global zone www, not a global zone",
+        ),
+    ] {
+        let out = zmigrate(path)
+            .args(["check", "--local", "--policy"])
+            .arg(&policy)
+            .output()
+            .expect("run");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("localhost is not a Solaris or illumos global zone") && err.contains(why),
+            "{err}"
+        );
+        assert!(out.stdout.is_empty(), "no findings about the wrong machine");
+        let dir = tmp.path().join("cap");
+        let out = zmigrate(path)
+            .args(["collect", "--local", "-o"])
+            .arg(&dir)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(!dir.exists(), "no capture directory is left behind");
+    }
+    // This very machine, as a user runs it, when it is not a GZ.
+    if cfg!(target_os = "linux") {
+        let out = Command::cargo_bin("zmigrate")
+            .expect("binary")
+            .args(["check", "--local", "--policy"])
+            .arg(&policy)
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("runs Linux"));
+    }
 }

@@ -22,6 +22,7 @@
 
 pub mod fake;
 pub mod local;
+pub mod probe;
 mod process;
 pub mod ssh;
 
