@@ -6,8 +6,9 @@
 //! above it is tested with a fake host and, end to end, on the simulated
 //! global zones of the testbed.
 //!
-//! * [`exec`]: commands as data, run locally or over one multiplexed ssh
-//!   connection per host, with every remote word quoted in one place.
+//! * [`exec`]: zrules' commands ([`zrules::shell::Command`]) run locally or
+//!   over one multiplexed ssh connection per host, every remote word quoted
+//!   by zrules' one quoter; and whether a host is a global zone at all.
 //! * [`collect`]: run zrules' capture layout on a global zone (and, through
 //!   `zlogin`, in its running zones) and write the capture directory.
 //! * [`check`]: collect and lint with zrules in one go.

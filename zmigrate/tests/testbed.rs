@@ -22,7 +22,7 @@ use zmigrate::exec::ssh::{SshExecutor, SshOptions};
 use zone_testbed::{Fault, Options, Testbed, stderr};
 use zrules::check::{CaptureInput, CheckInput};
 use zrules::policy::Policy;
-use zrules::shell::Command as Cmd;
+use zrules::shell::Command as HostCommand;
 
 /// The testbed's GZs show this machine's `/etc/passwd` (their `/etc` is the
 /// host's), whose accounts differ from machine to machine; its GZ-level
@@ -67,7 +67,7 @@ fn connect(tb: &Testbed, host: &str) -> SshExecutor {
     SshExecutor::connect(host, opts).unwrap_or_else(|e| panic!("connect {host}: {e}"))
 }
 
-fn ok(x: &dyn Executor, cmd: Cmd) -> String {
+fn ok(x: &dyn Executor, cmd: HostCommand) -> String {
     let out = x.run(&cmd).unwrap_or_else(|e| panic!("{cmd}: {e}"));
     assert!(
         out.success(),
@@ -91,8 +91,8 @@ fn drop_autofs(x: &dyn Executor, zone: Option<&str>) {
     for fmri in fmris {
         let (entity, pg) = zrules::rules::autofs_dependency_group(fmri).expect("a known service");
         for cmd in [
-            Cmd::new("svccfg", ["-s", entity, "delpg", pg]),
-            Cmd::new("svcadm", ["refresh", fmri]),
+            HostCommand::new("svccfg", ["-s", entity, "delpg", pg]),
+            HostCommand::new("svcadm", ["refresh", fmri]),
         ] {
             ok(x, zone.map_or_else(|| cmd.clone(), |z| cmd.in_zone(z)));
         }
@@ -131,9 +131,9 @@ fn zgen_zone(tb: &Testbed, x: &SshExecutor, zone: &str, boot: bool) {
         "zgen's script for {zone}: {}\n{script}",
         stderr(&out)
     );
-    ok(x, Cmd::new("zoneadm", ["-z", zone, "install"]));
+    ok(x, HostCommand::new("zoneadm", ["-z", zone, "install"]));
     if boot {
-        ok(x, Cmd::new("zoneadm", ["-z", zone, "boot"]));
+        ok(x, HostCommand::new("zoneadm", ["-z", zone, "boot"]));
         drop_autofs(x, Some(zone));
     }
 }
@@ -443,7 +443,7 @@ fn words_survive_ssh_and_zlogin_unchanged() {
         "a=b",
         "> /tmp/pwned",
     ];
-    let printf = Cmd::new("printf", std::iter::once("%s\\0").chain(words));
+    let printf = HostCommand::new("printf", std::iter::once("%s\\0").chain(words));
     for cmd in [printf.clone(), printf.in_zone("q")] {
         let got = ok(&x, cmd.clone());
         let mut got: Vec<&str> = got.split('\0').collect();

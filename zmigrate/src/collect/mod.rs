@@ -33,11 +33,11 @@
 //! about sendmail only where it is present), and the path is listed in
 //! [`Capture::absent`] instead of the failures.
 //!
-//! One unit per step: [`plan`] (which commands, for which zones), [`run`]
-//! (running them over an [`Executor`](crate::exec::Executor)), [`capture`]
-//! (what a collection holds), [`failure`] (one problem, as a line and as a
-//! `collect-errors` entry), [`summary`] (the account on stderr) and
-//! [`write`] (the capture directory).
+//! One unit per step: `plan` (which commands, for which zones), `run`
+//! (running them over an [`Executor`](crate::exec::Executor)), `capture`
+//! (what a collection holds), `failure` (one problem, as a line and as a
+//! `collect-errors` entry), `summary` (the account on stderr) and `write`
+//! (the capture directory).
 
 mod capture;
 mod failure;
