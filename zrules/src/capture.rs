@@ -130,8 +130,9 @@ pub const SENDMAIL_FMRI: &str = "svc:/network/smtp:sendmail";
 /// * `svcs -H -o fmri -d FMRI`: svcs(1) second form
 ///   `svcs {-d | -D} [-Hpv?] [-o col[,col]]… [FMRI]`.
 /// * `pkg list -H`: pkg(1). `share`: share(1M) with no arguments.
-/// * `zlogin ZONE cmd args…`: zlogin(1) runs the utility in the zone; all
-///   arguments here are free of shell metacharacters.
+/// * `zlogin ZONE cmd args…`: zlogin(1) runs the utility in the zone; the
+///   wrapping (and the quoting for the zone's shell it needs) is
+///   [`shell::Command::in_zone`]'s, see [`CaptureCommand::command`].
 pub const LAYOUT: &[CaptureCommand] = &[
     global(
         "nodename",

@@ -5,7 +5,7 @@
 //! The capture layout's commands mean something only in a global zone: on
 //! Linux `cat /etc/passwd` prints a real but unrelated file, and in a
 //! non-global zone `zoneadm` and `dladm` see only that zone. So a tool asked
-//! to read the local host first runs [`PROBES`] and hands their outputs to
+//! to read the local host first runs [`probes`] and hands their outputs to
 //! [`decide`]; running them is the caller's (this crate does no I/O).
 //!
 //! Two facts, each from the command that states it:
