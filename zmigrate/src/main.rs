@@ -185,9 +185,9 @@ fn refuse_attached_values(cmd: &clap::Command, args: &[OsString]) -> Result<(), 
         };
         if takes_value.contains(&short) {
             return Err(format!(
-                "'{word}': give -{short}'s value as the next word (-{short} VALUE); \
-                 zmigrate passes no ssh options (put them in an ssh_config and use -F FILE), \
-                 and a host name never starts with '-'"
+                "'{word}' is refused: a host name never starts with '-', zmigrate passes \
+                 no ssh options (put them in an ssh_config and use -F FILE), and a short \
+                 option takes its value as the next word (-{short} VALUE, not -{short}VALUE)"
             ));
         }
     }

@@ -314,7 +314,7 @@ fn a_host_starting_with_a_dash_is_refused_however_it_is_spelled() {
     let evil = format!("-oProxyCommand=touch {}", marker.display());
     let cfg_s = cfg.to_string_lossy().into_owned();
     let cfg_attached = format!("-F{cfg_s}");
-    let attached = "give -o's value as the next word";
+    let attached = "is refused: a host name never starts with '-'";
     let operand = "it starts with '-' and would be read as an option";
     let cases: Vec<(Vec<&str>, &str)> = vec![
         (vec!["collect", "-F", &cfg_s, &evil, "gz-a"], attached),
@@ -329,7 +329,10 @@ fn a_host_starting_with_a_dash_is_refused_however_it_is_spelled() {
         ),
         (vec!["check", "-F", &cfg_s, &evil, "gz-a"], attached),
         (vec!["check", "-F", &cfg_s, "gz-a", "--", &evil], operand),
-        (vec!["check", &cfg_attached, "gz-a"], "give -F's value"),
+        (
+            vec!["check", &cfg_attached, "gz-a"],
+            "(-F VALUE, not -FVALUE)",
+        ),
     ];
     for (args, why) in cases {
         let out = zmigrate(&bin)
