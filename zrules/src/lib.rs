@@ -15,6 +15,7 @@ pub mod capture;
 pub mod check;
 pub mod diagnostic;
 pub mod facts;
+pub mod generate;
 pub mod mac;
 pub mod names;
 pub mod options;
