@@ -85,6 +85,9 @@ fn every_man_page_renders_and_names_the_subcommands() {
             assert!(roff.contains(&format!(".TH {title} 1")), "{roff}");
             roff
         };
+        // The footer names the binary and its version, on subcommand pages too.
+        let source = format!("{BIN} {}", env!("CARGO_PKG_VERSION"));
+        assert!(text.contains(&source), "{title} lacks {source}:\n{text}");
         for heading in ["NAME", "SYNOPSIS", "DESCRIPTION"] {
             assert!(text.contains(heading), "{title} lacks {heading}:\n{text}");
         }

@@ -68,7 +68,10 @@ impl Generate {
                 let name = cmd.get_name().to_owned();
                 clap_complete::generate(*shell, &mut cmd, name, &mut out);
             }
-            Generate::Man { subcommand: None } => man(cmd, &mut out),
+            Generate::Man { subcommand: None } => {
+                let source = source(&cmd);
+                man(cmd, source, &mut out);
+            }
             Generate::Man {
                 subcommand: Some(name),
             } => {
@@ -83,16 +86,27 @@ impl Generate {
                             .join(", "),
                     });
                 };
-                man(sub.clone(), &mut out);
+                man(sub.clone(), source(&cmd), &mut out);
             }
         }
         Ok(out)
     }
 }
 
-fn man(cmd: clap::Command, out: &mut Vec<u8>) {
+/// The footer's "source": the binary and its version, on every page (a
+/// subcommand has no version of its own).
+fn source(binary: &clap::Command) -> String {
+    format!(
+        "{} {}",
+        binary.get_name(),
+        binary.get_version().unwrap_or_default()
+    )
+}
+
+fn man(cmd: clap::Command, source: String, out: &mut Vec<u8>) {
     // Writing into a Vec cannot fail.
     let _ = clap_mangen::Man::new(cmd)
+        .source(source)
         .manual("zone toolkit")
         .render(out);
 }
