@@ -142,6 +142,9 @@ Examples:
   zgen fix --findings f.json --capture captures/gz-a"
     )]
     Fix(FixArgs),
+    /// Shell completions and man pages, for packagers.
+    #[command(subcommand, hide = true)]
+    Generate(zrules::generate::Generate),
 }
 
 #[derive(Debug, Args)]
@@ -295,6 +298,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 platform,
             };
             (fix::plan(&req, &policy)?, a.phase)
+        }
+        Cmd::Generate(what) => {
+            std::io::stdout().write_all(&what.render(<Cli as clap::CommandFactory>::command())?)?;
+            return Ok(ExitCode::SUCCESS);
         }
     };
     let plan = plan.filter(match phase {

@@ -94,6 +94,9 @@ Exit codes: 0 no finding at or above the failing level; 1 findings; 2 usage,
 policy or host errors (a host that cannot be reached)."
     )]
     Check(CheckArgs),
+    /// Shell completions and man pages, for packagers.
+    #[command(subcommand, hide = true)]
+    Generate(zrules::generate::Generate),
 }
 
 /// Where the commands run.
@@ -213,6 +216,7 @@ fn main() -> ExitCode {
             lint: a.lint,
             how: a.how.into(),
         }),
+        Command::Generate(what) => generate(&what),
     };
     match result {
         Ok(code) => code,
@@ -221,6 +225,12 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// The hidden `generate` subcommand: completions and man pages (zrules::generate).
+fn generate(what: &zrules::generate::Generate) -> anyhow::Result<ExitCode> {
+    std::io::Write::write_all(&mut std::io::stdout(), &what.render(Cli::command())?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 impl From<HostArgs> for cli::How {

@@ -15,7 +15,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use zrules::check::{self, CheckInput};
 use zrules::options::LintOptions;
 use zrules::policy::RuleSpec;
@@ -64,6 +64,9 @@ enum Command {
     Rules,
     /// List the files of a host capture and the command that fills each.
     Layout,
+    /// Shell completions and man pages, for packagers.
+    #[command(subcommand, hide = true)]
+    Generate(zrules::generate::Generate),
 }
 
 #[derive(clap::Args, Debug)]
@@ -93,6 +96,7 @@ fn main() -> ExitCode {
             print!("{}", zrules::capture::describe_layout());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Generate(g) => generate(&g),
     };
     match result {
         Ok(code) => code,
@@ -129,6 +133,12 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     stdout.write_all(done.text.as_bytes())?;
     stdout.flush()?;
     Ok(ExitCode::from(done.exit_code))
+}
+
+/// The hidden `generate` subcommand: completions and man pages (zrules::generate).
+fn generate(what: &zrules::generate::Generate) -> Result<ExitCode> {
+    std::io::stdout().write_all(&what.render(Cli::command())?)?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn explain(spec: &str) -> Result<()> {

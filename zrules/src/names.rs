@@ -4,7 +4,7 @@
 //! crate validates them here before building a command. The rules follow the
 //! system libraries, not taste: `zonecfg_validate_zonename()` in libzonecfg
 //! and `dladm_valid_linkname()` in libdladm (see
-//! `shared/spec/solaris-commands.md` and house-rules.md, Z05).
+//! `docs/solaris-commands.md` and `docs/house-rules.md`, Z05).
 
 use std::fmt;
 

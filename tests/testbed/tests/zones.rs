@@ -422,7 +422,8 @@ fn network_commands_print_like_libofmt() {
     };
     tb.ok("gz-a", "dladm create-vnic -l e1000g0 -m 0:0:1:1f:c:10 www0; dladm create-vnic -t -l e1000g0 -m 2:8:20:d:b:3b oxControlService10");
     let human = tb.ok("gz-a", "dladm show-vnic");
-    // Header and overflow behaviour of the illumos samples (fixtures-real).
+    // Header and overflow behaviour of the illumos samples
+    // (fixtures/real/dladm-show-vnic-omicron-*.txt).
     assert_eq!(
         human,
         "LINK         OVER         SPEED    MACADDRESS        MACADDRTYPE         VID\n\

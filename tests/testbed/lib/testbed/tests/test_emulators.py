@@ -57,8 +57,8 @@ class Zoneadm(unittest.TestCase):
         h = types.SimpleNamespace(platform="illumos")
         rec = {"name": "lx0", "zoneid": 1, "state": "running",
                "config": {"globals": {"zonepath": "/zones/lx0", "brand": "lx", "ip-type": "exclusive"}}}
-        # Line 3 of shared/fixtures-real/zoneadm-list-cv-omniosorg-newlinkedimages.txt
-        # (omniosorg.github.io _docs/info/newlinkedimages.md), trailing blanks included.
+        # A published OmniOS `zoneadm list -cv` (omniosorg/omniosorg.github.io
+        # _docs/info/newlinkedimages.md @ 81a74023, line 30), trailing blanks included.
         want = "   1 lx0              running    /zones/lx0                     lx       excl  "
         self.assertEqual(zones.verbose_line(h, rec), want)
 
