@@ -576,7 +576,10 @@ impl<'a> ZoneFix<'a> {
         }
         for ds in [&parent, &delegated] {
             if self.ctx.has_dataset(ds) != Some(true)
-                && !self.datasets.iter().any(|s| s.args.last() == Some(ds))
+                && !self
+                    .datasets
+                    .iter()
+                    .any(|s| s.command.args.last() == Some(ds))
             {
                 let why = if *ds == parent {
                     format!(

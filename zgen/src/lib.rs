@@ -31,4 +31,4 @@ pub use error::GenError;
 pub use host::HostContext;
 pub use platform::Platform;
 pub use render::{Format, render};
-pub use step::{Phase, Plan, Program, Step, Target, Unfixable};
+pub use step::{Guard, Phase, Plan, Program, Step, Unfixable};

@@ -298,7 +298,7 @@ mod tests {
         h.nodename = Some("gza".into());
         let p = plan(&req(Owner::Gz(None), 1), &h, &Policy::default()).expect("plan");
         assert_eq!(
-            p.steps[0].args,
+            p.steps[0].command.args,
             [
                 "create-vnic",
                 "-l",
@@ -337,7 +337,7 @@ mod tests {
         r.first_index = 1;
         let p = plan(&r, &h, &Policy::default()).expect("plan");
         assert_eq!(
-            p.steps[0].args,
+            p.steps[0].command.args,
             [
                 "create-vnic",
                 "-l",

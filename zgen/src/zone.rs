@@ -100,11 +100,7 @@ pub fn autofs_steps(zone: &str, dep: &AutofsDependency) -> Vec<Step> {
         ),
     );
     if dep.optional {
-        let guard = Guard {
-            program: Program::Svcs,
-            args: vec!["-H".to_owned(), dep.instance.to_owned()],
-            negate: false,
-        };
+        let guard = Guard::when(Program::Svcs.command(&["-H", dep.instance]));
         delpg = delpg.only_if(guard.clone());
         refresh = refresh.only_if(guard);
     }

@@ -13,9 +13,9 @@ use std::net::Ipv4Addr;
 use common::SimHost;
 use proptest::prelude::*;
 use zgen::HostContext;
+use zgen::Platform;
 use zgen::step::{Phase, Plan};
 use zgen::zone::ZoneRequest;
-use zgen::{Platform, Target};
 use zrules::Severity;
 use zrules::check::{self, CaptureInput, CheckInput};
 use zrules::policy::Policy;
@@ -97,7 +97,7 @@ fn seed_zone_applied_to_a_host_passes_the_checks() {
         &policy,
     )
     .expect("applies");
-    assert!(plan.steps.iter().any(|s| s.args
+    assert!(plan.steps.iter().any(|s| s.command.args
         == [
             "create-vnic",
             "-l",
@@ -120,7 +120,9 @@ fn the_checks_notice_when_a_step_is_left_out() {
     host.apply(&plan.filter(Phase::Gz)).expect("gz");
     host.install_and_boot("www", false).expect("boot");
     let mut partial = plan.filter(Phase::Zone);
-    partial.steps.retain(|s| s.program != zgen::Program::Svccfg);
+    partial
+        .steps
+        .retain(|s| s.command.program != zgen::Program::Svccfg.name());
     host.apply(&partial).expect("zone");
     let findings = check_fleet(&[host], &policy);
     assert!(
@@ -271,7 +273,7 @@ proptest! {
                 let ds: Vec<(String, String)> = pools.iter().map(|p| (format!("{p}/{}/{p}", z.name), (*p).to_owned())).collect();
                 let ds: Vec<(&str, &str)> = ds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
                 assert_model(text, &z.name, &nets, &ds, &policy);
-                prop_assert!(plan.steps.iter().all(|s| s.target == Target::Gz || s.target == Target::Zone(z.name.clone())));
+                prop_assert!(plan.steps.iter().all(|s| s.zone.is_none() || s.zone.as_deref() == Some(z.name.as_str())));
             }
             hosts.push(host);
         }
