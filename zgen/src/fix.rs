@@ -591,7 +591,7 @@ impl<'a> ZoneFix<'a> {
                     )
                 };
                 self.datasets
-                    .push(Step::gz(Program::Zfs, &["create", ds], why));
+                    .push(Step::create_dataset(None, ds, None, why));
             }
         }
         if add_resource {
@@ -993,20 +993,16 @@ impl<'a> ZoneFix<'a> {
                 if self.ctx.has_dataset(&gz_name) == Some(true) {
                     continue;
                 }
-                plan.push(match &mountpoint {
-                    Some(mp) => Step::in_zone(
-                        zone,
-                        Program::Zfs,
-                        &["create", "-o", &format!("mountpoint={mp}"), &ds],
-                        format!("create {ds} mounted at {mp} (rule 11)"),
-                    ),
-                    None => Step::in_zone(
-                        zone,
-                        Program::Zfs,
-                        &["create", &ds],
-                        format!("create {ds} (rule 11)"),
-                    ),
-                });
+                let purpose = match &mountpoint {
+                    Some(mp) => format!("create {ds} mounted at {mp} (rule 11)"),
+                    None => format!("create {ds} (rule 11)"),
+                };
+                plan.push(Step::create_dataset(
+                    Some(zone),
+                    &ds,
+                    mountpoint.as_deref(),
+                    purpose,
+                ));
             }
             for (user, old_home) in &self.users {
                 let ds = zone::home_dataset(self.policy, user)?;
@@ -1016,10 +1012,10 @@ impl<'a> ZoneFix<'a> {
                     ds.strip_prefix(zone::ZONE_RPOOL).unwrap_or(&ds)
                 );
                 if self.ctx.has_dataset(&gz_name) != Some(true) {
-                    plan.push(Step::in_zone(
-                        zone,
-                        Program::Zfs,
-                        &["create", &ds],
+                    plan.push(Step::create_dataset(
+                        Some(zone),
+                        &ds,
+                        None,
                         format!("create {user}'s home dataset {ds} at {home} (rule 11)"),
                     ));
                     plan.push(Step::in_zone(

@@ -173,6 +173,24 @@ impl Step {
         Self::new(Some(zone), program.command(args), purpose)
     }
 
+    /// `zfs create [-o mountpoint=MP] DATASET` on the GZ or inside `zone`,
+    /// skipped when the dataset exists (see [`Guard::no_dataset`]), so a
+    /// script stopped halfway can run again.
+    pub fn create_dataset(
+        zone: Option<&str>,
+        dataset: &str,
+        mountpoint: Option<&str>,
+        purpose: impl Into<String>,
+    ) -> Self {
+        let mp = mountpoint.map(|m| format!("mountpoint={m}"));
+        let mut args = vec!["create"];
+        if let Some(mp) = &mp {
+            args.extend(["-o", mp]);
+        }
+        args.push(dataset);
+        Self::new(zone, Program::Zfs.command(&args), purpose).only_if(Guard::no_dataset(dataset))
+    }
+
     pub fn with_input(mut self, input: InputFile) -> Self {
         self.input = Some(input);
         self

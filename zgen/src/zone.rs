@@ -255,9 +255,10 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     let mp = format!("mountpoint={zones_root}");
     match host.has_dataset(&policy.zones_dataset) {
         Some(true) => {}
-        Some(false) => plan.push(Step::gz(
-            Program::Zfs,
-            &["create", "-o", &mp, &policy.zones_dataset],
+        Some(false) => plan.push(Step::create_dataset(
+            None,
+            &policy.zones_dataset,
+            Some(&zones_root),
             format!("create the zones dataset {} mounted at {zones_root} (rule 9)", policy.zones_dataset),
         )),
         None => plan.push(Step::gz(
@@ -266,10 +267,10 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             format!("make sure the zones dataset {} exists, mounted at {zones_root} (rule 9; no change if it exists)", policy.zones_dataset),
         )),
     }
-    let zmp = format!("mountpoint={zonepath}");
-    plan.push(Step::gz(
-        Program::Zfs,
-        &["create", "-o", &zmp, &zone_ds],
+    plan.push(Step::create_dataset(
+        None,
+        &zone_ds,
+        Some(&zonepath),
         format!("create the zonepath dataset {zone_ds} mounted at {zonepath} (rules 8 and 9)"),
     ));
     plan.push(Step::gz(
@@ -288,20 +289,25 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             });
         }
         if host.has_dataset(&parent) != Some(true) {
-            plan.push(Step::gz(
-                Program::Zfs,
-                &["create", &parent],
+            plan.push(Step::create_dataset(
+                None,
+                &parent,
+                None,
                 format!("create {parent}, the GZ-side parent of the zone's {pool} data (rule 10)"),
             ));
         }
-        plan.push(Step::gz(
-            Program::Zfs,
-            &["create", &delegated],
+        plan.push(Step::create_dataset(
+            None,
+            &delegated,
+            None,
             format!("create {delegated}, delegated to the zone as virtual pool {pool} (rule 10)"),
         ));
     }
     for v in &choice.vnics {
-        plan.push(v.step(&format!("rules 5 and 6, L = 0x{:02x}", v.mac.slot())));
+        plan.push(
+            v.step(&format!("rules 5 and 6, L = 0x{:02x}", v.mac.slot()))
+                .only_if(Guard::no_vnic(&v.name)),
+        );
     }
     let names: Vec<String> = choice.vnics.iter().map(|v| v.name.clone()).collect();
     let text = config::write(&zonecfg_commands(
@@ -321,36 +327,34 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
                 names.join(", ")
             ),
         )
-        .with_input(InputFile { name: file.clone(), text }),
+        .with_input(InputFile { name: file.clone(), text })
+        .only_if(Guard::zone_not_configured(zone)),
     );
 
     // Rule 11, inside the zone.
     if !req.users.is_empty() {
         for (ds, mountpoint) in home_root_datasets(policy)? {
-            let step = match &mountpoint {
-                Some(mp) => Step::in_zone(
-                    zone,
-                    Program::Zfs,
-                    &["create", "-o", &format!("mountpoint={mp}"), &ds],
-                    format!("create {ds} mounted at {mp}, the top of the home root (rule 11)"),
-                ),
-                None => Step::in_zone(
-                    zone,
-                    Program::Zfs,
-                    &["create", &ds],
-                    format!("create {ds} (inherits its mountpoint; rule 11)"),
-                ),
+            let purpose = match &mountpoint {
+                Some(mp) => {
+                    format!("create {ds} mounted at {mp}, the top of the home root (rule 11)")
+                }
+                None => format!("create {ds} (inherits its mountpoint; rule 11)"),
             };
-            plan.push(step);
+            plan.push(Step::create_dataset(
+                Some(zone),
+                &ds,
+                mountpoint.as_deref(),
+                purpose,
+            ));
         }
     }
     for user in &req.users {
         let ds = home_dataset(policy, user)?;
         let home = policy.home(user);
-        plan.push(Step::in_zone(
-            zone,
-            Program::Zfs,
-            &["create", &ds],
+        plan.push(Step::create_dataset(
+            Some(zone),
+            &ds,
+            None,
             format!("create {user}'s home dataset {ds}, mounted at {home} (rule 11)"),
         ));
         plan.push(Step::in_zone(

@@ -111,6 +111,36 @@ fn seed_zone_applied_to_a_host_passes_the_checks() {
 }
 
 #[test]
+fn the_gz_phase_can_run_again_after_a_stop_and_after_it_finished() {
+    // Check, then create: a script stopped halfway (or run twice) must
+    // not fail at the datasets, VNICs or configuration it already made.
+    let policy = Policy::default();
+    let mut host = SimHost::new(
+        "gz-a",
+        "gza",
+        Ipv4Addr::new(192, 168, 31, 12),
+        &["pool1", "pool2"],
+    );
+    let ctx = facts_of(&host, &policy);
+    let plan = zgen::zone::plan(
+        &request("www", 2, &["pool1", "pool2"], &["alice"]),
+        &ctx,
+        &policy,
+    )
+    .expect("plan");
+    let gz = plan.filter(Phase::Gz);
+    for step in &gz.steps[..gz.steps.len() / 2] {
+        host.step(step).expect("the first half");
+    }
+    host.apply(&gz).expect("the whole phase after a stop");
+    host.apply(&gz).expect("the whole phase once more");
+    host.install_and_boot("www", true).expect("boot");
+    host.apply(&plan.filter(Phase::Zone)).expect("zone phase");
+    let findings = check_fleet(&[host], &policy);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
 fn the_checks_notice_when_a_step_is_left_out() {
     // Guards the test above: drop the autofs steps and zrules must object.
     let policy = Policy::default();

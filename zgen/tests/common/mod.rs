@@ -222,6 +222,19 @@ impl SimHost {
                     .filter(|i| i.name == *file)
                     .ok_or("zonecfg: command file not written")?;
                 let zone = (*zone).to_owned();
+                // zonecfg(1M) in file mode: `create` on a zone that exists
+                // asks to confirm, and with no terminal gives up (illumos
+                // zonecfg.c, check_if_zone_already_exists).
+                if self.zones.contains_key(&zone)
+                    && input
+                        .text
+                        .lines()
+                        .any(|l| l.trim_start().starts_with("create"))
+                {
+                    return Err(format!(
+                        "Zone exists, input not from terminal and -F not specified:\ncreate command ignored, exiting. ({zone})"
+                    ));
+                }
                 let old = self
                     .zones
                     .get(&zone)
