@@ -87,7 +87,8 @@ pub fn resolve_over(over: Option<&str>, host: &HostContext) -> Result<String, Ge
     Ok(over)
 }
 
-fn refuse_existing(names: &[String], host: &HostContext) -> Result<(), GenError> {
+/// Refuses VNIC names that already exist on the host.
+pub fn refuse_existing(names: &[String], host: &HostContext) -> Result<(), GenError> {
     for n in names {
         if let Some(v) = host.vnic(n) {
             return Err(GenError::VnicExists {

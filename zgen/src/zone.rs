@@ -205,8 +205,9 @@ pub fn zonecfg_commands(
     Ok(cmds)
 }
 
-/// `zgen zone`: the plan.
-pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Plan, GenError> {
+/// What every part of `zgen zone` checks first: the request is valid and
+/// the zone is new on this host.
+fn check_request(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<(), GenError> {
     req.platform.require_zone_support("zgen zone")?;
     let zone = req.zone.as_str();
     names::validate_zone_name(zone)?;
@@ -217,7 +218,7 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     }
     check_pools(&req.pools, policy)?;
     for (i, u) in req.users.iter().enumerate() {
-        validate::validate_user_name(u)?;
+        validate::validate_new_account(u, policy)?;
         if req.users[..i].contains(u) {
             return Err(GenError::Duplicate {
                 what: "user".to_owned(),
@@ -231,10 +232,65 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             host.label()
         )));
     }
+    names::validate_dataset_name(&policy.zone_dataset(zone))?;
+    names::validate_dataset_name(&policy.zones_dataset)?;
+    Ok(())
+}
+
+/// The `zonecfg -z ZONE -f ZONE.zonecfg` step with its command file,
+/// skipped when the zone is already configured (a script run again).
+fn config_step(req: &ZoneRequest, vnics: &[String], policy: &Policy) -> Result<Step, GenError> {
+    let zone = req.zone.as_str();
+    let text = config::write(&zonecfg_commands(
+        zone,
+        vnics,
+        &req.pools,
+        req.autoboot,
+        policy,
+    )?)?;
+    let file = format!("{zone}.zonecfg");
+    Ok(Step::gz(
+        Program::Zonecfg,
+        &["-z", zone, "-f", &file],
+        format!(
+            "configure zone {zone}: zonepath {}, exclusive IP over {} (rule 4), datasets with aliases (rule 10)",
+            policy.zonepath(zone),
+            vnics.join(", ")
+        ),
+    )
+    .with_input(InputFile { name: file, text })
+    .only_if(Guard::zone_not_configured(zone)))
+}
+
+/// `zgen zone --format zonecfg`: only the configuration step. The command
+/// file names the zone's VNICs (rule 5) but not the link they are created
+/// over nor their MACs, which appear only in the dladm steps, so neither
+/// `--over` nor a free MAC block is needed for it.
+pub fn config_plan(
+    req: &ZoneRequest,
+    host: &HostContext,
+    policy: &Policy,
+) -> Result<Plan, GenError> {
+    check_request(req, host, policy)?;
+    let zone = req.zone.as_str();
+    let vnics = (0..req.vnics)
+        .map(|n| validate::zone_vnic_name(zone, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    vnic::refuse_existing(&vnics, host)?;
+    let mut plan = Plan::new(format!(
+        "configuration of new zone {zone} on {} (house rules 4, 5 and 10)",
+        host.label()
+    ));
+    plan.push(config_step(req, &vnics, policy)?);
+    Ok(plan)
+}
+
+/// `zgen zone`: the plan.
+pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Plan, GenError> {
+    check_request(req, host, policy)?;
+    let zone = req.zone.as_str();
     let zonepath = policy.zonepath(zone);
     let zone_ds = policy.zone_dataset(zone);
-    names::validate_dataset_name(&zone_ds)?;
-    names::validate_dataset_name(&policy.zones_dataset)?;
     let indices: Vec<u32> = (0..req.vnics).collect();
     let over = vnic::resolve_over(req.over.as_deref(), host)?;
     let choice = vnic::choose_for_zone(zone, &indices, &over, host, policy, &[])?;
@@ -310,26 +366,7 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
         );
     }
     let names: Vec<String> = choice.vnics.iter().map(|v| v.name.clone()).collect();
-    let text = config::write(&zonecfg_commands(
-        zone,
-        &names,
-        &req.pools,
-        req.autoboot,
-        policy,
-    )?)?;
-    let file = format!("{zone}.zonecfg");
-    plan.push(
-        Step::gz(
-            Program::Zonecfg,
-            &["-z", zone, "-f", &file],
-            format!(
-                "configure zone {zone}: zonepath {zonepath}, exclusive IP over {} (rule 4), datasets with aliases (rule 10)",
-                names.join(", ")
-            ),
-        )
-        .with_input(InputFile { name: file.clone(), text })
-        .only_if(Guard::zone_not_configured(zone)),
-    );
+    plan.push(config_step(req, &names, policy)?);
 
     // Rule 11, inside the zone.
     if !req.users.is_empty() {
