@@ -6,7 +6,7 @@
 //! for: [`Role::Target`]) and, for a step inside a non-global zone, that
 //! zone: the command is then wrapped with `Command::in_zone` (`zlogin ZONE
 //! …`), the one place that wrapping is defined. Arguments are never joined
-//! into a string here: the renderers in [`crate::render`] quote them with
+//! into a string here: the renderers in [`crate::render`](mod@crate::render) quote them with
 //! `zrules::shell::quote`, and `zmigrate` can run the same steps without a
 //! shell. Nothing in this module runs anything.
 
