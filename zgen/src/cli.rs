@@ -116,7 +116,10 @@ the zonecfg command file; then, inside the zone once it is installed and booted
 (zoneadm -z ZONE install; zoneadm -z ZONE boot), the home datasets and accounts
 and the removal of the autofs dependencies. The script stops, successfully,
 before the in-zone steps when the zone is not running: run them later with
---phase zone.",
+--phase zone. The GZ steps check before they create (a dataset, VNIC or zone
+configuration that exists is left alone), so a script that stopped can run
+again. --format zonecfg prints only the command file, which names the VNICs
+but not the link under them: it needs no --over.",
         after_long_help = "\
 Examples:
   zgen zone www --gz-ip 192.168.31.12 --zone-id 1 --over net0
