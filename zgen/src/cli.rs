@@ -116,7 +116,10 @@ the zonecfg command file; then, inside the zone once it is installed and booted
 (zoneadm -z ZONE install; zoneadm -z ZONE boot), the home datasets and accounts
 and the removal of the autofs dependencies. The script stops, successfully,
 before the in-zone steps when the zone is not running: run them later with
---phase zone.",
+--phase zone. The GZ steps check before they create (a dataset, VNIC or zone
+configuration that exists is left alone), so a script that stopped can run
+again. --format zonecfg prints only the command file, which names the VNICs
+but not the link under them: it needs no --over.",
         after_long_help = "\
 Examples:
   zgen zone www --gz-ip 192.168.31.12 --zone-id 1 --over net0
@@ -153,7 +156,7 @@ struct FactArgs {
     #[arg(long, value_name = "IP")]
     gz_ip: Option<Ipv4Addr>,
     /// The zone's current ID (its MAC block is preferred when free).
-    #[arg(long, value_name = "ID")]
+    #[arg(long, value_name = "ID", value_parser = parse_zone_id)]
     zone_id: Option<u32>,
     /// Datalink to create VNICs over [default: the link under the GZ's primary interface].
     #[arg(long, value_name = "LINK")]
@@ -276,7 +279,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 autoboot: !a.no_autoboot,
                 platform,
             };
-            (zgen::zone::plan(&req, &host, &policy)?, a.phase)
+            // The zonecfg command file never names the link under the
+            // VNICs nor their MACs: it needs neither --over nor a MAC block.
+            let plan = if format == Format::Zonecfg {
+                zgen::zone::config_plan(&req, &host, &policy)?
+            } else {
+                zgen::zone::plan(&req, &host, &policy)?
+            };
+            (plan, a.phase)
         }
         Cmd::Fix(a) => {
             let selection = match &a.findings {
@@ -313,6 +323,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     out.write_all(zgen::render(&plan, format).as_bytes())?;
     out.flush()?;
     Ok(exit_for(&plan))
+}
+
+/// `--zone-id`: a number, and not the global zone's.
+fn parse_zone_id(s: &str) -> Result<u32, String> {
+    let id: u32 = s
+        .parse()
+        .map_err(|e| format!("'{s}' is not a zone ID: {e}"))?;
+    zgen::validate::validate_zone_id(id).map_err(|e| e.to_string())
 }
 
 fn exit_for(plan: &Plan) -> ExitCode {

@@ -53,6 +53,16 @@ pub enum GenError {
     #[error("invalid user name '{name}': {reason}")]
     UserName { name: String, reason: String },
 
+    #[error(
+        "user '{name}' is a system account every zone is installed with (its UID is outside the policy's uid_range {low}-{high}): --users creates new login accounts with useradd for house rule 11; choose another name"
+    )]
+    SystemAccount { name: String, low: u32, high: u32 },
+
+    #[error(
+        "zone ID {id} is the global zone's own (zoneadm list -cp shows global with ID 0), so no non-global zone has it; its MAC block (L = 0x00-0x0f) holds the GZ's VNICs. Give the zone's ID from zoneadm list (1 or more), or leave --zone-id out"
+    )]
+    GlobalZoneId { id: u32 },
+
     #[error("{what} '{value}' is given twice")]
     Duplicate { what: String, value: String },
 

@@ -4,7 +4,7 @@
 //! The library is pure, like `zrules` beneath it: facts in (a host
 //! capture parsed by `zrules`, or values given on the command line), steps
 //! out. Each generator returns a [`Plan`] of [`Step`]s (which host, which
-//! program, which arguments, why); [`render`] turns a plan into a POSIX
+//! program, which arguments, why); [`render`](mod@render) turns a plan into a POSIX
 //! shell script, a zonecfg command file or JSON, quoting every argument in
 //! one place. Names are validated by `zrules::names` before they reach any
 //! step.
@@ -65,4 +65,4 @@ pub use error::GenError;
 pub use host::HostContext;
 pub use platform::Platform;
 pub use render::{Format, render};
-pub use step::{Phase, Plan, Program, Step, Target, Unfixable};
+pub use step::{Guard, Phase, Plan, Program, Step, Unfixable};

@@ -1,20 +1,22 @@
 //! Turning a [`Plan`] into text: a POSIX shell script, the bare zonecfg
 //! command file, or JSON.
 //!
-//! This is the one place that quotes arguments. Every argument goes
-//! through [`sh_quote`], which leaves words made only of characters no
-//! POSIX shell treats specially as they are (so the seed example reads
-//! `dladm create-vnic -l net0 -m 00:00:01:1f:0c:10 www0`) and puts
-//! everything else in single quotes. The script is meant to be piped into
-//! `sh` on the global zone (`zgen zone … | ssh gz sh`), so no command may
-//! read the script's own standard input: in-zone commands get `</dev/null`
-//! (zlogin would otherwise forward the rest of the script into the zone).
+//! Words become command lines only here, and only through
+//! `zrules::shell` (`Command::to_shell`, `quote`), the toolkit's one
+//! quoter: words made only of characters no POSIX shell treats specially
+//! stay as they are (so the seed example reads `dladm create-vnic -l net0
+//! -m 00:00:01:1f:0c:10 www0`) and everything else is single-quoted. The
+//! script is meant to be piped into `sh` on the global zone (`zgen zone …
+//! | ssh gz sh`), so no command may read the script's own standard input:
+//! in-zone commands get `</dev/null` (zlogin would otherwise forward the
+//! rest of the script into the zone).
 
 use std::fmt::Write as _;
 
 use serde::Serialize;
+use zrules::shell::{Command, quote, quote_command};
 
-use crate::step::{Guard, InputFile, Plan, Step, Target, Unfixable};
+use crate::step::{Guard, InputFile, Plan, Step, Unfixable};
 
 /// Output formats of the CLI.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -37,58 +39,26 @@ pub fn render(plan: &Plan, format: Format) -> String {
     }
 }
 
-/// Quotes one word for a POSIX shell. Words of letters, digits and
-/// `_ - . / : , = @ % +` need no quotes; anything else (including the empty
-/// word) is single-quoted, with `'` written as `'\''`.
-pub fn sh_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'_' | b'-' | b'.' | b'/' | b':' | b',' | b'=' | b'@' | b'%' | b'+'
-                )
-        });
-    if plain {
-        word.to_owned()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
+fn where_label(step: &Step) -> String {
+    match &step.zone {
+        None => "GZ".to_owned(),
+        Some(z) => format!("zone {z}, via zlogin"),
     }
 }
 
-fn sh_line(argv: &[String]) -> String {
-    argv.iter()
-        .map(|a| sh_quote(a))
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn where_label(target: &Target) -> String {
-    match target {
-        Target::Gz => "GZ".to_owned(),
-        Target::Zone(z) => format!("zone {z}, via zlogin"),
+/// The command line for `command` run where `step` runs, as the GZ's
+/// shell reads it.
+fn command_line(step: &Step, command: &Command) -> String {
+    let line = step.on_gz(command).to_shell();
+    match step.zone {
+        None => line,
+        Some(_) => format!("{line} </dev/null"),
     }
 }
 
-/// The command line for a step (or guard) on its target, as the GZ shell
-/// runs it.
-fn command_line(target: &Target, argv_inner: Vec<String>) -> String {
-    match target {
-        Target::Gz => sh_line(&argv_inner),
-        Target::Zone(zone) => {
-            let mut argv = vec!["zlogin".to_owned(), zone.clone()];
-            argv.extend(argv_inner.iter().map(|a| sh_quote(a)));
-            format!("{} </dev/null", sh_line(&argv))
-        }
-    }
-}
-
-fn guard_line(target: &Target, g: &Guard) -> String {
-    let mut argv = vec![g.program.name().to_owned()];
-    argv.extend(g.args.iter().cloned());
-    let cmd = command_line(target, argv);
+fn guard_line(step: &Step, g: &Guard) -> String {
     let bang = if g.negate { "! " } else { "" };
-    format!("{bang}{cmd} >/dev/null 2>&1")
+    format!("{bang}{} >/dev/null 2>&1", command_line(step, &g.command))
 }
 
 fn heredoc_delimiter(text: &str) -> String {
@@ -104,7 +74,7 @@ fn heredoc_delimiter(text: &str) -> String {
 fn zone_state_test(zone: &str) -> String {
     format!(
         "\"$(zoneadm -z {} list -p 2>/dev/null | cut -d: -f3)\"",
-        sh_quote(zone)
+        quote(zone)
     )
 }
 
@@ -146,13 +116,13 @@ pub fn render_sh(plan: &Plan) -> String {
             let _ = writeln!(
                 out,
                 "    echo {} >&2",
-                sh_quote(&format!(
+                quote(&format!(
                     "zgen: zone {zone} is running; shut it down first (zoneadm -z {zone} shutdown), then run this script again"
                 ))
             );
             out.push_str("    exit 1\nfi\n\n");
         }
-        if let Target::Zone(zone) = &step.target
+        if let Some(zone) = &step.zone
             && !running_checked.contains(&zone.as_str())
         {
             running_checked.push(zone);
@@ -164,7 +134,7 @@ pub fn render_sh(plan: &Plan) -> String {
             let _ = writeln!(
                 out,
                 "    echo {} >&2",
-                sh_quote(&format!(
+                quote(&format!(
                     "zgen: zone {zone} is not running, so the steps inside it were not run: boot it (zoneadm -z {zone} boot, after zoneadm -z {zone} install for a new zone), then run them with the same zgen command and --phase zone"
                 ))
             );
@@ -174,35 +144,32 @@ pub fn render_sh(plan: &Plan) -> String {
             out,
             "# {}. [{}] {}",
             i + 1,
-            where_label(&step.target),
+            where_label(step),
             one_line(&step.purpose)
         );
         if let Some(input) = &step.input {
             write_heredoc(&mut out, input);
         }
-        let line = match (&step.input, &step.target) {
+        let line = match (&step.input, &step.zone) {
             // The argument naming the input file becomes its path in the
             // private directory (input files are read on the GZ only).
-            (Some(input), Target::Gz) => {
-                let mut words = vec![step.program.name().to_owned()];
-                words.extend(step.args.iter().map(|a| {
+            (Some(input), None) => {
+                let mut line = quote_command(&[&step.command.program]);
+                for a in &step.command.args {
+                    line.push(' ');
                     if *a == input.name {
-                        input_path(a)
+                        line.push_str(&input_path(a));
                     } else {
-                        sh_quote(a)
+                        line.push_str(&quote(a));
                     }
-                }));
-                words.join(" ")
+                }
+                line
             }
-            _ => {
-                let mut argv = vec![step.program.name().to_owned()];
-                argv.extend(step.args.iter().cloned());
-                command_line(&step.target, argv)
-            }
+            _ => command_line(step, &step.command),
         };
         match &step.only_if {
             Some(g) => {
-                let _ = writeln!(out, "if {}; then", guard_line(&step.target, g));
+                let _ = writeln!(out, "if {}; then", guard_line(step, g));
                 let _ = writeln!(out, "    {line}");
                 out.push_str("fi\n");
             }
@@ -232,7 +199,7 @@ fn write_heredoc(out: &mut String, input: &InputFile) {
 
 /// `"$zgen_dir"/NAME`: an input file in the script's private directory.
 fn input_path(name: &str) -> String {
-    format!("\"$zgen_dir\"/{}", sh_quote(name))
+    format!("\"$zgen_dir\"/{}", quote(name))
 }
 
 fn unfixable_line(u: &Unfixable) -> String {
@@ -273,7 +240,7 @@ pub fn render_zonecfg(plan: &Plan) -> String {
     }
     for (step, input) in &files {
         if files.len() > 1 {
-            let _ = writeln!(out, "# {}", sh_line(&step.gz_argv()));
+            let _ = writeln!(out, "# {}", step.on_gz(&step.command));
         }
         out.push_str(&input.text);
         if !input.text.ends_with('\n') {
@@ -289,7 +256,7 @@ struct JsonStep<'a> {
     host: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     zone: Option<&'a str>,
-    program: crate::step::Program,
+    program: &'a str,
     args: &'a [String],
     purpose: &'a str,
     /// The argv to run on the global zone (zlogin-wrapped for zone steps).
@@ -318,13 +285,13 @@ pub fn render_json(plan: &Plan) -> String {
             .steps
             .iter()
             .map(|s| JsonStep {
-                host: match s.target {
-                    Target::Gz => "gz",
-                    Target::Zone(_) => "zone",
+                host: match s.zone {
+                    None => "gz",
+                    Some(_) => "zone",
                 },
-                zone: s.target.zone(),
-                program: s.program,
-                args: &s.args,
+                zone: s.zone.as_deref(),
+                program: &s.command.program,
+                args: &s.command.args,
                 purpose: &s.purpose,
                 command: s.gz_argv(),
                 input: s.input.as_ref(),
@@ -347,18 +314,6 @@ mod tests {
     use crate::step::Program;
 
     #[test]
-    fn plain_words_stay_bare_and_the_rest_is_single_quoted() {
-        assert_eq!(sh_quote("00:00:01:1f:0c:10"), "00:00:01:1f:0c:10");
-        assert_eq!(sh_quote("mountpoint=/zones/www"), "mountpoint=/zones/www");
-        assert_eq!(sh_quote(""), "''");
-        assert_eq!(sh_quote("a b"), "'a b'");
-        assert_eq!(sh_quote("it's"), r"'it'\''s'");
-        assert_eq!(sh_quote("$(reboot)"), "'$(reboot)'");
-        assert_eq!(sh_quote("~root"), "'~root'");
-        assert_eq!(sh_quote("#x"), "'#x'");
-    }
-
-    #[test]
     fn heredoc_delimiter_avoids_the_text() {
         assert_eq!(heredoc_delimiter("create -b\n"), "ZGEN_EOF");
         assert_eq!(heredoc_delimiter("ZGEN_EOF\n"), "ZGEN_EOF_1");
@@ -374,11 +329,9 @@ mod tests {
                 &["refresh", "svc:/network/smtp:sendmail"],
                 "refresh",
             )
-            .only_if(Guard {
-                program: Program::Svcs,
-                args: vec!["-H".into(), "svc:/network/smtp:sendmail".into()],
-                negate: false,
-            }),
+            .only_if(Guard::when(
+                Program::Svcs.command(&["-H", "svc:/network/smtp:sendmail"]),
+            )),
         );
         let sh = render_sh(&p);
         assert!(

@@ -1,41 +1,31 @@
 //! Commands as data: what a generated plan holds before it is rendered.
 //!
-//! A plan is a list of [`Step`]s, each one program with its argument list on
-//! one host (the global zone, or inside a zone through `zlogin`). Arguments
-//! are never joined into a string here: the renderers in [`crate::render`]
-//! quote every argument in one place, and `zmigrate` can run the same steps
-//! without a shell. Nothing in this module runs anything.
+//! A plan is a list of [`Step`]s. Each holds one `zrules::shell::Command`
+//! (a program and its arguments, the toolkit's one command type), the host
+//! role it runs on (a generated script runs on the global zone it was made
+//! for: [`Role::Target`]) and, for a step inside a non-global zone, that
+//! zone: the command is then wrapped with `Command::in_zone` (`zlogin ZONE
+//! …`), the one place that wrapping is defined. Arguments are never joined
+//! into a string here: the renderers in [`crate::render`](mod@crate::render) quote them with
+//! `zrules::shell::quote`, and `zmigrate` can run the same steps without a
+//! shell. Nothing in this module runs anything.
 
 use serde::Serialize;
-
-/// Where a step runs.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Target {
-    /// The global zone itself.
-    Gz,
-    /// Inside this non-global zone, reached from the GZ with `zlogin ZONE`
-    /// (zlogin(1): non-interactive mode runs the utility in the zone).
-    Zone(String),
-}
-
-impl Target {
-    pub fn zone(&self) -> Option<&str> {
-        match self {
-            Target::Gz => None,
-            Target::Zone(z) => Some(z),
-        }
-    }
-}
+use zrules::shell::{Command, Role};
 
 /// The programs a plan may call: a closed list, so no step can name a
-/// program nobody checked against its man page.
+/// program nobody checked against its man page. Every step's and guard's
+/// command is built from one of these ([`Program::command`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Program {
-    /// dladm(1M): `create-vnic`, `modify-vnic`, `rename-link`.
+    /// dladm(1M): `create-vnic`, `modify-vnic`, `rename-link`; `show-vnic
+    /// LINK` as a guard (fails for a link that is not a VNIC).
     Dladm,
-    /// zfs(1M): `create`.
+    /// zfs(1M): `create`; `list -H -o name DATASET` as a guard (fails when
+    /// the dataset does not exist).
     Zfs,
-    /// zonecfg(1M): `-z ZONE -f FILE`.
+    /// zonecfg(1M): `-z ZONE -f FILE`; `-z ZONE info` as a guard (fails
+    /// for a zone that is not configured).
     Zonecfg,
     /// chmod(1): the zonepath must be mode 700 for zoneadm(1M).
     Chmod,
@@ -67,11 +57,10 @@ impl Program {
             Program::Svcs => "svcs",
         }
     }
-}
 
-impl Serialize for Program {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.name())
+    /// This program with these arguments.
+    pub fn command<S: AsRef<str>>(self, args: &[S]) -> Command {
+        Command::new(self.name(), args.iter().map(AsRef::as_ref))
     }
 }
 
@@ -84,26 +73,72 @@ pub struct InputFile {
     pub text: String,
 }
 
-/// A command that decides whether a step runs: the step runs only when the
-/// guard exits 0 (or, with `negate`, only when it does not).
+/// A command that decides whether a step runs, on the same host and in the
+/// same zone as the step: the step runs only when the guard exits 0 (or,
+/// with `negate`, only when it does not). Guards make set-up scripts safe
+/// to run again: check, then create.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Guard {
-    pub program: Program,
-    pub args: Vec<String>,
+    #[serde(flatten)]
+    pub command: Command,
     pub negate: bool,
+}
+
+impl Guard {
+    /// Run the step only when `command` succeeds.
+    pub fn when(command: Command) -> Self {
+        Guard {
+            command,
+            negate: false,
+        }
+    }
+
+    /// Run the step only when `command` fails.
+    pub fn unless(command: Command) -> Self {
+        Guard {
+            command,
+            negate: true,
+        }
+    }
+
+    /// Only when `dataset` does not exist: `zfs list -H -o name DATASET`
+    /// exits 1 ("dataset does not exist") for a missing dataset (zfs(1M),
+    /// Solaris 11 and illumos alike).
+    pub fn no_dataset(dataset: &str) -> Self {
+        Guard::unless(Program::Zfs.command(&["list", "-H", "-o", "name", dataset]))
+    }
+
+    /// Only when no VNIC `link` exists: `dladm show-vnic LINK` fails with
+    /// "invalid vnic name 'LINK': object not found" (dladm(1M), Solaris 11
+    /// and illumos alike).
+    pub fn no_vnic(link: &str) -> Self {
+        Guard::unless(Program::Dladm.command(&["show-vnic", link]))
+    }
+
+    /// Only when zone `zone` is not configured: `zonecfg -z ZONE info` ends
+    /// with "ZONE: No such zone configured" and a non-zero status for an
+    /// unknown zone (zonecfg(1M); illumos zonecfg.c, `initialize`).
+    pub fn zone_not_configured(zone: &str) -> Self {
+        Guard::unless(Program::Zonecfg.command(&["-z", zone, "info"]))
+    }
 }
 
 /// One command on one host.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Step {
-    pub target: Target,
-    pub program: Program,
-    pub args: Vec<String>,
+    /// Which host of the operation runs it: a generated script runs on
+    /// the global zone it is for, so always [`Role::Target`] here.
+    pub role: Role,
+    /// The non-global zone the command runs inside (through `zlogin`), or
+    /// `None` for the global zone itself.
+    pub zone: Option<String>,
+    /// The program and its arguments, as the zone (or GZ) runs them.
+    pub command: Command,
     /// One line for a person: what the step does and which rule wants it.
     pub purpose: String,
     /// The file the command reads (zonecfg's command file).
     pub input: Option<InputFile>,
-    /// Run only when this command succeeds (on the same target).
+    /// Run only when this command succeeds (on the same host and zone).
     pub only_if: Option<Guard>,
     /// This zone must not be running (e.g. its links cannot be renamed
     /// while it holds them).
@@ -111,16 +146,11 @@ pub struct Step {
 }
 
 impl Step {
-    pub fn new(
-        target: Target,
-        program: Program,
-        args: Vec<String>,
-        purpose: impl Into<String>,
-    ) -> Self {
+    fn new(zone: Option<&str>, command: Command, purpose: impl Into<String>) -> Self {
         Self {
-            target,
-            program,
-            args,
+            role: Role::Target,
+            zone: zone.map(str::to_owned),
+            command,
             purpose: purpose.into(),
             input: None,
             only_if: None,
@@ -128,22 +158,37 @@ impl Step {
         }
     }
 
+    /// A step on the global zone.
     pub fn gz(program: Program, args: &[&str], purpose: impl Into<String>) -> Self {
-        Self::new(Target::Gz, program, strings(args), purpose)
+        Self::new(None, program.command(args), purpose)
     }
 
+    /// A step inside non-global zone `zone`.
     pub fn in_zone(
         zone: &str,
         program: Program,
         args: &[&str],
         purpose: impl Into<String>,
     ) -> Self {
-        Self::new(
-            Target::Zone(zone.to_owned()),
-            program,
-            strings(args),
-            purpose,
-        )
+        Self::new(Some(zone), program.command(args), purpose)
+    }
+
+    /// `zfs create [-o mountpoint=MP] DATASET` on the GZ or inside `zone`,
+    /// skipped when the dataset exists (see [`Guard::no_dataset`]), so a
+    /// script stopped halfway can run again.
+    pub fn create_dataset(
+        zone: Option<&str>,
+        dataset: &str,
+        mountpoint: Option<&str>,
+        purpose: impl Into<String>,
+    ) -> Self {
+        let mp = mountpoint.map(|m| format!("mountpoint={m}"));
+        let mut args = vec!["create"];
+        if let Some(mp) = &mp {
+            args.extend(["-o", mp]);
+        }
+        args.push(dataset);
+        Self::new(zone, Program::Zfs.command(&args), purpose).only_if(Guard::no_dataset(dataset))
     }
 
     pub fn with_input(mut self, input: InputFile) -> Self {
@@ -161,23 +206,18 @@ impl Step {
         self
     }
 
-    /// The argument vector to run on the global zone: the program and its
-    /// arguments, wrapped in `zlogin ZONE` for an in-zone step. zlogin
-    /// joins its arguments with blanks and hands the line to the zone's
-    /// shell (`su root -c`, illumos zlogin.c `prep_args`), so each in-zone
-    /// argument is shell-quoted once for that inner shell here.
-    pub fn gz_argv(&self) -> Vec<String> {
-        let mut inner = Vec::with_capacity(self.args.len() + 1);
-        inner.push(self.program.name().to_owned());
-        inner.extend(self.args.iter().cloned());
-        match &self.target {
-            Target::Gz => inner,
-            Target::Zone(zone) => {
-                let mut argv = vec!["zlogin".to_owned(), zone.clone()];
-                argv.extend(inner.iter().map(|a| crate::render::sh_quote(a)));
-                argv
-            }
+    /// `command` as the global zone runs it: as is, or wrapped in
+    /// `zlogin ZONE` for a step inside a zone.
+    pub fn on_gz(&self, command: &Command) -> Command {
+        match &self.zone {
+            None => command.clone(),
+            Some(zone) => command.in_zone(zone),
         }
+    }
+
+    /// The argument vector to run on the global zone (see [`Step::on_gz`]).
+    pub fn gz_argv(&self) -> Vec<String> {
+        self.on_gz(&self.command).argv()
     }
 }
 
@@ -222,8 +262,8 @@ impl Plan {
     pub fn filter(&self, phase: Phase) -> Plan {
         let keep = |s: &Step| match phase {
             Phase::All => true,
-            Phase::Gz => s.target == Target::Gz,
-            Phase::Zone => s.target != Target::Gz,
+            Phase::Gz => s.zone.is_none(),
+            Phase::Zone => s.zone.is_some(),
         };
         Plan {
             title: self.title.clone(),
@@ -253,10 +293,6 @@ pub enum Phase {
     Zone,
 }
 
-pub(crate) fn strings(items: &[&str]) -> Vec<String> {
-    items.iter().map(|s| (*s).to_owned()).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,8 +316,23 @@ mod tests {
                 "alice"
             ]
         );
+        assert_eq!(s.role, Role::Target);
         let g = Step::gz(Program::Zfs, &["create", "pool1/www"], "x");
         assert_eq!(g.gz_argv(), vec!["zfs", "create", "pool1/www"]);
+        let guard = Guard::no_dataset("pool1/www");
+        assert_eq!(
+            s.on_gz(&guard.command).argv(),
+            [
+                "zlogin",
+                "www",
+                "zfs",
+                "list",
+                "-H",
+                "-o",
+                "name",
+                "pool1/www"
+            ]
+        );
     }
 
     #[test]
@@ -295,7 +346,7 @@ mod tests {
             "y",
         ));
         assert_eq!(p.filter(Phase::Gz).steps.len(), 1);
-        assert_eq!(p.filter(Phase::Zone).steps[0].program, Program::Svcadm);
+        assert_eq!(p.filter(Phase::Zone).steps[0].command.program, "svcadm");
         assert_eq!(p.filter(Phase::All).steps.len(), 2);
     }
 }

@@ -7,6 +7,7 @@
 //! useradd/usermod.
 
 use zrules::names;
+use zrules::policy::Policy;
 
 use crate::GenError;
 
@@ -83,6 +84,43 @@ pub fn validate_user_name(name: &str) -> Result<(), GenError> {
     Ok(())
 }
 
+/// The accounts a zone is installed with: illumos' stock `/etc/passwd`
+/// (illumos-gate `usr/src/cmd/Adm/sun/passwd`) and the further system
+/// accounts a Solaris 11 zone's `/etc/passwd` lists (zfssnap, xvm, mysql,
+/// openldap, svctag, netadm, aiuser, dhcpserv, pkg5srv, ocm). All have UIDs
+/// below 100 or above 60000, outside any sensible `uid_range`: they exist
+/// before zgen runs, so `useradd` would stop the script halfway.
+pub const SYSTEM_ACCOUNTS: [&str; 27] = [
+    "root", "daemon", "bin", "sys", "adm", "lp", "uucp", "nuucp", "dladm", "netadm", "smmsp",
+    "listen", "gdm", "zfssnap", "xvm", "mysql", "openldap", "webservd", "postgres", "svctag",
+    "aiuser", "dhcpserv", "pkg5srv", "ocm", "nobody", "noaccess", "nobody4",
+];
+
+/// A login account `zgen zone --users` may create: a valid name that is not
+/// one of the [`SYSTEM_ACCOUNTS`] every zone already has.
+pub fn validate_new_account(name: &str, policy: &Policy) -> Result<(), GenError> {
+    validate_user_name(name)?;
+    if SYSTEM_ACCOUNTS.contains(&name) {
+        let [low, high] = policy.uid_range;
+        return Err(GenError::SystemAccount {
+            name: name.to_owned(),
+            low,
+            high,
+        });
+    }
+    Ok(())
+}
+
+/// A non-global zone's ID as given on the command line. The global zone's
+/// ID is always 0 (`GLOBAL_ZONEID`, zones(5)); every other zone gets a
+/// positive one when it boots.
+pub fn validate_zone_id(id: u32) -> Result<u32, GenError> {
+    if id == 0 {
+        return Err(GenError::GlobalZoneId { id });
+    }
+    Ok(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,6 +143,17 @@ mod tests {
         assert!(e.to_string().contains("loopback"), "{e}");
         assert!(gz_vnic_name("lo", 0).is_err());
         assert_eq!(zone_vnic_name("lo", 1).expect("lo1 is no loopback"), "lo1");
+    }
+
+    #[test]
+    fn system_accounts_and_zone_ids() {
+        let p = Policy::default();
+        assert!(validate_new_account("alice", &p).is_ok());
+        let e = validate_new_account("root", &p).expect_err("root");
+        assert!(e.to_string().contains("uid_range 100-59999"), "{e}");
+        assert!(validate_new_account("a b", &p).is_err());
+        assert!(validate_zone_id(0).is_err());
+        assert_eq!(validate_zone_id(1).expect("1"), 1);
     }
 
     #[test]

@@ -87,7 +87,8 @@ pub fn resolve_over(over: Option<&str>, host: &HostContext) -> Result<String, Ge
     Ok(over)
 }
 
-fn refuse_existing(names: &[String], host: &HostContext) -> Result<(), GenError> {
+/// Refuses VNIC names that already exist on the host.
+pub fn refuse_existing(names: &[String], host: &HostContext) -> Result<(), GenError> {
     for n in names {
         if let Some(v) = host.vnic(n) {
             return Err(GenError::VnicExists {
@@ -298,7 +299,7 @@ mod tests {
         h.nodename = Some("gza".into());
         let p = plan(&req(Owner::Gz(None), 1), &h, &Policy::default()).expect("plan");
         assert_eq!(
-            p.steps[0].args,
+            p.steps[0].command.args,
             [
                 "create-vnic",
                 "-l",
@@ -337,7 +338,7 @@ mod tests {
         r.first_index = 1;
         let p = plan(&r, &h, &Policy::default()).expect("plan");
         assert_eq!(
-            p.steps[0].args,
+            p.steps[0].command.args,
             [
                 "create-vnic",
                 "-l",

@@ -100,11 +100,7 @@ pub fn autofs_steps(zone: &str, dep: &AutofsDependency) -> Vec<Step> {
         ),
     );
     if dep.optional {
-        let guard = Guard {
-            program: Program::Svcs,
-            args: vec!["-H".to_owned(), dep.instance.to_owned()],
-            negate: false,
-        };
+        let guard = Guard::when(Program::Svcs.command(&["-H", dep.instance]));
         delpg = delpg.only_if(guard.clone());
         refresh = refresh.only_if(guard);
     }
@@ -209,8 +205,9 @@ pub fn zonecfg_commands(
     Ok(cmds)
 }
 
-/// `zgen zone`: the plan.
-pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Plan, GenError> {
+/// What every part of `zgen zone` checks first: the request is valid and
+/// the zone is new on this host.
+fn check_request(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<(), GenError> {
     req.platform.require_zone_support("zgen zone")?;
     let zone = req.zone.as_str();
     names::validate_zone_name(zone)?;
@@ -221,7 +218,7 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     }
     check_pools(&req.pools, policy)?;
     for (i, u) in req.users.iter().enumerate() {
-        validate::validate_user_name(u)?;
+        validate::validate_new_account(u, policy)?;
         if req.users[..i].contains(u) {
             return Err(GenError::Duplicate {
                 what: "user".to_owned(),
@@ -235,10 +232,65 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             host.label()
         )));
     }
+    names::validate_dataset_name(&policy.zone_dataset(zone))?;
+    names::validate_dataset_name(&policy.zones_dataset)?;
+    Ok(())
+}
+
+/// The `zonecfg -z ZONE -f ZONE.zonecfg` step with its command file,
+/// skipped when the zone is already configured (a script run again).
+fn config_step(req: &ZoneRequest, vnics: &[String], policy: &Policy) -> Result<Step, GenError> {
+    let zone = req.zone.as_str();
+    let text = config::write(&zonecfg_commands(
+        zone,
+        vnics,
+        &req.pools,
+        req.autoboot,
+        policy,
+    )?)?;
+    let file = format!("{zone}.zonecfg");
+    Ok(Step::gz(
+        Program::Zonecfg,
+        &["-z", zone, "-f", &file],
+        format!(
+            "configure zone {zone}: zonepath {}, exclusive IP over {} (rule 4), datasets with aliases (rule 10)",
+            policy.zonepath(zone),
+            vnics.join(", ")
+        ),
+    )
+    .with_input(InputFile { name: file, text })
+    .only_if(Guard::zone_not_configured(zone)))
+}
+
+/// `zgen zone --format zonecfg`: only the configuration step. The command
+/// file names the zone's VNICs (rule 5) but not the link they are created
+/// over nor their MACs, which appear only in the dladm steps, so neither
+/// `--over` nor a free MAC block is needed for it.
+pub fn config_plan(
+    req: &ZoneRequest,
+    host: &HostContext,
+    policy: &Policy,
+) -> Result<Plan, GenError> {
+    check_request(req, host, policy)?;
+    let zone = req.zone.as_str();
+    let vnics = (0..req.vnics)
+        .map(|n| validate::zone_vnic_name(zone, n))
+        .collect::<Result<Vec<_>, _>>()?;
+    vnic::refuse_existing(&vnics, host)?;
+    let mut plan = Plan::new(format!(
+        "configuration of new zone {zone} on {} (house rules 4, 5 and 10)",
+        host.label()
+    ));
+    plan.push(config_step(req, &vnics, policy)?);
+    Ok(plan)
+}
+
+/// `zgen zone`: the plan.
+pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Plan, GenError> {
+    check_request(req, host, policy)?;
+    let zone = req.zone.as_str();
     let zonepath = policy.zonepath(zone);
     let zone_ds = policy.zone_dataset(zone);
-    names::validate_dataset_name(&zone_ds)?;
-    names::validate_dataset_name(&policy.zones_dataset)?;
     let indices: Vec<u32> = (0..req.vnics).collect();
     let over = vnic::resolve_over(req.over.as_deref(), host)?;
     let choice = vnic::choose_for_zone(zone, &indices, &over, host, policy, &[])?;
@@ -259,9 +311,10 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
     let mp = format!("mountpoint={zones_root}");
     match host.has_dataset(&policy.zones_dataset) {
         Some(true) => {}
-        Some(false) => plan.push(Step::gz(
-            Program::Zfs,
-            &["create", "-o", &mp, &policy.zones_dataset],
+        Some(false) => plan.push(Step::create_dataset(
+            None,
+            &policy.zones_dataset,
+            Some(&zones_root),
             format!("create the zones dataset {} mounted at {zones_root} (rule 9)", policy.zones_dataset),
         )),
         None => plan.push(Step::gz(
@@ -270,10 +323,10 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             format!("make sure the zones dataset {} exists, mounted at {zones_root} (rule 9; no change if it exists)", policy.zones_dataset),
         )),
     }
-    let zmp = format!("mountpoint={zonepath}");
-    plan.push(Step::gz(
-        Program::Zfs,
-        &["create", "-o", &zmp, &zone_ds],
+    plan.push(Step::create_dataset(
+        None,
+        &zone_ds,
+        Some(&zonepath),
         format!("create the zonepath dataset {zone_ds} mounted at {zonepath} (rules 8 and 9)"),
     ));
     plan.push(Step::gz(
@@ -292,69 +345,53 @@ pub fn plan(req: &ZoneRequest, host: &HostContext, policy: &Policy) -> Result<Pl
             });
         }
         if host.has_dataset(&parent) != Some(true) {
-            plan.push(Step::gz(
-                Program::Zfs,
-                &["create", &parent],
+            plan.push(Step::create_dataset(
+                None,
+                &parent,
+                None,
                 format!("create {parent}, the GZ-side parent of the zone's {pool} data (rule 10)"),
             ));
         }
-        plan.push(Step::gz(
-            Program::Zfs,
-            &["create", &delegated],
+        plan.push(Step::create_dataset(
+            None,
+            &delegated,
+            None,
             format!("create {delegated}, delegated to the zone as virtual pool {pool} (rule 10)"),
         ));
     }
     for v in &choice.vnics {
-        plan.push(v.step(&format!("rules 5 and 6, L = 0x{:02x}", v.mac.slot())));
+        plan.push(
+            v.step(&format!("rules 5 and 6, L = 0x{:02x}", v.mac.slot()))
+                .only_if(Guard::no_vnic(&v.name)),
+        );
     }
     let names: Vec<String> = choice.vnics.iter().map(|v| v.name.clone()).collect();
-    let text = config::write(&zonecfg_commands(
-        zone,
-        &names,
-        &req.pools,
-        req.autoboot,
-        policy,
-    )?)?;
-    let file = format!("{zone}.zonecfg");
-    plan.push(
-        Step::gz(
-            Program::Zonecfg,
-            &["-z", zone, "-f", &file],
-            format!(
-                "configure zone {zone}: zonepath {zonepath}, exclusive IP over {} (rule 4), datasets with aliases (rule 10)",
-                names.join(", ")
-            ),
-        )
-        .with_input(InputFile { name: file.clone(), text }),
-    );
+    plan.push(config_step(req, &names, policy)?);
 
     // Rule 11, inside the zone.
     if !req.users.is_empty() {
         for (ds, mountpoint) in home_root_datasets(policy)? {
-            let step = match &mountpoint {
-                Some(mp) => Step::in_zone(
-                    zone,
-                    Program::Zfs,
-                    &["create", "-o", &format!("mountpoint={mp}"), &ds],
-                    format!("create {ds} mounted at {mp}, the top of the home root (rule 11)"),
-                ),
-                None => Step::in_zone(
-                    zone,
-                    Program::Zfs,
-                    &["create", &ds],
-                    format!("create {ds} (inherits its mountpoint; rule 11)"),
-                ),
+            let purpose = match &mountpoint {
+                Some(mp) => {
+                    format!("create {ds} mounted at {mp}, the top of the home root (rule 11)")
+                }
+                None => format!("create {ds} (inherits its mountpoint; rule 11)"),
             };
-            plan.push(step);
+            plan.push(Step::create_dataset(
+                Some(zone),
+                &ds,
+                mountpoint.as_deref(),
+                purpose,
+            ));
         }
     }
     for user in &req.users {
         let ds = home_dataset(policy, user)?;
         let home = policy.home(user);
-        plan.push(Step::in_zone(
-            zone,
-            Program::Zfs,
-            &["create", &ds],
+        plan.push(Step::create_dataset(
+            Some(zone),
+            &ds,
+            None,
             format!("create {user}'s home dataset {ds}, mounted at {home} (rule 11)"),
         ));
         plan.push(Step::in_zone(

@@ -326,3 +326,74 @@ fn help_teaches_with_examples() {
         "{out}"
     );
 }
+
+#[test]
+fn the_zonecfg_file_is_printed_without_over() {
+    // The command file names the VNICs (www0, www1) but never the link
+    // under them: that appears only in the dladm steps of the script.
+    let (code, out, err) = stdout(zgen().args([
+        "zone",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--vnics",
+        "2",
+        "--format",
+        "zonecfg",
+    ]));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("create -b\n"), "{out}");
+    assert!(
+        out.contains("\tset physical=www0\n") && out.contains("\tset physical=www1\n"),
+        "{out}"
+    );
+    assert!(!out.contains("net0") && !out.contains("dladm"), "{out}");
+    // The script creates the VNICs, so it still needs the link.
+    let (code, _, err) = stdout(zgen().args(["zone", "www", "--gz-ip", "192.168.31.12"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--over"), "{err}");
+}
+
+#[test]
+fn zone_id_0_is_refused_as_the_global_zones() {
+    let (code, out, err) = stdout(zgen().args([
+        "vnic",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "0",
+        "--over",
+        "net0",
+    ]));
+    assert_eq!(code, 2, "{out}");
+    assert!(out.is_empty(), "{out}");
+    assert!(
+        err.contains("--zone-id") && err.contains("global zone") && !err.contains("above 15"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_system_account_is_refused_before_any_script() {
+    for user in ["root", "daemon", "nobody"] {
+        let (code, out, err) = stdout(zgen().args([
+            "zone",
+            "www",
+            "--gz-ip",
+            "192.168.31.12",
+            "--over",
+            "net0",
+            "--users",
+            &format!("alice,{user}"),
+        ]));
+        assert_eq!(code, 2, "{user}: {out}");
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains(&format!("'{user}'"))
+                && err.contains("system account")
+                && err.contains("uid_range 100-59999"),
+            "{err}"
+        );
+    }
+}

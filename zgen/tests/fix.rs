@@ -73,7 +73,7 @@ fn anet_and_missing_pool1_are_repaired_in_the_configuration() {
     let plan = fix::plan(&req, &policy).expect("plan");
     insta::assert_snapshot!("fix_anet_pool1_sh", render(&plan, Format::Sh));
     assert!(plan.unfixable.is_empty(), "{:?}", plan.unfixable);
-    assert!(plan.steps.iter().any(|s| s.args
+    assert!(plan.steps.iter().any(|s| s.command.args
         == [
             "create-vnic",
             "-l",
@@ -190,7 +190,9 @@ fn damaged_host(policy: &Policy) -> SimHost {
     host.apply(&plan.filter(Phase::Gz)).expect("gz steps");
     host.install_and_boot("www", true).expect("boot");
     let mut zone_steps = plan.filter(Phase::Zone);
-    zone_steps.steps.retain(|s| s.program != Program::Svccfg);
+    zone_steps
+        .steps
+        .retain(|s| s.command.program != Program::Svccfg.name());
     host.apply(&zone_steps).expect("zone steps");
     // Damage.
     let (over, _) = host.vnics.remove("www1").expect("www1");
@@ -286,7 +288,8 @@ fn a_findings_report_narrows_what_is_repaired() {
     assert!(
         plan.steps
             .iter()
-            .all(|s| matches!(s.program, Program::Svccfg | Program::Svcadm)),
+            .all(|s| [Program::Svccfg.name(), Program::Svcadm.name()]
+                .contains(&s.command.program.as_str())),
         "{:?}",
         plan.steps
     );

@@ -13,9 +13,9 @@ use std::net::Ipv4Addr;
 use common::SimHost;
 use proptest::prelude::*;
 use zgen::HostContext;
+use zgen::Platform;
 use zgen::step::{Phase, Plan};
 use zgen::zone::ZoneRequest;
-use zgen::{Platform, Target};
 use zrules::Severity;
 use zrules::check::{self, CaptureInput, CheckInput};
 use zrules::policy::Policy;
@@ -97,7 +97,7 @@ fn seed_zone_applied_to_a_host_passes_the_checks() {
         &policy,
     )
     .expect("applies");
-    assert!(plan.steps.iter().any(|s| s.args
+    assert!(plan.steps.iter().any(|s| s.command.args
         == [
             "create-vnic",
             "-l",
@@ -106,6 +106,36 @@ fn seed_zone_applied_to_a_host_passes_the_checks() {
             "00:00:01:1f:0c:10",
             "www0"
         ]));
+    let findings = check_fleet(&[host], &policy);
+    assert!(findings.is_empty(), "{findings:#?}");
+}
+
+#[test]
+fn the_gz_phase_can_run_again_after_a_stop_and_after_it_finished() {
+    // Check, then create: a script stopped halfway (or run twice) must
+    // not fail at the datasets, VNICs or configuration it already made.
+    let policy = Policy::default();
+    let mut host = SimHost::new(
+        "gz-a",
+        "gza",
+        Ipv4Addr::new(192, 168, 31, 12),
+        &["pool1", "pool2"],
+    );
+    let ctx = facts_of(&host, &policy);
+    let plan = zgen::zone::plan(
+        &request("www", 2, &["pool1", "pool2"], &["alice"]),
+        &ctx,
+        &policy,
+    )
+    .expect("plan");
+    let gz = plan.filter(Phase::Gz);
+    for step in &gz.steps[..gz.steps.len() / 2] {
+        host.step(step).expect("the first half");
+    }
+    host.apply(&gz).expect("the whole phase after a stop");
+    host.apply(&gz).expect("the whole phase once more");
+    host.install_and_boot("www", true).expect("boot");
+    host.apply(&plan.filter(Phase::Zone)).expect("zone phase");
     let findings = check_fleet(&[host], &policy);
     assert!(findings.is_empty(), "{findings:#?}");
 }
@@ -120,7 +150,9 @@ fn the_checks_notice_when_a_step_is_left_out() {
     host.apply(&plan.filter(Phase::Gz)).expect("gz");
     host.install_and_boot("www", false).expect("boot");
     let mut partial = plan.filter(Phase::Zone);
-    partial.steps.retain(|s| s.program != zgen::Program::Svccfg);
+    partial
+        .steps
+        .retain(|s| s.command.program != zgen::Program::Svccfg.name());
     host.apply(&partial).expect("zone");
     let findings = check_fleet(&[host], &policy);
     assert!(
@@ -271,7 +303,7 @@ proptest! {
                 let ds: Vec<(String, String)> = pools.iter().map(|p| (format!("{p}/{}/{p}", z.name), (*p).to_owned())).collect();
                 let ds: Vec<(&str, &str)> = ds.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
                 assert_model(text, &z.name, &nets, &ds, &policy);
-                prop_assert!(plan.steps.iter().all(|s| s.target == Target::Gz || s.target == Target::Zone(z.name.clone())));
+                prop_assert!(plan.steps.iter().all(|s| s.zone.is_none() || s.zone.as_deref() == Some(z.name.as_str())));
             }
             hosts.push(host);
         }

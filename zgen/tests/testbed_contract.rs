@@ -1,7 +1,8 @@
 //! The contract between zgen and a real-shaped global zone: the script
 //! `zgen zone … --format sh` prints, piped into `ssh -F DIR/ssh_config gz-a
-//! sh`, followed by `zoneadm -z ZONE install` and `boot` and the in-zone
-//! phase, yields a running zone that zrules finds compliant. Runs on the
+//! sh` (twice: the set-up phase is safe to run again), followed by
+//! `zoneadm -z ZONE install` and `boot` and the in-zone phase, yields a
+//! running zone that zrules finds compliant. Runs on the
 //! testbed (simulated GZs, real ssh and ZFS); skipped with the reason
 //! outside CI when the testbed cannot run, a failure under `CI=true`.
 
@@ -116,6 +117,9 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
             phase,
         ]
     };
+    zgen_into_sh(&tb, host, &zone("gz"));
+    // Check, then create: the same set-up script runs again without error
+    // (an operator re-runs a script that stopped halfway).
     zgen_into_sh(&tb, host, &zone("gz"));
     let install = tb.run(host, &["zoneadm", "-z", "web", "install"]);
     assert!(install.status.success(), "install: {}", stderr(&install));

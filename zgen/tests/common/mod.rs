@@ -13,7 +13,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::Ipv4Addr;
 
-use zgen::step::{Guard, Plan, Program, Step, Target};
+use zgen::step::{Guard, Plan, Step};
 use zrules::mac::{self, Mac, MacPrefix};
 
 pub const AUTOFS: &str = "svc:/system/filesystem/autofs:default";
@@ -150,21 +150,42 @@ impl SimHost {
     pub fn apply(&mut self, plan: &Plan) -> Result<(), String> {
         for (i, step) in plan.steps.iter().enumerate() {
             self.step(step)
-                .map_err(|e| format!("step {} ({:?} {:?}): {e}", i + 1, step.program, step.args))?;
+                .map_err(|e| format!("step {} ({}): {e}", i + 1, step.command))?;
         }
         Ok(())
     }
 
-    fn guard(&self, target: &Target, g: &Guard) -> Result<bool, String> {
-        let zone = target.zone().ok_or("guards run in zones here")?;
-        let ok = match (g.program, g.args.as_slice()) {
-            (Program::Svcs, [h, fmri]) if h == "-H" => self
+    /// Whether a guard lets its step run: the guard commands zgen uses,
+    /// answered from the fake's state as the real commands would.
+    fn guard(&self, zone: Option<&str>, g: &Guard) -> Result<bool, String> {
+        let args: Vec<&str> = g.command.args.iter().map(String::as_str).collect();
+        let ok = match (zone, g.command.program.as_str(), args.as_slice()) {
+            (Some(zone), "svcs", ["-H", fmri]) => self
                 .zones
                 .get(zone)
-                .is_some_and(|z| z.services.contains(fmri)),
-            _ => return Err(format!("unknown guard {:?} {:?}", g.program, g.args)),
+                .is_some_and(|z| z.services.contains(*fmri)),
+            (_, "zfs", ["list", "-H", "-o", "name", name]) => {
+                self.datasets.contains_key(&self.full_dataset(zone, name)?)
+            }
+            (None, "dladm", ["show-vnic", link]) => self.vnics.contains_key(*link),
+            (None, "zonecfg", ["-z", zone, "info"]) => self.zones.contains_key(*zone),
+            _ => return Err(format!("unknown guard {} in {zone:?}", g.command)),
         };
         Ok(ok != g.negate)
+    }
+
+    /// A dataset as the GZ names it: inside a zone, `rpool` is the zone's
+    /// own `rpool/zones/ZONE/rpool`.
+    fn full_dataset(&self, zone: Option<&str>, name: &str) -> Result<String, String> {
+        match zone {
+            Some(z) => {
+                let rest = name
+                    .strip_prefix("rpool")
+                    .ok_or(format!("cannot open '{name}': no such pool"))?;
+                Ok(format!("rpool/zones/{z}/rpool{rest}"))
+            }
+            None => Ok(name.to_owned()),
+        }
     }
 
     pub fn step(&mut self, step: &Step) -> Result<(), String> {
@@ -173,26 +194,25 @@ impl SimHost {
         {
             return Err(format!("zone {z} is running"));
         }
-        if let Target::Zone(z) = &step.target
+        if let Some(z) = &step.zone
             && self.zones.get(z).is_none_or(|z| z.state != "running")
         {
             return Err(format!("zlogin: zone '{z}' not running"));
         }
         if let Some(g) = &step.only_if
-            && !self.guard(&step.target, g)?
+            && !self.guard(step.zone.as_deref(), g)?
         {
             return Ok(());
         }
-        let args: Vec<&str> = step.args.iter().map(String::as_str).collect();
-        match (&step.target, step.program) {
-            (Target::Gz, Program::Zfs) => self.zfs(None, &args),
-            (Target::Zone(z), Program::Zfs) => self.zfs(Some(&z.clone()), &args),
-            (Target::Gz, Program::Chmod) => match args.as_slice() {
+        let args: Vec<&str> = step.command.args.iter().map(String::as_str).collect();
+        match (step.zone.as_deref(), step.command.program.as_str()) {
+            (zone, "zfs") => self.zfs(zone, &args),
+            (None, "chmod") => match args.as_slice() {
                 ["700", path] if self.datasets.values().any(|m| m == path) => Ok(()),
                 _ => Err(format!("chmod: bad arguments {args:?}")),
             },
-            (Target::Gz, Program::Dladm) => self.dladm(&args),
-            (Target::Gz, Program::Zonecfg) => {
+            (None, "dladm") => self.dladm(&args),
+            (None, "zonecfg") => {
                 let ["-z", zone, "-f", file] = args.as_slice() else {
                     return Err(format!("zonecfg: bad arguments {args:?}"));
                 };
@@ -202,6 +222,19 @@ impl SimHost {
                     .filter(|i| i.name == *file)
                     .ok_or("zonecfg: command file not written")?;
                 let zone = (*zone).to_owned();
+                // zonecfg(1M) in file mode: `create` on a zone that exists
+                // asks to confirm, and with no terminal gives up (illumos
+                // zonecfg.c, check_if_zone_already_exists).
+                if self.zones.contains_key(&zone)
+                    && input
+                        .text
+                        .lines()
+                        .any(|l| l.trim_start().starts_with("create"))
+                {
+                    return Err(format!(
+                        "Zone exists, input not from terminal and -F not specified:\ncreate command ignored, exiting. ({zone})"
+                    ));
+                }
                 let old = self
                     .zones
                     .get(&zone)
@@ -216,7 +249,7 @@ impl SimHost {
                 z.config = text;
                 Ok(())
             }
-            (Target::Zone(z), Program::Useradd) => {
+            (Some(z), "useradd") => {
                 let ["-d", home, user] = args.as_slice() else {
                     return Err(format!("useradd: bad arguments {args:?}"));
                 };
@@ -235,7 +268,7 @@ impl SimHost {
                     .push(((*user).to_owned(), uid, (*home).to_owned()));
                 Ok(())
             }
-            (Target::Zone(z), Program::Usermod) => {
+            (Some(z), "usermod") => {
                 let ["-d", home, user] = args.as_slice() else {
                     return Err(format!("usermod: bad arguments {args:?}"));
                 };
@@ -248,7 +281,7 @@ impl SimHost {
                 e.2 = (*home).to_owned();
                 Ok(())
             }
-            (Target::Zone(z), Program::Chown) => {
+            (Some(z), "chown") => {
                 let [user, path] = args.as_slice() else {
                     return Err(format!("chown: bad arguments {args:?}"));
                 };
@@ -266,7 +299,7 @@ impl SimHost {
                 }
                 Ok(())
             }
-            (Target::Zone(z), Program::Svccfg) => {
+            (Some(z), "svccfg") => {
                 let ["-s", entity, "delpg", pg] = args.as_slice() else {
                     return Err(format!("svccfg: bad arguments {args:?}"));
                 };
@@ -279,7 +312,7 @@ impl SimHost {
                 }
                 Ok(())
             }
-            (Target::Zone(z), Program::Svcadm) => {
+            (Some(z), "svcadm") => {
                 let ["refresh", fmri] = args.as_slice() else {
                     return Err(format!("svcadm: bad arguments {args:?}"));
                 };
@@ -294,7 +327,7 @@ impl SimHost {
                 }
                 Ok(())
             }
-            (t, p) => Err(format!("the fake host does not run {p:?} on {t:?}")),
+            (zone, p) => Err(format!("the fake host does not run {p} in {zone:?}")),
         }
     }
 
@@ -323,16 +356,7 @@ impl SimHost {
         }
         let name = name.ok_or("zfs: missing dataset name")?;
         zrules::names::validate_dataset_name(name).map_err(|e| e.to_string())?;
-        // Inside a zone, `rpool` is the zone's own dataset.
-        let full = match zone {
-            Some(z) => {
-                let rest = name
-                    .strip_prefix("rpool")
-                    .ok_or(format!("cannot create '{name}': no such pool"))?;
-                format!("rpool/zones/{z}/rpool{rest}")
-            }
-            None => name.to_owned(),
-        };
+        let full = self.full_dataset(zone, name)?;
         if self.datasets.contains_key(&full) {
             return if parents {
                 Ok(())
