@@ -295,6 +295,7 @@ fn fix_reads_the_files_a_findings_report_names() {
             text: text.into(),
         }],
         captures: vec![],
+        problems: Vec::new(),
     };
     let o = zrules::check::run(&input, &zrules::policy::Policy::default());
     let opts = zrules::render::RenderOptions {

@@ -192,10 +192,8 @@ fn local_check_is_zrules_check_of_the_capture() {
     // Byte for byte what zrules renders for the same files.
     let input = CheckInput {
         configs: vec![],
-        captures: vec![CaptureInput {
-            host: "localhost".into(),
-            files: common::read_texts(fixture),
-        }],
+        captures: vec![CaptureInput::new("localhost", common::read_texts(fixture))],
+        problems: Vec::new(),
     };
     let pol = zrules::policy::Policy::from_yaml("fail_level: warning\n").expect("policy");
     let o = zrules::check::run(&input, &pol);

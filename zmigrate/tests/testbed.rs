@@ -307,15 +307,10 @@ fn a_fleet_is_collected_and_checked_with_exactly_the_expected_findings() {
     let input = CheckInput {
         configs: vec![],
         captures: vec![
-            CaptureInput {
-                host: "gz-a".into(),
-                files: common::read_texts(&dir_a),
-            },
-            CaptureInput {
-                host: "gz-b".into(),
-                files: common::read_texts(&dir_b),
-            },
+            CaptureInput::new("gz-a", common::read_texts(&dir_a)),
+            CaptureInput::new("gz-b", common::read_texts(&dir_b)),
         ],
+        problems: Vec::new(),
     };
     let pol = Policy::from_yaml(POLICY).expect("policy");
     let o = zrules::check::run(&input, &pol);

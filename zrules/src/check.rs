@@ -35,8 +35,25 @@ pub struct ConfigInput {
 pub struct CaptureInput {
     /// The host's label (the directory's name).
     pub host: String,
+    /// The directory as the user named it (`captures/gz1`), or the host's
+    /// name for a capture held in memory: file names in findings are
+    /// `ROOT/relative/path`, a path that exists from where the run started.
+    pub root: String,
     /// Relative path (`zones/www/zonecfg-export`) → file content.
     pub files: BTreeMap<String, String>,
+}
+
+impl CaptureInput {
+    /// A capture held in memory (collected over ssh, or built in a test):
+    /// its files are named `HOST/relative/path`.
+    pub fn new(host: impl Into<String>, files: BTreeMap<String, String>) -> Self {
+        let host = host.into();
+        Self {
+            root: host.clone(),
+            host,
+            files,
+        }
+    }
 }
 
 /// Everything one run looks at.
@@ -44,6 +61,9 @@ pub struct CaptureInput {
 pub struct CheckInput {
     pub configs: Vec<ConfigInput>,
     pub captures: Vec<CaptureInput>,
+    /// Files found but not checkable (not UTF-8, empty, too large): each
+    /// is a `Z00` finding (see [`crate::input`]).
+    pub problems: Vec<crate::input::Unreadable>,
 }
 
 /// The report and the texts it points into.
@@ -150,7 +170,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
 
     let mut facts: Vec<HostFacts> = Vec::new();
     for (i, cap) in input.captures.iter().enumerate() {
-        let (hf, diags) = capture::load(&cap.host, &cap.files, &mut sources);
+        let (hf, diags) = capture::load_at(&cap.root, &cap.host, &cap.files, &mut sources);
         for d in diags {
             out.push(d);
         }
@@ -176,6 +196,10 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             }
         }
         facts.push(hf);
+    }
+
+    for d in crate::input::diagnostics(&input.problems, &mut sources) {
+        out.push(d);
     }
 
     let hosts: Vec<HostCx<'_>> = facts
@@ -318,6 +342,7 @@ mod tests {
                 },
             ],
             captures: vec![],
+            problems: vec![],
         };
         let o = run(&input, &Policy::default());
         let codes: Vec<_> = o.report.diagnostics.iter().map(|d| d.rule_id()).collect();
