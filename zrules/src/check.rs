@@ -238,7 +238,8 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     let mut report = Report {
         diagnostics: Vec::new(),
         skipped: Vec::new(),
-        files: input.configs.len(),
+        // Configuration files found, checkable or not.
+        files: input.configs.len() + input.problems.iter().filter(|p| p.host.is_none()).count(),
         zones: zones.len(),
         hosts: input.captures.len(),
     };

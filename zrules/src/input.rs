@@ -141,7 +141,7 @@ pub enum InputError {
         source: std::io::Error,
     },
     #[error(
-        "no zone configuration found in {}: it holds no *.zonecfg file (for a host capture, use --capture {})",
+        "no zone configuration found in {}: it holds no regular *.zonecfg file (for a host capture, use --capture {})",
         path.display(),
         path.display()
     )]
@@ -528,17 +528,17 @@ pub fn diagnostics(problems: &[Unreadable], sources: &mut Sources) -> Vec<Diagno
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use std::collections::BTreeMap;
     use std::io;
 
     /// An in-memory file system: path → kind and content.
     #[derive(Default)]
-    struct MemFs(BTreeMap<PathBuf, (Kind, Vec<u8>)>);
+    pub(crate) struct MemFs(BTreeMap<PathBuf, (Kind, Vec<u8>)>);
 
     impl MemFs {
-        fn file(mut self, p: &str, content: &[u8]) -> Self {
+        pub(crate) fn file(mut self, p: &str, content: &[u8]) -> Self {
             self.0.insert(p.into(), (Kind::File, content.to_vec()));
             for a in Path::new(p).ancestors().skip(1) {
                 self.0

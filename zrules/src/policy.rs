@@ -125,7 +125,7 @@ pub fn load(
                 },
             });
         }
-        Err(other) => return Err(invalid(format!("{other:?}"))),
+        Err(other) => return Err(invalid(other.to_string())),
     };
     match Policy::from_yaml(&text) {
         Ok(policy) => Ok(Loaded {
@@ -391,6 +391,40 @@ mod tests {
         assert_eq!(
             discover(Path::new("/r/a"), present(&["/zrules.yaml", "/r/.git"])),
             None
+        );
+    }
+
+    #[test]
+    fn load_discovers_reads_and_names_the_file() {
+        use crate::input::tests::MemFs;
+        use std::path::Path;
+        // The in-memory file system's current directory is `/`.
+        let fs = MemFs::default().file("/zrules.yaml", b"mac_prefix: \"02:00:01\"\n");
+        let loaded = load(&fs, None).expect("discovered");
+        assert_eq!(loaded.path.as_deref(), Some(Path::new("/zrules.yaml")));
+        assert!(loaded.policy.mac_prefix.is_locally_administered());
+        let fs = MemFs::default()
+            .file("/site.yaml", b"zones_root: /zones\nzone_root: /x\n")
+            .file("/latin.yaml", b"# caf\xe9\n");
+        let e = load(&fs, Some(Path::new("/site.yaml"))).expect_err("unknown key");
+        assert!(
+            e.to_string()
+                .starts_with("invalid policy /site.yaml:2:1: unknown field `zone_root`"),
+            "{e}"
+        );
+        let e = load(&fs, Some(Path::new("/latin.yaml"))).expect_err("latin-1");
+        assert_eq!(
+            e.to_string(),
+            "invalid policy /latin.yaml:1:6: not UTF-8 text"
+        );
+        let e = load(&fs, Some(Path::new("/none.yaml"))).expect_err("missing");
+        assert!(
+            e.to_string().starts_with("cannot read policy /none.yaml"),
+            "{e}"
+        );
+        assert_eq!(
+            load(&MemFs::default(), None).expect("defaults").policy,
+            Policy::default()
         );
     }
 

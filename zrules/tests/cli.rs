@@ -179,7 +179,7 @@ fn policy_is_discovered_upwards_and_errors_name_the_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("line 2") && err.contains("unknown field `zone_root`"),
+        err.contains("zrules.yaml:2:1: unknown field `zone_root`"),
         "{err}"
     );
 }
@@ -508,7 +508,7 @@ fn a_run_that_checks_nothing_fails() {
     let (code, _, err) = run(d.path(), &["check", "e"]);
     assert_eq!(code, Some(2));
     assert!(
-        err.contains("error: no zone configuration found in e: it holds no *.zonecfg file"),
+        err.contains("error: no zone configuration found in e: it holds no regular *.zonecfg file"),
         "{err}"
     );
 }
