@@ -138,7 +138,27 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     };
     let mut zones = Vec::new();
 
+    // Files that could not be read are registered among the others (by
+    // name among the configurations, after their capture's files), so their
+    // findings sort with the files around them.
+    let mut problems: Vec<&crate::input::Unreadable> = input.problems.iter().collect();
+    problems.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut unreadable =
+        |sources: &mut Sources,
+         out: &mut Diagnostics,
+         take: &dyn Fn(&crate::input::Unreadable) -> bool| {
+            let (now, later): (Vec<_>, Vec<_>) = problems.iter().partition(|u| take(u));
+            problems = later;
+            for u in now {
+                for d in crate::input::diagnostics(std::slice::from_ref(u), sources) {
+                    out.push(d);
+                }
+            }
+        };
     for c in &input.configs {
+        unreadable(&mut sources, &mut out, &|u| {
+            u.host.is_none() && u.name < c.name
+        });
         let file = sources.add(c.name.clone(), c.text.clone());
         let zone = c
             .zone
@@ -195,12 +215,14 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
             }
         }
+        let prefix = format!("{}/", cap.root.trim_end_matches('/'));
+        unreadable(&mut sources, &mut out, &|u| {
+            u.host.as_deref() == Some(cap.host.as_str()) && u.name.starts_with(&prefix)
+        });
         facts.push(hf);
     }
 
-    for d in crate::input::diagnostics(&input.problems, &mut sources) {
-        out.push(d);
-    }
+    unreadable(&mut sources, &mut out, &|_| true);
 
     let hosts: Vec<HostCx<'_>> = facts
         .iter()

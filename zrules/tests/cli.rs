@@ -418,6 +418,12 @@ fn a_file_that_is_not_utf8_is_z00_at_its_first_invalid_byte() {
         out.contains("configs/db.zonecfg:5:13: Z04 ip-type"),
         "{out}"
     );
+    // Findings stay in file order.
+    let at = |s: &str| out.find(s).expect("present");
+    assert!(
+        at("configs/bad.zonecfg") < at("configs/db.zonecfg"),
+        "{out}"
+    );
 }
 
 #[test]
