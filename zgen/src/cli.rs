@@ -3,7 +3,6 @@
 //! is in the library.
 
 use std::collections::BTreeMap;
-use std::io::Write as _;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,7 +13,9 @@ use zgen::fix::{self, FixRequest, Overrides, Selection};
 use zgen::vnic::{Owner, VnicRequest};
 use zgen::zone::ZoneRequest;
 use zgen::{Format, HostContext, Phase, Plan, Platform};
-use zrules::check::{CaptureInput, CheckInput, ConfigInput};
+use zrules::check::{CaptureInput, CheckInput};
+use zrules::input::{self, Read};
+use zrules::os::StdFs;
 use zrules::policy::{self, Policy};
 
 const ABOUT: &str =
@@ -238,7 +239,13 @@ struct FixArgs {
 
 /// Runs the command and maps the outcome to an exit code.
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let policy = load_policy(cli.policy.as_deref())?;
+    // Man pages and completions describe the binary, not a site: a broken
+    // `zrules.yaml` nearby must not stop them.
+    if let Cmd::Generate(what) = &cli.command {
+        zrules::os::print(what.render(<Cli as clap::CommandFactory>::command())?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let policy = policy::load(&StdFs, cli.policy.as_deref())?.policy;
     let platform = match cli.platform {
         PlatformArg::Solaris11 => Platform::Solaris11,
         PlatformArg::Illumos => Platform::Illumos,
@@ -309,19 +316,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             (fix::plan(&req, &policy)?, a.phase)
         }
-        Cmd::Generate(what) => {
-            std::io::stdout().write_all(&what.render(<Cli as clap::CommandFactory>::command())?)?;
-            return Ok(ExitCode::SUCCESS);
-        }
+        // Handled above, before the policy is read.
+        Cmd::Generate(_) => return Ok(ExitCode::SUCCESS),
     };
     let plan = plan.filter(match phase {
         PhaseArg::All => Phase::All,
         PhaseArg::Gz => Phase::Gz,
         PhaseArg::Zone => Phase::Zone,
     });
-    let mut out = std::io::stdout().lock();
-    out.write_all(zgen::render(&plan, format).as_bytes())?;
-    out.flush()?;
+    zrules::os::print(zgen::render(&plan, format))?;
     Ok(exit_for(&plan))
 }
 
@@ -342,63 +345,37 @@ fn exit_for(plan: &Plan) -> ExitCode {
 }
 
 fn read(path: &Path) -> Result<String> {
-    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    Ok(input::text(&StdFs, path)?)
 }
 
-/// `--policy FILE`, else `zrules.yaml` in the current directory or a
-/// parent, else the write-up's defaults.
-fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => {
-            let cwd = std::env::current_dir().context("cannot find the current directory")?;
-            cwd.ancestors()
-                .map(|d| d.join(policy::FILE_NAME))
-                .find(|p| p.is_file())
-        }
-    };
-    match path {
-        Some(p) => Policy::from_yaml(&read(&p)?).with_context(|| format!("policy {}", p.display())),
-        None => Ok(Policy::default()),
+/// The one host capture `vnic` and `zone` take their facts from, read with
+/// zrules' reader (the same files, skips and findings as `zrules check
+/// --capture`); notes on what was skipped go to standard error.
+fn read_capture(dir: &Path) -> Result<(CaptureInput, Vec<input::Unreadable>)> {
+    let mut read = Read::default();
+    input::captures(&StdFs, dir, &mut read)?;
+    for note in &read.notes {
+        eprintln!("note: {note}");
     }
-}
-
-/// Reads a capture directory into relative path → text.
-fn read_capture(dir: &Path) -> Result<CaptureInput> {
-    fn walk(base: &Path, dir: &Path, files: &mut BTreeMap<String, String>) -> Result<()> {
-        for entry in std::fs::read_dir(dir)
-            .with_context(|| format!("cannot read capture directory {}", dir.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                walk(base, &path, files)?;
-            } else if path.is_file() {
-                let rel = path.strip_prefix(base).unwrap_or(&path);
-                let rel = rel
-                    .components()
-                    .map(|c| c.as_os_str().to_string_lossy())
-                    .collect::<Vec<_>>()
-                    .join("/");
-                files.insert(rel, read(&path)?);
-            }
-        }
-        Ok(())
+    let mut input = read.input;
+    if input.captures.len() != 1 {
+        bail!(
+            "{} holds the captures of {} hosts: give one host's capture directory",
+            dir.display(),
+            input.captures.len()
+        );
     }
-    let mut files = BTreeMap::new();
-    walk(dir, dir, &mut files)?;
-    let host = dir
-        .canonicalize()
-        .ok()
-        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
-        .unwrap_or_else(|| dir.display().to_string());
-    Ok(CaptureInput { host, files })
+    Ok((input.captures.remove(0), input.problems))
 }
 
 /// Host facts for `vnic` and `zone`: a capture, the flags alone, or the
 /// local host; flags override (`--zone-id` for `zone`).
 fn host_context(a: &FactArgs, zone: Option<&str>, policy: &Policy) -> Result<HostContext> {
     let mut ctx = if let Some(dir) = &a.capture {
-        let cap = read_capture(dir)?;
+        let (cap, problems) = read_capture(dir)?;
+        for p in &problems {
+            warn_unreadable(p);
+        }
         load_facts(&cap.host, &cap.files, policy)
     } else if a.gz_ip.is_some() {
         HostContext::default()
@@ -418,6 +395,22 @@ fn host_context(a: &FactArgs, zone: Option<&str>, policy: &Policy) -> Result<Hos
     Ok(ctx)
 }
 
+/// A capture file that could not be read: its facts are unknown, as for a
+/// file that does not parse.
+fn warn_unreadable(u: &input::Unreadable) {
+    let mut sources = zrules::Sources::new();
+    for d in input::diagnostics(std::slice::from_ref(u), &mut sources) {
+        let at = d
+            .location
+            .map(|l| {
+                let lc = sources.get(l.file).line_col(l.span.start);
+                format!(" (line {}, column {})", lc.line, lc.column)
+            })
+            .unwrap_or_default();
+        eprintln!("warning: {}{at}: {}", u.name, d.message);
+    }
+}
+
 fn load_facts(host: &str, files: &BTreeMap<String, String>, policy: &Policy) -> HostContext {
     let mut sources = zrules::Sources::new();
     let (facts, diags) = zrules::capture::load(host, files, &mut sources);
@@ -430,18 +423,17 @@ fn load_facts(host: &str, files: &BTreeMap<String, String>, policy: &Policy) -> 
 /// The texts `fix` checks: the given configs and captures, or (with only a
 /// findings report) the files the report names.
 fn fix_input(a: &FixArgs, selection: Option<&[Selection]>) -> Result<CheckInput> {
-    let mut input = CheckInput::default();
-    for p in &a.configs {
-        input.configs.push(ConfigInput {
-            zone: None,
-            name: p.display().to_string(),
-            text: read(p)?,
-        });
+    let mut read = Read::default();
+    if !a.configs.is_empty() {
+        input::configs(&StdFs, &a.configs, None, &mut read)?;
     }
     for d in &a.captures {
-        input.captures.push(read_capture(d)?);
+        input::captures(&StdFs, d, &mut read)?;
     }
-    if input.configs.is_empty() && input.captures.is_empty() {
+    if read.input.configs.is_empty()
+        && read.input.captures.is_empty()
+        && read.input.problems.is_empty()
+    {
         let Some(sel) = selection else {
             bail!(
                 "give the configurations (--config FILE) or captures (--capture DIR) to repair, or a findings report (--findings FILE)"
@@ -452,26 +444,40 @@ fn fix_input(a: &FixArgs, selection: Option<&[Selection]>) -> Result<CheckInput>
             let Some(file) = &s.file else { continue };
             match &s.host {
                 Some(host) => {
-                    if !(file.starts_with(&format!("{host}/")) && Path::new(host).is_dir()) {
+                    let Some(root) = capture_root(file).filter(|r| Path::new(r).is_dir()) else {
                         bail!(
                             "the report's findings about host {host} come from a capture: give its directory with --capture DIR"
                         );
-                    }
-                    if seen.insert(format!("capture:{host}")) {
-                        input.captures.push(read_capture(Path::new(host))?);
+                    };
+                    if seen.insert(format!("capture:{root}")) {
+                        input::captures(&StdFs, Path::new(root), &mut read)?;
                     }
                 }
                 None => {
                     if seen.insert(format!("config:{file}")) {
-                        input.configs.push(ConfigInput {
-                            zone: s.zone.clone(),
-                            name: file.clone(),
-                            text: read(Path::new(file))?,
-                        });
+                        input::configs(
+                            &StdFs,
+                            &[PathBuf::from(file)],
+                            s.zone.as_deref(),
+                            &mut read,
+                        )?;
                     }
                 }
             }
         }
     }
-    Ok(input)
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    Ok(read.input)
+}
+
+/// The capture directory a report's file lies in: the path without its
+/// capture-layout part (`captures/gz-a/zones/www/pkg-list` →
+/// `captures/gz-a`), as `zrules check` names capture files.
+fn capture_root(file: &str) -> Option<&str> {
+    file.match_indices('/')
+        .map(|(i, _)| (&file[..i], &file[i + 1..]))
+        .find(|(root, rest)| !root.is_empty() && zrules::capture::classify(rest).is_some())
+        .map(|(root, _)| root)
 }

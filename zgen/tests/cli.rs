@@ -295,6 +295,7 @@ fn fix_reads_the_files_a_findings_report_names() {
             text: text.into(),
         }],
         captures: vec![],
+        problems: Vec::new(),
     };
     let o = zrules::check::run(&input, &zrules::policy::Policy::default());
     let opts = zrules::render::RenderOptions {
@@ -396,4 +397,146 @@ fn a_system_account_is_refused_before_any_script() {
             "{err}"
         );
     }
+}
+
+fn seed_capture(dir: &Path) -> std::path::PathBuf {
+    let cap = dir.join("gz-a");
+    let mut host = SimHost::new("gz-a", "gza", Ipv4Addr::new(192, 168, 31, 12), &["pool1"]);
+    host.vnics.insert(
+        "db0".into(),
+        ("net0".into(), "0:0:1:1f:c:10".parse().expect("mac")),
+    );
+    write_capture(&cap, &host);
+    cap
+}
+
+#[test]
+fn a_capture_is_read_as_zrules_reads_it() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let cap = seed_capture(dir.path());
+    // Leftovers a capture may hold: zrules ignores them, so zgen does too.
+    std::fs::write(cap.join(".DS_Store"), [0u8, 0, 0, 1, 0xff, 0xfe]).expect("write");
+    std::fs::write(cap.join("notes.bin"), [0xffu8, 0xfe]).expect("write");
+    // A Latin-1 passwd: its facts are unknown, the rest is used.
+    std::fs::write(
+        cap.join("passwd"),
+        b"root:x:0:0:Super-User:/root:/usr/bin/bash\njose:x:2001:10:Jos\xe9:/local/home/jose:/usr/bin/bash\n",
+    )
+    .expect("write");
+    let (code, out, err) = stdout(zgen().args(["vnic", "www", "--capture"]).arg(&cap));
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("\ndladm create-vnic -l net0 -m 00:00:01:1f:0c:20 www0\n"),
+        "{out}"
+    );
+    assert!(
+        err.contains("passwd (line ") && err.contains("not UTF-8 text"),
+        "{err}"
+    );
+}
+
+#[test]
+fn policy_discovery_stops_at_the_repository_root() {
+    let dir = tempfile::tempdir().expect("tmp");
+    std::fs::write(dir.path().join("zrules.yaml"), "mac_prefix: \"02:00:01\"\n").expect("policy");
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join(".git")).expect("repo");
+    let args = [
+        "vnic",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "1",
+        "--over",
+        "net0",
+    ];
+    let (code, out, err) = stdout(zgen().current_dir(&repo).args(args));
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("-m 00:00:01:1f:0c:10 www0"), "{out}");
+    // Outside the repository, the file applies.
+    let (_, out, _) = stdout(zgen().current_dir(dir.path()).args(args));
+    assert!(out.contains("-m 02:00:01:1f:0c:10 www0"), "{out}");
+    // A bad policy is one error naming the file.
+    std::fs::write(dir.path().join("zrules.yaml"), "mac_prefx: 1\n").expect("policy");
+    let (code, _, err) = stdout(zgen().current_dir(dir.path()).args(args));
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("error").count(), 1, "{err}");
+    assert!(
+        err.contains("zrules.yaml:1:1: unknown field `mac_prefx`"),
+        "{err}"
+    );
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("list") {
+        let p = e.expect("entry").path();
+        let dest = to.join(p.file_name().expect("name"));
+        if p.is_dir() {
+            copy_tree(&p, &dest);
+        } else {
+            std::fs::copy(&p, &dest).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn fix_finds_the_capture_a_report_names_by_its_path() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let legacy = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/violations/legacy"
+    ));
+    let cap = Path::new("captures/legacy");
+    copy_tree(legacy, &dir.path().join(cap));
+    // The report `zrules check --capture captures/legacy --format json` writes.
+    let mut read = zrules::input::Read::default();
+    zrules::input::captures(&zrules::os::StdFs, &dir.path().join(cap), &mut read).expect("capture");
+    read.input.captures[0].root = cap.display().to_string();
+    let o = zrules::check::run(&read.input, &zrules::policy::Policy::default());
+    let opts = zrules::render::RenderOptions {
+        color: false,
+        statistics: false,
+        tool_version: "test",
+    };
+    let report = zrules::render::render(&o.report, &o.sources, zrules::render::Format::Json, &opts);
+    assert!(
+        report.contains("\"captures/legacy/ipadm-show-addr\""),
+        "{report}"
+    );
+    std::fs::write(dir.path().join("f.json"), report).expect("write");
+    let (code, out, err) =
+        stdout(
+            zgen()
+                .current_dir(dir.path())
+                .args(["fix", "--findings", "f.json"]),
+        );
+    assert_eq!(code, 1, "{err}\n{out}");
+    assert!(out.contains("# - Z08 zonepath"), "{out}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zgen"))
+        .current_dir(std::env::temp_dir())
+        .args([
+            "zone",
+            "www",
+            "--gz-ip",
+            "192.168.31.12",
+            "--zone-id",
+            "1",
+            "--over",
+            "net0",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.status.code(), Some(0));
 }

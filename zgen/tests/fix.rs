@@ -35,6 +35,7 @@ fn config_input(text: &str) -> CheckInput {
             text: text.into(),
         }],
         captures: vec![],
+        problems: Vec::new(),
     }
 }
 
@@ -212,10 +213,8 @@ fn damaged_host(policy: &Policy) -> SimHost {
 fn capture_input(host: &SimHost) -> CheckInput {
     CheckInput {
         configs: vec![],
-        captures: vec![CaptureInput {
-            host: host.name.clone(),
-            files: host.capture(),
-        }],
+        captures: vec![CaptureInput::new(host.name.clone(), host.capture())],
+        problems: Vec::new(),
     }
 }
 

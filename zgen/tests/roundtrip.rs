@@ -36,11 +36,9 @@ fn check_fleet(hosts: &[SimHost], policy: &Policy) -> Vec<String> {
         configs: vec![],
         captures: hosts
             .iter()
-            .map(|h| CaptureInput {
-                host: h.name.clone(),
-                files: h.capture(),
-            })
+            .map(|h| CaptureInput::new(h.name.clone(), h.capture()))
             .collect(),
+        problems: Vec::new(),
     };
     let o = check::run(&input, policy);
     o.report

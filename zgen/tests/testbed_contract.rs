@@ -161,10 +161,8 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
     let outcome = run(
         &CheckInput {
             configs: vec![],
-            captures: vec![CaptureInput {
-                host: host.into(),
-                files,
-            }],
+            captures: vec![CaptureInput::new(host, files)],
+            problems: Vec::new(),
         },
         &Policy::default(),
     );

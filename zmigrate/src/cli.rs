@@ -4,15 +4,16 @@
 //! library.
 
 use std::fs;
-use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::io::IsTerminal;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use zrules::options::LintOptions;
-use zrules::policy::{self, Policy};
+use zrules::os::StdFs;
+use zrules::policy;
 
 use zmigrate::collect::{self, Capture};
 use zmigrate::exec::Executor;
@@ -144,7 +145,7 @@ pub struct CheckRequest {
 
 pub fn check(req: CheckRequest) -> Result<ExitCode> {
     let hosts = req.target.names()?;
-    let mut policy = load_policy(req.lint.policy.as_deref())?;
+    let mut policy = policy::load(&StdFs, req.lint.policy.as_deref())?.policy;
     req.lint.apply_to(&mut policy);
     if let Some(keep) = &req.keep {
         for h in &hosts {
@@ -167,7 +168,7 @@ pub fn check(req: CheckRequest) -> Result<ExitCode> {
         }
         captures.push(cap);
     }
-    let outcome = zmigrate::check::lint(&captures, &policy);
+    let outcome = zmigrate::check::lint(&captures, req.keep.as_deref(), &policy);
 
     let done = req.lint.finish(
         &outcome,
@@ -175,24 +176,6 @@ pub fn check(req: CheckRequest) -> Result<ExitCode> {
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(done.text.as_bytes())?;
-    stdout.flush()?;
+    zrules::os::print(&done.text)?;
     Ok(ExitCode::from(done.exit_code))
-}
-
-/// The policy: `--policy FILE`, else `zrules.yaml` in the current directory
-/// or a parent up to the repository root, else the defaults. The same
-/// discovery as `zrules check` (zrules/src/cli.rs, binary-only there).
-fn load_policy(explicit: Option<&Path>) -> Result<Policy> {
-    let path = match explicit {
-        Some(p) => Some(p.to_path_buf()),
-        None => policy::discover(&std::env::current_dir()?, Path::exists),
-    };
-    let Some(path) = path else {
-        return Ok(Policy::default());
-    };
-    let text = fs::read_to_string(&path)
-        .with_context(|| format!("cannot read policy {}", path.display()))?;
-    Policy::from_yaml(&text).map_err(|e| anyhow::anyhow!("invalid policy {}:\n{e}", path.display()))
 }

@@ -229,7 +229,7 @@ fn main() -> ExitCode {
 
 /// The hidden `generate` subcommand: completions and man pages (zrules::generate).
 fn generate(what: &zrules::generate::Generate) -> anyhow::Result<ExitCode> {
-    std::io::Write::write_all(&mut std::io::stdout(), &what.render(Cli::command())?)?;
+    zrules::os::print(what.render(Cli::command())?)?;
     Ok(ExitCode::SUCCESS)
 }
 

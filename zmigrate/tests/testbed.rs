@@ -20,7 +20,6 @@ use zmigrate::collect::{self, Quiet};
 use zmigrate::exec::Executor;
 use zmigrate::exec::ssh::{SshExecutor, SshOptions};
 use zone_testbed::{Fault, Options, Testbed, stderr};
-use zrules::check::{CaptureInput, CheckInput};
 use zrules::policy::Policy;
 use zrules::shell::Command as HostCommand;
 
@@ -301,22 +300,14 @@ fn a_fleet_is_collected_and_checked_with_exactly_the_expected_findings() {
         "{skipped:?}"
     );
 
-    // The same as zrules checking the directories `collect` wrote.
-    let input = CheckInput {
-        configs: vec![],
-        captures: vec![
-            CaptureInput {
-                host: "gz-a".into(),
-                files: common::read_texts(&dir_a),
-            },
-            CaptureInput {
-                host: "gz-b".into(),
-                files: common::read_texts(&dir_b),
-            },
-        ],
-    };
+    // The same as `zrules check --capture KEPT/gz-a --capture KEPT/gz-b`:
+    // with --keep, findings name the kept files, which exist.
+    let mut read = zrules::input::Read::default();
+    for h in ["gz-a", "gz-b"] {
+        zrules::input::captures(&zrules::os::StdFs, &kept.join(h), &mut read).expect("kept");
+    }
     let pol = Policy::from_yaml(POLICY).expect("policy");
-    let o = zrules::check::run(&input, &pol);
+    let o = zrules::check::run(&read.input, &pol);
     let opts = zrules::render::RenderOptions {
         color: false,
         statistics: false,

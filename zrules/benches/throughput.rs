@@ -91,6 +91,7 @@ fn bench(c: &mut Criterion) {
     let input = CheckInput {
         configs,
         captures: Vec::new(),
+        problems: Vec::new(),
     };
     let mut g = c.benchmark_group("parse+check");
     g.sample_size(10);

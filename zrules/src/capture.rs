@@ -407,6 +407,17 @@ pub fn load(
     files: &BTreeMap<String, String>,
     sources: &mut Sources,
 ) -> (HostFacts, Vec<Diagnostic>) {
+    load_at(host, host, files, sources)
+}
+
+/// [`load`], naming each file `ROOT/relative/path`: `root` is the capture
+/// directory as the user gave it, so the names are paths that exist.
+pub fn load_at(
+    root: &str,
+    host: &str,
+    files: &BTreeMap<String, String>,
+    sources: &mut Sources,
+) -> (HostFacts, Vec<Diagnostic>) {
     let mut facts = HostFacts {
         name: host.to_owned(),
         ..HostFacts::default()
@@ -416,7 +427,7 @@ pub fn load(
         let Some((cmd, zone)) = classify(path) else {
             continue;
         };
-        let file = sources.add(format!("{host}/{path}"), text.as_str());
+        let file = sources.add(join(root, path), text.as_str());
         let mut cx = Loader {
             host,
             cmd,
@@ -438,6 +449,14 @@ pub fn load(
         }
     }
     (facts, diags)
+}
+
+/// `root/path`, without doubling a trailing `/` (`captures/gz1/`).
+fn join(root: &str, path: &str) -> String {
+    match root.trim_end_matches('/') {
+        "" if root.starts_with('/') => format!("/{path}"),
+        r => format!("{r}/{path}"),
+    }
 }
 
 /// The state of loading one file.

@@ -35,8 +35,25 @@ pub struct ConfigInput {
 pub struct CaptureInput {
     /// The host's label (the directory's name).
     pub host: String,
+    /// The directory as the user named it (`captures/gz1`), or the host's
+    /// name for a capture held in memory: file names in findings are
+    /// `ROOT/relative/path`, a path that exists from where the run started.
+    pub root: String,
     /// Relative path (`zones/www/zonecfg-export`) → file content.
     pub files: BTreeMap<String, String>,
+}
+
+impl CaptureInput {
+    /// A capture held in memory (collected over ssh, or built in a test):
+    /// its files are named `HOST/relative/path`.
+    pub fn new(host: impl Into<String>, files: BTreeMap<String, String>) -> Self {
+        let host = host.into();
+        Self {
+            root: host.clone(),
+            host,
+            files,
+        }
+    }
 }
 
 /// Everything one run looks at.
@@ -44,6 +61,9 @@ pub struct CaptureInput {
 pub struct CheckInput {
     pub configs: Vec<ConfigInput>,
     pub captures: Vec<CaptureInput>,
+    /// Files found but not checkable (not UTF-8, empty, too large): each
+    /// is a `Z00` finding (see [`crate::input`]).
+    pub problems: Vec<crate::input::Unreadable>,
 }
 
 /// The report and the texts it points into.
@@ -118,7 +138,27 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     };
     let mut zones = Vec::new();
 
+    // Files that could not be read are registered among the others (by
+    // name among the configurations, after their capture's files), so their
+    // findings sort with the files around them.
+    let mut problems: Vec<&crate::input::Unreadable> = input.problems.iter().collect();
+    problems.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut unreadable =
+        |sources: &mut Sources,
+         out: &mut Diagnostics,
+         take: &dyn Fn(&crate::input::Unreadable) -> bool| {
+            let (now, later): (Vec<_>, Vec<_>) = problems.iter().partition(|u| take(u));
+            problems = later;
+            for u in now {
+                for d in crate::input::diagnostics(std::slice::from_ref(u), sources) {
+                    out.push(d);
+                }
+            }
+        };
     for c in &input.configs {
+        unreadable(&mut sources, &mut out, &|u| {
+            u.host.is_none() && u.name < c.name
+        });
         let file = sources.add(c.name.clone(), c.text.clone());
         let zone = c
             .zone
@@ -150,7 +190,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
 
     let mut facts: Vec<HostFacts> = Vec::new();
     for (i, cap) in input.captures.iter().enumerate() {
-        let (hf, diags) = capture::load(&cap.host, &cap.files, &mut sources);
+        let (hf, diags) = capture::load_at(&cap.root, &cap.host, &cap.files, &mut sources);
         for d in diags {
             out.push(d);
         }
@@ -175,8 +215,14 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
             }
         }
+        let prefix = format!("{}/", cap.root.trim_end_matches('/'));
+        unreadable(&mut sources, &mut out, &|u| {
+            u.host.as_deref() == Some(cap.host.as_str()) && u.name.starts_with(&prefix)
+        });
         facts.push(hf);
     }
+
+    unreadable(&mut sources, &mut out, &|_| true);
 
     let hosts: Vec<HostCx<'_>> = facts
         .iter()
@@ -214,7 +260,8 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     let mut report = Report {
         diagnostics: Vec::new(),
         skipped: Vec::new(),
-        files: input.configs.len(),
+        // Configuration files found, checkable or not.
+        files: input.configs.len() + input.problems.iter().filter(|p| p.host.is_none()).count(),
         zones: zones.len(),
         hosts: input.captures.len(),
     };
@@ -318,6 +365,7 @@ mod tests {
                 },
             ],
             captures: vec![],
+            problems: vec![],
         };
         let o = run(&input, &Policy::default());
         let codes: Vec<_> = o.report.diagnostics.iter().map(|d| d.rule_id()).collect();

@@ -1,10 +1,11 @@
 //! `zrules`: read Solaris 11 / illumos zone configurations and host command
 //! outputs, and check them against the site's eleven house rules.
 //!
-//! The library is pure: it takes texts and returns values. Reading files,
-//! discovering the policy file and choosing an output format are the
-//! binary's job (`main.rs`), so the same checks run unchanged in CI, in
-//! `zgen` and in `zmigrate`.
+//! The library is pure: it takes texts and returns values. Which files a run
+//! reads and how their bytes become texts is decided here too ([`input`],
+//! [`policy::load`]), over a file system passed in; the one implementation
+//! on the real disk is [`os::StdFs`], so `zrules`, `zgen` and `zmigrate`
+//! read the same directory the same way.
 //!
 //! Data flow: text → [`zonecfg`] parser (lossless, with spans) → typed
 //! [`zonecfg::ZoneConfig`]; capture directory → [`facts`] parsers →
@@ -69,9 +70,11 @@ pub mod diagnostic;
 pub mod facts;
 pub mod generate;
 pub mod global_zone;
+pub mod input;
 pub mod mac;
 pub mod names;
 pub mod options;
+pub mod os;
 pub mod policy;
 pub mod render;
 pub mod rules;

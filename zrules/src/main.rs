@@ -1,24 +1,26 @@
 //! `zrules`: lint zone configurations and host captures against the house
-//! rules. Parses flags, reads files (see `cli.rs`), calls the library,
-//! renders, and maps the outcome to an exit code: 0 clean, 1 findings at or
-//! above the failing level, 2 usage, input or policy errors.
+//! rules. Parses flags, reads files and the policy through the library's
+//! one reader (`zrules::input`, `zrules::policy::load`, on `os::StdFs`),
+//! calls the checks, renders, and maps the outcome to an exit code: 0
+//! clean, 1 findings at or above the failing level, 2 usage, input or
+//! policy errors. A closed standard output ends the run quietly.
 
 // Parsing and checking allocate many small strings; mimalloc makes that
 // about a third faster than the system allocator (zrules/benches).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-mod cli;
-
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Result, bail};
 use clap::{CommandFactory, Parser, Subcommand};
-use zrules::check::{self, CheckInput};
+use zrules::check;
+use zrules::input;
 use zrules::options::LintOptions;
-use zrules::policy::RuleSpec;
+use zrules::os::{StdFs, print};
+use zrules::policy::{self, RuleSpec};
 use zrules::rules::{self, REGISTRY};
 
 const EXAMPLES: &str = "\
@@ -53,6 +55,13 @@ enum Command {
     /// the checks that need host facts run too. The policy is `--policy`,
     /// else `zrules.yaml` in this directory or a parent up to the
     /// repository root, else the write-up's defaults.
+    ///
+    /// Only regular files are read from directories (FIFOs, devices and
+    /// sockets are skipped with a note on standard error) and names starting
+    /// with `.` are ignored. A file that is empty, not UTF-8 or larger than
+    /// 64 MiB is a Z00 finding and the other files are still checked. A
+    /// directory with no `*.zonecfg` file is an error (exit 2): a run that
+    /// checks nothing does not pass.
     #[command(after_help = EXAMPLES)]
     Check(CheckArgs),
     /// Print a rule's documentation: what it checks, why, an example and the fix.
@@ -88,14 +97,12 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => run_check(args),
         Command::Explain { rule } => explain(&rule.join(" ")).map(|()| ExitCode::SUCCESS),
-        Command::Rules => {
-            print!("{}", rules_table());
-            Ok(ExitCode::SUCCESS)
-        }
-        Command::Layout => {
-            print!("{}", zrules::capture::describe_layout());
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Rules => print(rules_table())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
+        Command::Layout => print(zrules::capture::describe_layout())
+            .map(|_| ExitCode::SUCCESS)
+            .map_err(Into::into),
         Command::Generate(g) => generate(&g),
     };
     match result {
@@ -113,49 +120,52 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
             "nothing to check: give configuration files or directories, or --capture DIR (see zrules check --help)"
         );
     }
-    let (mut policy, _) = cli::load_policy(args.lint.policy.as_deref())?;
-    args.lint.apply_to(&mut policy);
-    let mut input = CheckInput {
-        configs: cli::config_inputs(&args.paths, args.zone.as_deref())?,
-        captures: Vec::new(),
-    };
-    for dir in &args.capture {
-        input.captures.extend(cli::capture_inputs(dir)?);
+    if args.zone.is_some() && args.paths.is_empty() {
+        bail!("--zone names the zone of a configuration file: give that file");
     }
-    let outcome = check::run(&input, &policy);
+    let mut policy = policy::load(&StdFs, args.lint.policy.as_deref())?.policy;
+    args.lint.apply_to(&mut policy);
+    let mut read = input::Read::default();
+    input::configs(&StdFs, &args.paths, args.zone.as_deref(), &mut read)?;
+    for dir in &args.capture {
+        input::captures(&StdFs, dir, &mut read)?;
+    }
+    for note in &read.notes {
+        eprintln!("note: {note}");
+    }
+    let outcome = check::run(&read.input, &policy);
     let done = args.lint.finish(
         &outcome,
         &policy,
         std::io::stdout().is_terminal(),
         std::env::var_os("NO_COLOR").as_deref(),
     );
-    let mut stdout = std::io::stdout().lock();
-    stdout.write_all(done.text.as_bytes())?;
-    stdout.flush()?;
+    print(&done.text)?;
     Ok(ExitCode::from(done.exit_code))
 }
 
 /// The hidden `generate` subcommand: completions and man pages (zrules::generate).
 fn generate(what: &zrules::generate::Generate) -> Result<ExitCode> {
-    std::io::stdout().write_all(&what.render(Cli::command())?)?;
+    print(what.render(Cli::command())?)?;
     Ok(ExitCode::SUCCESS)
 }
 
 fn explain(spec: &str) -> Result<()> {
     let spec: RuleSpec = spec.parse().map_err(|e: String| anyhow::anyhow!(e))?;
     let rule = rules::lookup(spec.code);
-    println!("{} — {}\n", rule.code, rule.name);
+    let mut out = format!("{} — {}\n\n", rule.code, rule.name);
     for c in rule
         .checks
         .iter()
         .filter(|c| spec.check.is_none_or(|k| k == c.slug))
     {
-        println!(
-            "  {} {:<20} {:<8} {}",
+        out.push_str(&format!(
+            "  {} {:<20} {:<8} {}\n",
             rule.code, c.slug, c.severity, c.input
-        );
+        ));
     }
-    println!("\n{}", rule.documentation().trim_end());
+    out.push_str(&format!("\n{}\n", rule.documentation().trim_end()));
+    print(&out)?;
     Ok(())
 }
 

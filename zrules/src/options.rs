@@ -116,6 +116,7 @@ mod tests {
                 text: "create -b\n".into(),
             }],
             captures: vec![],
+            problems: vec![],
         };
         run(&input, &Policy::default())
     }

@@ -38,6 +38,104 @@ pub fn discover(
     None
 }
 
+/// A loaded policy and the file it came from (`None`: the defaults).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loaded {
+    pub policy: Policy,
+    pub path: Option<std::path::PathBuf>,
+}
+
+/// A policy file that cannot be used. The message names the file as found
+/// (`--policy` as given, or the discovered path) and, for a bad setting,
+/// its line and column.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read policy {}: {source}", path.display())]
+    Read {
+        path: std::path::PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot find the current directory to look for {FILE_NAME}: {0}")]
+    CurrentDir(std::io::Error),
+    #[error("invalid policy {}{}: {}", path.display(), at(error), error.message)]
+    Invalid {
+        path: std::path::PathBuf,
+        error: PolicyError,
+    },
+}
+
+fn at(e: &PolicyError) -> String {
+    match (e.line, e.column) {
+        (Some(l), Some(c)) => format!(":{l}:{c}"),
+        (Some(l), None) => format!(":{l}"),
+        _ => String::new(),
+    }
+}
+
+/// The policy of a run: `explicit` (`--policy FILE`) when given, else the
+/// file [`discover`] finds from the current directory, else the defaults.
+/// The one loader of `zrules`, `zgen` and `zmigrate`; `fs` is the file
+/// system ([`crate::os::StdFs`] in the binaries).
+pub fn load(
+    fs: &dyn crate::input::Fs,
+    explicit: Option<&std::path::Path>,
+) -> Result<Loaded, LoadError> {
+    let path = match explicit {
+        Some(p) => Some(p.to_path_buf()),
+        None => {
+            let cwd = fs.current_dir().map_err(LoadError::CurrentDir)?;
+            discover(&cwd, |p| fs.metadata(p).is_ok())
+        }
+    };
+    let Some(path) = path else {
+        return Ok(Loaded {
+            policy: Policy::default(),
+            path: None,
+        });
+    };
+    let invalid = |message: String| LoadError::Invalid {
+        path: path.clone(),
+        error: PolicyError {
+            line: None,
+            column: None,
+            message,
+        },
+    };
+    let limit = crate::input::MAX_FILE_SIZE;
+    let bytes = fs.read(&path, limit).map_err(|source| LoadError::Read {
+        path: path.clone(),
+        source,
+    })?;
+    if bytes.len() as u64 > limit {
+        return Err(invalid(format!(
+            "larger than the {} MiB limit",
+            limit / (1024 * 1024)
+        )));
+    }
+    let text = match crate::input::decode(bytes) {
+        Ok(t) => t,
+        Err(crate::input::Problem::NotUtf8 { text, offset, .. }) => {
+            let lc = crate::span::LineIndex::new(&text).line_col(&text, offset);
+            return Err(LoadError::Invalid {
+                path,
+                error: PolicyError {
+                    line: Some(lc.line as u64),
+                    column: Some(lc.column as u64),
+                    message: "not UTF-8 text".into(),
+                },
+            });
+        }
+        Err(other) => return Err(invalid(other.to_string())),
+    };
+    match Policy::from_yaml(&text) {
+        Ok(policy) => Ok(Loaded {
+            policy,
+            path: Some(path),
+        }),
+        Err(error) => Err(LoadError::Invalid { path, error }),
+    }
+}
+
 /// All parameters of the checks. Every field has the write-up's default.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -227,10 +325,20 @@ impl Policy {
         }
         let policy: Policy = serde_saphyr::from_str(text).map_err(|e| {
             let loc = e.location();
+            // Without the snippet: serde-saphyr's own rendering repeats
+            // `error:` and calls the file `<input>`; the caller names the
+            // file and the place, so the message's own trailer goes too.
+            let mut message = e.without_snippet().to_string();
+            if let Some(l) = loc {
+                let trailer = format!(" at line {}, column {}", l.line(), l.column());
+                if let Some(m) = message.strip_suffix(&trailer) {
+                    message = m.to_owned();
+                }
+            }
             PolicyError {
                 line: loc.map(|l| l.line()),
                 column: loc.map(|l| l.column()),
-                message: e.to_string(),
+                message,
             }
         })?;
         crate::rules::PolicyGlobs::new(&policy).map_err(|e| PolicyError {
@@ -283,6 +391,40 @@ mod tests {
         assert_eq!(
             discover(Path::new("/r/a"), present(&["/zrules.yaml", "/r/.git"])),
             None
+        );
+    }
+
+    #[test]
+    fn load_discovers_reads_and_names_the_file() {
+        use crate::input::tests::MemFs;
+        use std::path::Path;
+        // The in-memory file system's current directory is `/`.
+        let fs = MemFs::default().file("/zrules.yaml", b"mac_prefix: \"02:00:01\"\n");
+        let loaded = load(&fs, None).expect("discovered");
+        assert_eq!(loaded.path.as_deref(), Some(Path::new("/zrules.yaml")));
+        assert!(loaded.policy.mac_prefix.is_locally_administered());
+        let fs = MemFs::default()
+            .file("/site.yaml", b"zones_root: /zones\nzone_root: /x\n")
+            .file("/latin.yaml", b"# caf\xe9\n");
+        let e = load(&fs, Some(Path::new("/site.yaml"))).expect_err("unknown key");
+        assert!(
+            e.to_string()
+                .starts_with("invalid policy /site.yaml:2:1: unknown field `zone_root`"),
+            "{e}"
+        );
+        let e = load(&fs, Some(Path::new("/latin.yaml"))).expect_err("latin-1");
+        assert_eq!(
+            e.to_string(),
+            "invalid policy /latin.yaml:1:6: not UTF-8 text"
+        );
+        let e = load(&fs, Some(Path::new("/none.yaml"))).expect_err("missing");
+        assert!(
+            e.to_string().starts_with("cannot read policy /none.yaml"),
+            "{e}"
+        );
+        assert_eq!(
+            load(&MemFs::default(), None).expect("defaults").policy,
+            Policy::default()
         );
     }
 

@@ -130,12 +130,21 @@ fn usage_and_input_errors_exit_two() {
         Some(2)
     );
     assert_eq!(
-        exit(d.path(), &["check", "configs", "--zone", "www"]),
+        exit(d.path(), &["check", "configs/www.zonecfg", "--zone", "www"]),
         Some(0)
     ); // one file: fine
     fs::write(d.path().join("configs/db.zonecfg"), COMPLIANT).expect("write");
     assert_eq!(
-        exit(d.path(), &["check", "configs", "--zone", "www"]),
+        exit(
+            d.path(),
+            &[
+                "check",
+                "configs/www.zonecfg",
+                "configs/db.zonecfg",
+                "--zone",
+                "www"
+            ]
+        ),
         Some(2)
     ); // two files
     assert_eq!(exit(d.path(), &["explain", "Z42"]), Some(2));
@@ -170,7 +179,7 @@ fn policy_is_discovered_upwards_and_errors_name_the_line() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("line 2") && err.contains("unknown field `zone_root`"),
+        err.contains("zrules.yaml:2:1: unknown field `zone_root`"),
         "{err}"
     );
 }
@@ -344,4 +353,264 @@ fn files_outside_the_capture_layout_are_not_read() {
         exit(d.path(), &["check", "--capture", "baremetal"]),
         Some(0)
     );
+}
+
+// ---- Reading inputs: every file the run finds is either checked or a
+// finding of its own; nothing hangs, aborts or passes on nothing.
+
+/// `zrules ARGS` in `dir`: exit code, stdout, stderr (killed after 20 s, so a
+/// hang fails the test instead of stalling the suite).
+fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
+    let out = zrules(dir)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .expect("run");
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[cfg(unix)]
+#[test]
+fn a_fifo_under_a_checked_directory_is_skipped_with_a_note() {
+    let d = repo();
+    let status = std::process::Command::new("mkfifo")
+        .arg(d.path().join("configs/p.zonecfg"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    let (code, out, err) = run(d.path(), &["check", "configs", "--format", "concise"]);
+    assert_eq!(code, Some(0), "{out}{err}");
+    assert!(
+        err.contains("note: skipped configs/p.zonecfg: a FIFO, not a regular file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_utf8_is_z00_at_its_first_invalid_byte() {
+    let d = repo();
+    fs::write(
+        d.path().join("configs/bad.zonecfg"),
+        b"create -b\n# caf\xe9\n",
+    )
+    .expect("write");
+    fs::write(
+        d.path().join("configs/db.zonecfg"),
+        COMPLIANT
+            .replace("www", "db")
+            .replace("ip-type=exclusive", "ip-type=shared"),
+    )
+    .expect("write");
+    fs::write(d.path().join("configs/zz.zonecfg"), [0u8, 159, 146, 150]).expect("binary");
+    let (code, out, err) = run(d.path(), &["check", "configs", "--format", "concise"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains("configs/bad.zonecfg:2:6: Z00 parse not UTF-8 text: byte 0xe9"),
+        "{out}"
+    );
+    assert!(out.contains("configs/zz.zonecfg:1:2: Z00 parse"), "{out}");
+    // The other files are still checked.
+    assert!(
+        out.contains("configs/db.zonecfg:5:13: Z04 ip-type"),
+        "{out}"
+    );
+    // Findings stay in file order.
+    let at = |s: &str| out.find(s).expect("present");
+    assert!(
+        at("configs/bad.zonecfg") < at("configs/db.zonecfg"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_latin1_passwd_in_a_capture_is_z00_and_the_rest_is_checked() {
+    let d = repo();
+    let cap = d.path().join("baremetal");
+    copy_tree(&fixtures().join("fleet/baremetal"), &cap);
+    let mut passwd = fs::read(cap.join("passwd")).expect("passwd");
+    passwd.extend_from_slice(b"jose:x:2001:10:Jos\xe9 Garc\xeda:/local/home/jose:/usr/bin/bash\n");
+    fs::write(cap.join("passwd"), &passwd).expect("write");
+    fs::write(
+        cap.join("dladm-show-vnic"),
+        "www0:net0:2\\:0\\:1\\:1f\\:c\\:10:fixed\n",
+    )
+    .expect("vnic");
+    let (code, out, err) = run(
+        d.path(),
+        &["check", "--capture", "baremetal", "--format", "concise"],
+    );
+    assert_eq!(code, Some(1), "{err}");
+    let line = passwd.iter().filter(|b| **b == b'\n').count();
+    assert!(
+        out.contains(&format!(
+            "baremetal/passwd:{line}:19: Z00 parse not UTF-8 text"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("baremetal/dladm-show-vnic:1:"), "{out}");
+}
+
+#[test]
+fn a_byte_order_mark_is_dropped() {
+    let d = repo();
+    fs::write(
+        d.path().join("configs/www.zonecfg"),
+        format!("\u{feff}{COMPLIANT}"),
+    )
+    .expect("write");
+    fs::write(d.path().join("configs/bad.zonecfg"), "\u{feff}crate -b\n").expect("write");
+    let (code, out, _) = run(d.path(), &["check", "configs", "--format", "concise"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(!out.contains('\u{feff}'), "{out}");
+    assert!(!out.contains("configs/www.zonecfg"), "{out}");
+    assert!(out.contains("configs/bad.zonecfg:1:1: Z00 parse"), "{out}");
+}
+
+#[test]
+fn a_file_over_the_size_limit_is_z00_and_not_read() {
+    let d = repo();
+    // Sparse: 65 MiB on paper, nothing on disk.
+    let f = fs::File::create(d.path().join("configs/huge.zonecfg")).expect("create");
+    f.set_len(65 * 1024 * 1024).expect("set_len");
+    let (code, out, err) = run(d.path(), &["check", "configs", "--format", "concise"]);
+    assert_eq!(code, Some(1), "{err}");
+    assert!(
+        out.contains(
+            "configs/huge.zonecfg:1:1: Z00 parse the file is larger than the 64 MiB limit (68157440 bytes)"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
+fn an_empty_file_is_z00_not_an_empty_zone() {
+    let d = repo();
+    fs::write(d.path().join("configs/db.zonecfg"), "").expect("write");
+    let (code, out, _) = run(d.path(), &["check", "configs", "--format", "concise"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("configs/db.zonecfg:1:1: Z00 parse the file is empty"),
+        "{out}"
+    );
+    assert!(!out.contains("Z04") && !out.contains("Z08"), "{out}");
+    let (code, out, _) = run(d.path(), &["check", "/dev/null", "--format", "concise"]);
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("/dev/null:1:1: Z00 parse the file is empty"),
+        "{out}"
+    );
+    assert!(!out.contains("Z04") && !out.contains("Z10"), "{out}");
+}
+
+#[test]
+fn a_run_that_checks_nothing_fails() {
+    let d = repo();
+    fs::create_dir(d.path().join("e")).expect("mkdir");
+    fs::write(d.path().join("e/notes.txt"), "not a config").expect("write");
+    let (code, _, err) = run(d.path(), &["check", "e"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("error: no zone configuration found in e: it holds no regular *.zonecfg file"),
+        "{err}"
+    );
+}
+
+#[test]
+fn zone_is_refused_with_a_directory() {
+    let d = repo();
+    let (code, _, err) = run(d.path(), &["check", "configs", "--zone", "db"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("--zone names the zone of a single file, but configs is a directory"),
+        "{err}"
+    );
+}
+
+#[test]
+fn capture_paths_are_printed_as_given() {
+    let root = fixtures().join("..");
+    let (code, out, _) = run(
+        &root,
+        &[
+            "check",
+            "--capture",
+            "fixtures/violations/legacy",
+            "--format",
+            "concise",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        out.contains("fixtures/violations/legacy/ipadm-show-addr:3:1: Z04 gz-interface"),
+        "{out}"
+    );
+    let (_, out, _) = run(
+        &root,
+        &[
+            "check",
+            "--capture",
+            "fixtures/violations/legacy/",
+            "--format",
+            "github",
+        ],
+    );
+    assert!(
+        out.contains("file=fixtures/violations/legacy/ipadm-show-addr,line=3"),
+        "{out}"
+    );
+    // The host label is still the directory's name.
+    let (_, out, _) = run(
+        &root.join("fixtures/violations/legacy"),
+        &["check", "--capture", ".", "--format", "json"],
+    );
+    assert!(out.contains("\"file\": \"./ipadm-show-addr\""), "{out}");
+    assert!(out.contains("\"host\": \"legacy\""), "{out}");
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let d = repo();
+    // Enough findings to overflow a pipe's buffer.
+    for i in 0..300 {
+        fs::write(
+            d.path().join(format!("configs/z{i}.zonecfg")),
+            "create -b\nset zonepath=/export/z\nset ip-type=shared\n",
+        )
+        .expect("write");
+    }
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zrules"))
+        .args(["check", "configs", "--format", "full"])
+        .current_dir(d.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("wait");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.is_empty(), "{err}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn policy_errors_name_the_file_once() {
+    let d = repo();
+    fs::write(
+        d.path().join("site.yaml"),
+        "zones_root: /zones\nzone_root: /x\n",
+    )
+    .expect("policy");
+    let (code, _, err) = run(d.path(), &["check", "configs", "--policy", "site.yaml"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(err.matches("error").count(), 1, "{err}");
+    assert!(!err.contains("<input>"), "{err}");
+    assert!(
+        err.starts_with("error: invalid policy site.yaml:2:1: unknown field `zone_root`"),
+        "{err}"
+    );
+    assert!(!err.contains("at line"), "{err}");
 }

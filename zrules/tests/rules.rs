@@ -40,12 +40,15 @@ fn read_tree(root: &Path, dir: &Path, files: &mut BTreeMap<String, String>) {
 fn capture(dir: &Path) -> CaptureInput {
     let mut files = BTreeMap::new();
     read_tree(dir, dir, &mut files);
+    let host = dir
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
     CaptureInput {
-        host: dir
-            .file_name()
-            .expect("name")
-            .to_string_lossy()
-            .into_owned(),
+        // Named by host, so snapshots do not depend on the checkout's path.
+        root: host.clone(),
+        host,
         files,
     }
 }
