@@ -18,7 +18,7 @@ use crate::policy::Policy;
 use crate::rules::{self, HostCx, PolicyGlobs, ZoneCx};
 use crate::source::{FileId, Location, Sources};
 use crate::span::Span;
-use crate::zonecfg::{self, ZoneConfig};
+use crate::zonecfg::{self, Release, ZoneConfig};
 
 /// One zone configuration file.
 #[derive(Clone, Debug)]
@@ -138,10 +138,14 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             continue;
         }
         match zonecfg::parse(&c.text) {
-            Ok(config) => zones.push(Zone {
+            Ok(mut config) => zones.push(Zone {
+                config: {
+                    // A file on its own does not say which release it is for.
+                    config.resolve(&zone, &Release::Assumed);
+                    config
+                },
                 name: zone,
                 file,
-                config,
                 host: None,
             }),
             Err(e) => out.push(parse_error(file, &zone, None, &e)),
@@ -154,6 +158,10 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         for d in diags {
             out.push(d);
         }
+        let release = hf
+            .uname_v
+            .as_ref()
+            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()));
         for (name, zc) in &hf.ngz {
             let Some(file) = zc.config else {
                 out.skip(
@@ -166,10 +174,13 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 continue;
             };
             match zonecfg::parse(&sources.get(file).text) {
-                Ok(config) => zones.push(Zone {
+                Ok(mut config) => zones.push(Zone {
                     name: name.clone(),
                     file,
-                    config,
+                    config: {
+                        config.resolve(name, &release);
+                        config
+                    },
                     host: Some(i),
                 }),
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),

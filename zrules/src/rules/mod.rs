@@ -341,6 +341,14 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
     }
 }
 
+/// ` (from …)` after a finding about something `create`'s template added,
+/// saying which template and whether the release was assumed.
+pub(crate) fn implied(from_template: &Option<String>) -> String {
+    from_template
+        .as_deref()
+        .map_or_else(String::new, |why| format!(" (from {why})"))
+}
+
 /// The index of a VNIC named `{base}{n}`, if it is so named.
 pub fn vnic_index(base: &str, link: &str) -> Option<u32> {
     let digits = link.strip_prefix(base)?;

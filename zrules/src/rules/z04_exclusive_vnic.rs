@@ -7,7 +7,11 @@ rule! {
     /// ## What it checks
     /// * `ip-type`: the zone's `ip-type` is `exclusive`. (Unset counts as
     ///   exclusive only for the `solaris` and `solaris-kz` brands, whose
-    ///   Solaris 11.2+ default it is; illumos defaults to shared.)
+    ///   Solaris 11.2+ default it is; illumos defaults to shared. `create`
+    ///   without `-b` on Solaris 11.2+ means brand `solaris`, ip-type
+    ///   `exclusive` and an automatic `anet net0`, judged as if written; a
+    ///   file checked without a capture's `uname -v` is read so, and the
+    ///   findings say it was assumed.)
     /// * `physical-link`: every `net` resource's `physical=` names a VNIC,
     ///   not a physical NIC, aggregation or etherstub (known from the host
     ///   capture's `dladm show-link`). From the configuration alone a name
@@ -140,6 +144,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let what = anet
             .simple("linkname")
             .map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
+        let what = format!("{what}{}", super::implied(&anet.from_template));
         out.emit(
             "anet",
             Some(cx.loc(anet.kind.span)),

@@ -82,7 +82,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
             }
             None => {
-                out.emit("mac-not-fixed", Some(cx.loc(anet.kind.span)), "anet without mac-address gets an automatic MAC")
+                out.emit("mac-not-fixed", Some(cx.loc(anet.kind.span)), format!("anet without mac-address gets an automatic MAC{}", super::implied(&anet.from_template)))
                     .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
             }
         }

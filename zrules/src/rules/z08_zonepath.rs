@@ -35,13 +35,18 @@ rule! {
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let want = cx.policy.zonepath(cx.zone);
-    match cx.config.zonepath() {
-        Some(p) if p.value.trim_end_matches('/') == want => {}
-        Some(p) => {
+    let zp = cx.config.global("zonepath");
+    match zp.and_then(|p| Some((p.simple()?, &p.from_template))) {
+        Some((p, _)) if p.value.trim_end_matches('/') == want => {}
+        Some((p, from_template)) => {
             out.emit(
                 "zonepath",
                 Some(cx.loc(p.span)),
-                format!("zonepath is {}, expected {want}", p.value),
+                format!(
+                    "zonepath is {}, expected {want}{}",
+                    p.value,
+                    super::implied(from_template)
+                ),
             )
             .help = Some(format!(
                 "the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"
