@@ -42,6 +42,7 @@ use std::path::{Path, PathBuf};
 use zrules::capture::{CaptureCommand, Content, LAYOUT, Scope};
 use zrules::facts::zoneadm::{self, ZoneEntry, ZoneState};
 use zrules::names::validate_zone_name;
+use zrules::render::plural;
 
 use crate::exec::{Cmd, ExecError, Executor, Output};
 
@@ -234,12 +235,11 @@ impl Capture {
             .filter(|(_, s)| *s == ZoneState::Running)
             .count();
         let mut out = format!(
-            "{}: {} commands, {} files, {} non-global zones ({} running)",
+            "{}: {}, {}, {} ({running} running)",
             self.host,
-            self.commands,
-            self.files.len(),
-            self.zones.len(),
-            running
+            plural(self.commands, "command", "commands"),
+            plural(self.files.len(), "file", "files"),
+            plural(self.zones.len(), "non-global zone", "non-global zones"),
         );
         match self.failures.len() {
             0 => {}
@@ -515,6 +515,19 @@ mod tests {
 
     fn joined(asked: &[Vec<String>]) -> Vec<String> {
         asked.iter().map(|a| a.join(" ")).collect()
+    }
+
+    #[test]
+    fn the_summary_counts_one_zone_in_the_singular() {
+        let fake = host(
+            "0:global:running:/::solaris:shared:-:none\n-:db:installed:/zones/db:u-2:solaris:excl:-:none\n",
+        );
+        let cap = collect(&fake, &mut Quiet);
+        assert!(
+            cap.summary().contains(", 1 non-global zone (0 running)"),
+            "{}",
+            cap.summary()
+        );
     }
 
     #[test]

@@ -99,7 +99,8 @@ pub struct Exception {
 }
 
 /// A rule code, optionally narrowed to one check: `Z06`, `Z06 mac-slot`
-/// (also written `Z06/mac-slot`). Only codes and checks that exist parse, so
+/// (also written `Z06/mac-slot`, or `mac-slot` alone when only one rule has
+/// that check). Only codes and checks that exist parse, so
 /// a typo in the policy or on the command line is an error, not a no-op.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RuleSpec {
@@ -130,6 +131,31 @@ impl FromStr for RuleSpec {
             Some((c, k)) => (c, Some(k.trim())),
             None => (s, None),
         };
+        // A bare check name, as findings print it (`mac-ip-bytes`), names
+        // its rule when only one rule has such a check.
+        if check.is_none() && !code.is_empty() && code.parse::<Code>().is_err() {
+            let owners: Vec<&crate::rules::RuleDef> = crate::rules::REGISTRY
+                .iter()
+                .copied()
+                .filter(|r| r.check(code).is_some())
+                .collect();
+            return match owners.as_slice() {
+                [rule] => Ok(RuleSpec {
+                    code: rule.code,
+                    check: rule.check(code).map(|c| c.slug),
+                }),
+                [] => Err(format!(
+                    "unknown rule code or check '{code}' (see `zrules rules`)"
+                )),
+                many => Err(format!(
+                    "check '{code}' belongs to several rules ({}): name the code too",
+                    many.iter()
+                        .map(|r| r.code.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            };
+        }
         let code: Code = code.parse()?;
         let rule = crate::rules::lookup(code);
         let check = match check {

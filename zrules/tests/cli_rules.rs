@@ -137,3 +137,67 @@ fn the_capture_release_decides_the_create_defaults() {
     assert!(!out.contains("Z04 anet"), "{out}");
     assert!(out.contains("Z04 ip-type"), "{out}");
 }
+
+#[test]
+fn the_mac_prefix_note_comes_once_and_only_when_a_mac_is_in_play() {
+    // No networking: the prefix governs nothing, so `--fail-level info`
+    // passes.
+    let d = repo(&format!(
+        "create -b\nset brand=solaris\nset zonepath=/zones/www\nset ip-type=exclusive\n{}",
+        "add dataset\nset name=pool1/www/pool1\nset alias=pool1\nend\n"
+    ));
+    let (code, out) = run(
+        d.path(),
+        &[
+            "check",
+            "www.zonecfg",
+            "--format",
+            "concise",
+            "--fail-level",
+            "info",
+        ],
+    );
+    assert!(!out.contains("Z91"), "{out}");
+    assert_eq!(code, Some(0), "{out}");
+
+    // Two zones with VNICs: one note for the run.
+    let d = repo(&format!(
+        "create -b\nset brand=solaris\nset zonepath=/zones/www\nset ip-type=exclusive\n{BODY}"
+    ));
+    fs::write(
+        d.path().join("db.zonecfg"),
+        format!(
+            "create -b\nset brand=solaris\nset zonepath=/zones/db\nset ip-type=exclusive\n{}",
+            BODY.replace("www", "db")
+        ),
+    )
+    .expect("write");
+    let (code, out) = run(d.path(), &["check", ".", "--format", "concise"]);
+    assert_eq!(out.matches("Z91 oui-not-local").count(), 1, "{out}");
+    assert_eq!(code, Some(0), "{out}");
+    let (code, _) = run(d.path(), &["check", ".", "--fail-level", "info"]);
+    assert_eq!(code, Some(1));
+}
+
+#[test]
+fn explain_takes_a_check_name_as_findings_print_it() {
+    let d = tempfile::tempdir().expect("tempdir");
+    for args in [
+        &["explain", "mac-ip-bytes"][..],
+        &["explain", "Z06", "mac-ip-bytes"],
+        &["explain", "Z06 mac-ip-bytes"],
+        &["explain", "Z06/mac-ip-bytes"],
+    ] {
+        let (code, out) = run(d.path(), args);
+        assert_eq!(code, Some(0), "{args:?}: {out}");
+        assert!(out.starts_with("Z06 — "), "{args:?}: {out}");
+        assert!(out.contains("Z06 mac-ip-bytes"), "{args:?}: {out}");
+        assert!(!out.contains("mac-slot  "), "one check only: {out}");
+    }
+    let (code, out) = run(d.path(), &["explain", "mac-nothing"]);
+    assert_eq!(code, Some(2), "{out}");
+    assert!(
+        out.contains("unknown rule code or check 'mac-nothing'"),
+        "{out}"
+    );
+}

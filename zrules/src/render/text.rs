@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use annotate_snippets::renderer::{AnsiColor, Effects, Style};
 
-use super::{Counts, RenderOptions};
+use super::{Counts, RenderOptions, plural};
 use crate::diagnostic::{Code, Report, Severity};
 
 pub(super) const BOLD: Style = Style::new().effects(Effects::BOLD);
@@ -41,11 +41,6 @@ pub(super) fn severity_style(s: Severity) -> Style {
 /// visible symbols, line breaks as spaces.
 pub(super) fn one_line(s: &str) -> String {
     annotate_snippets::normalize_untrusted_str(&s.replace("\r\n", " ").replace(['\n', '\r'], " "))
-}
-
-/// `1 error`, `2 errors`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `in 4 zones on 2 hosts`; hosts are left out when no capture was read.

@@ -63,7 +63,7 @@ const fn check(slug: &'static str, severity: Severity, input: &'static str) -> C
 
 pub(crate) type ZoneFn = fn(&ZoneCx<'_>, &mut Sink<'_>);
 pub(crate) type HostFn = fn(&HostCx<'_>, &mut Sink<'_>);
-pub(crate) type FleetFn = fn(&[HostCx<'_>], &Policy, &mut Sink<'_>);
+pub(crate) type FleetFn = fn(&FleetCx<'_>, &mut Sink<'_>);
 
 /// A rule: its code, documentation, checks, and where it runs.
 #[derive(Debug)]
@@ -296,6 +296,15 @@ impl ZoneCx<'_> {
     }
 }
 
+/// What the rules may ask about the whole run: every zone and host checked
+/// together.
+#[derive(Debug)]
+pub struct FleetCx<'a> {
+    pub zones: &'a [ZoneCx<'a>],
+    pub hosts: &'a [HostCx<'a>],
+    pub policy: &'a Policy,
+}
+
 /// Finds the primary IPv4 address of a GZ: exactly one static or DHCP IPv4
 /// address in state `ok` on a non-loopback interface, or the one the policy
 /// names.
@@ -415,10 +424,10 @@ impl PolicyGlobs {
 /// Runs every rule over the zones and hosts of one run: zone by zone (so
 /// each zone's findings and skips come out together, in registry order),
 /// then host by host, then across the fleet.
-pub(crate) fn run(
-    zones: &[ZoneCx<'_>],
-    hosts: &[HostCx<'_>],
-    policy: &Policy,
+pub(crate) fn run<'a>(
+    zones: &'a [ZoneCx<'a>],
+    hosts: &'a [HostCx<'a>],
+    policy: &'a Policy,
     out: &mut Diagnostics,
 ) {
     for cx in zones {
@@ -435,9 +444,14 @@ pub(crate) fn run(
             }
         }
     }
+    let fleet = FleetCx {
+        zones,
+        hosts,
+        policy,
+    };
     for rule in REGISTRY {
         if let Some(f) = rule.fleet {
-            f(hosts, policy, &mut Sink::new(rule, None, None, out));
+            f(&fleet, &mut Sink::new(rule, None, None, out));
         }
     }
 }

@@ -2,11 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
+use super::{FleetCx, HostCx, Sink, ZoneCx, check, vnic_index};
 use crate::diagnostic::{Code, Severity};
 use crate::facts::{Fact, Vnic};
 use crate::mac::{self, Mac};
-use crate::policy::Policy;
 use crate::source::Location;
 
 rule! {
@@ -299,7 +298,8 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     }
 }
 
-fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
+fn check_fleet(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
+    let hosts = cx.hosts;
     let mut seen: BTreeMap<Mac, (&str, String, Location)> = BTreeMap::new();
     for h in hosts {
         let mut on_this_host = std::collections::BTreeSet::new();
