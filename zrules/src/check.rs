@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::capture;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Report, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
 use crate::names::validate_zone_name;
 use crate::policy::Policy;
@@ -75,7 +75,7 @@ fn parse_error(
 ) -> Diagnostic {
     Diagnostic::new(
         Code::Z00,
-        "parse",
+        Check::Parse,
         Severity::Error,
         format!("cannot read zone configuration: {}", e.message),
     )
@@ -103,7 +103,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         Err(e) => {
             out.push(Diagnostic::new(
                 Code::Z00,
-                "parse",
+                Check::Parse,
                 Severity::Error,
                 format!("bad package glob in the policy: {e}"),
             ));
@@ -128,7 +128,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             out.push(
                 Diagnostic::new(
                     Code::Z00,
-                    "parse",
+                    Check::Parse,
                     Severity::Error,
                     format!("{e}; name the file ZONE.zonecfg or pass --zone"),
                 )
@@ -166,7 +166,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             let Some(file) = zc.config else {
                 out.skip(
                     Code::Z00,
-                    "parse",
+                    Check::Parse,
                     Some(name),
                     Some(&cap.host),
                     "the capture has no zonecfg export of this zone: its rules did not run",
@@ -239,7 +239,7 @@ fn has_any(s: &crate::facts::SystemFacts) -> bool {
     s.nodename.is_some() || s.packages.is_some() || s.passwd.is_some() || !s.svc_deps.is_empty()
 }
 
-fn selected(policy: &Policy, code: Code, check: &str) -> bool {
+fn selected(policy: &Policy, code: Code, check: Check) -> bool {
     // Z00 is never filtered away: unread input must always be visible.
     code == Code::Z00
         || ((policy.select.is_empty() || policy.select.iter().any(|s| s.matches(code, check)))
@@ -283,7 +283,7 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
                 d.location.is_none(),
                 d.location.map(|l| (l.file, l.span.start)),
                 d.code,
-                d.check,
+                d.check.as_str(),
             )
         };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))

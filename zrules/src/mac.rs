@@ -118,6 +118,72 @@ pub fn derive(prefix: MacPrefix, gz_ip: Ipv4Addr, slot: u8) -> Mac {
     Mac([p1, p2, p3, i3, i4, slot])
 }
 
+/// How a VNIC got its MAC: dladm's MACADDRTYPE field of `show-vnic`
+/// (dladm(8): `fixed`, `random`, `factory, slot N`, `vrrp, VRID/inet`;
+/// Solaris 11 also prints `auto`-created ones as `random` or `factory`).
+/// Only [`MacAddrType::Fixed`] is a MAC someone chose (`create-vnic -m MAC`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MacAddrType {
+    Fixed,
+    Random,
+    /// `factory, slot N`: one of the NIC's own addresses.
+    Factory {
+        slot: Option<u32>,
+    },
+    /// `vrrp, 12/inet`: the VRRP virtual router's address; the text after
+    /// `vrrp, ` is kept.
+    Vrrp(String),
+    /// A type this reader does not know, kept as printed.
+    Other(String),
+    /// MACADDRTYPE was not among the requested fields.
+    NotRequested,
+}
+
+impl MacAddrType {
+    /// Reads the field as dladm prints it (never fails: an unknown type is
+    /// [`MacAddrType::Other`], which no check counts as fixed).
+    pub fn parse(field: &str) -> Self {
+        let field = field.trim();
+        match field {
+            "" => MacAddrType::NotRequested,
+            "fixed" => MacAddrType::Fixed,
+            "random" => MacAddrType::Random,
+            "factory" => MacAddrType::Factory { slot: None },
+            _ => {
+                if let Some(rest) = field.strip_prefix("factory, slot ")
+                    && let Ok(slot) = rest.trim().parse()
+                {
+                    return MacAddrType::Factory { slot: Some(slot) };
+                }
+                if let Some(rest) = field.strip_prefix("vrrp, ") {
+                    return MacAddrType::Vrrp(rest.to_owned());
+                }
+                MacAddrType::Other(field.to_owned())
+            }
+        }
+    }
+
+    /// A MAC the site chose (`dladm create-vnic -m MAC`).
+    pub const fn is_fixed(&self) -> bool {
+        matches!(self, MacAddrType::Fixed)
+    }
+}
+
+impl fmt::Display for MacAddrType {
+    /// As dladm prints it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MacAddrType::Fixed => f.write_str("fixed"),
+            MacAddrType::Random => f.write_str("random"),
+            MacAddrType::Factory { slot: None } => f.write_str("factory"),
+            MacAddrType::Factory { slot: Some(n) } => write!(f, "factory, slot {n}"),
+            MacAddrType::Vrrp(rest) => write!(f, "vrrp, {rest}"),
+            MacAddrType::Other(s) => f.write_str(s),
+            MacAddrType::NotRequested => Ok(()),
+        }
+    }
+}
+
 /// Slots a zone's block starts at: `16·k`. `None` when `16·k + index` does
 /// not fit in one octet (zone IDs above 15, or index above 15).
 pub fn ngz_slot(zone_id: u32, index: u32) -> Option<u8> {
@@ -179,6 +245,27 @@ mod tests {
         assert_eq!(ngz_slot(15, 15), Some(255));
         assert_eq!(ngz_slot(16, 0), None);
         assert_eq!(ngz_slot(1, 16), None);
+    }
+
+    #[test]
+    fn mac_address_types_as_dladm_prints_them() {
+        for text in [
+            "fixed",
+            "random",
+            "factory, slot 1",
+            "vrrp, 12/inet",
+            "weird",
+            "",
+        ] {
+            assert_eq!(MacAddrType::parse(text).to_string(), text);
+        }
+        assert_eq!(
+            MacAddrType::parse("factory, slot 1"),
+            MacAddrType::Factory { slot: Some(1) }
+        );
+        assert!(MacAddrType::parse("fixed").is_fixed());
+        assert!(!MacAddrType::parse("Fixed").is_fixed());
+        assert!(!MacAddrType::parse("").is_fixed());
     }
 
     #[test]

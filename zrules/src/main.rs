@@ -132,7 +132,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
 }
 
 fn explain(spec: &str) -> Result<()> {
-    let spec: RuleSpec = spec.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let spec: RuleSpec = spec.parse()?;
     let rule = rules::lookup(spec.code);
     println!("{} — {}\n", rule.code, rule.name);
     for c in rule

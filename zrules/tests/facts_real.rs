@@ -135,7 +135,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let macs: Vec<String> = rows.iter().map(|r| r.value.mac.to_string()).collect();
     assert_eq!(macs[1], "a8:e1:de:01:70:1d");
     assert_eq!(macs[4], "02:08:20:d7:56:0a");
-    assert_eq!(rows[1].value.mac_type, "fixed");
+    assert_eq!(rows[1].value.mac_type, zrules::mac::MacAddrType::Fixed);
     assert_eq!(rows.len(), 7);
 
     let rows = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(

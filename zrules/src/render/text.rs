@@ -93,7 +93,7 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
     let mut groups: BTreeMap<(Code, &str, &str), SkipGroup<'_>> = BTreeMap::new();
     for s in &report.skipped {
         let g = groups
-            .entry((s.code, s.check, s.reason.as_ref()))
+            .entry((s.code, s.check.as_str(), s.reason.as_ref()))
             .or_insert_with(|| SkipGroup {
                 count: 0,
                 zones: BTreeSet::new(),
@@ -149,7 +149,7 @@ pub(super) fn statistics_table(report: &Report, opts: &RenderOptions) -> String 
     let mut counts: BTreeMap<(Code, &str, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
     for d in &report.diagnostics {
         *counts
-            .entry((d.code, d.check, std::cmp::Reverse(d.severity)))
+            .entry((d.code, d.check.as_str(), std::cmp::Reverse(d.severity)))
             .or_default() += 1;
     }
     let mut rows: Vec<_> = counts.into_iter().collect();

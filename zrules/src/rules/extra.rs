@@ -2,7 +2,7 @@
 //! prefix, and configuration drift during a move.
 
 use super::{FleetCx, Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -25,7 +25,7 @@ rule! {
     pub(crate) const Z00 = RuleDef {
         code: Code::Z00,
         name: "input that cannot be read",
-        checks: &[check("parse", Severity::Error, "any input")],
+        checks: &[check(Check::Parse, Severity::Error, "any input")],
         zone: None,
         host: None,
         fleet: None,
@@ -57,7 +57,7 @@ rule! {
     pub(crate) const Z90 = RuleDef {
         code: Code::Z90,
         name: "export quirk that zonecfg cannot read back",
-        checks: &[check("export-quirk", Severity::Warning, "zone config")],
+        checks: &[check(Check::ExportQuirk, Severity::Warning, "zone config")],
         zone: Some(quirks),
         host: None,
         fleet: None,
@@ -96,7 +96,7 @@ rule! {
     pub(crate) const Z91 = RuleDef {
         code: Code::Z91,
         name: "the MAC prefix is not locally administered",
-        checks: &[check("oui-not-local", Severity::Info, "policy")],
+        checks: &[check(Check::OuiNotLocal, Severity::Info, "policy")],
         zone: None,
         host: None,
         fleet: Some(oui),
@@ -108,14 +108,14 @@ fn oui(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
     let p = policy.mac_prefix;
     if p.is_multicast() {
         out.emit(
-            "oui-not-local",
+            Check::OuiNotLocal,
             None,
             format!("mac_prefix {p} has the multicast bit set: no NIC may use it"),
         )
         .severity = Severity::Error;
     } else if !p.is_locally_administered() && uses_mac_prefix(cx) {
         out.emit(
-            "oui-not-local",
+            Check::OuiNotLocal,
             None,
             format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"),
         )
@@ -161,7 +161,7 @@ rule! {
     pub(crate) const Z92 = RuleDef {
         code: Code::Z92,
         name: "the configuration drifted during a move",
-        checks: &[check("config-drift", Severity::Error, "source and target zone configs (zmigrate)")],
+        checks: &[check(Check::ConfigDrift, Severity::Error, "source and target zone configs (zmigrate)")],
         zone: None,
         host: None,
         fleet: None,

@@ -10,7 +10,7 @@
 
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Severity};
 use crate::facts::{Fact, HostFacts, SystemFacts, ZoneEntry};
 use crate::policy::Policy;
 use crate::source::{FileId, Location};
@@ -46,14 +46,14 @@ pub use z11_local_homes::autofs_dependency_group;
 /// One check of a rule: its slug and default severity.
 #[derive(Clone, Copy, Debug)]
 pub struct CheckInfo {
-    pub slug: &'static str,
+    pub slug: Check,
     pub severity: Severity,
     /// What it looks at, e.g. "zone config", "capture: dladm-show-vnic".
     pub input: &'static str,
 }
 
 /// Shorthand for the check tables.
-const fn check(slug: &'static str, severity: Severity, input: &'static str) -> CheckInfo {
+const fn check(slug: Check, severity: Severity, input: &'static str) -> CheckInfo {
     CheckInfo {
         slug,
         severity,
@@ -79,8 +79,13 @@ pub struct RuleDef {
 }
 
 impl RuleDef {
-    pub fn check(&self, slug: &str) -> Option<&'static CheckInfo> {
+    pub fn check(&self, slug: Check) -> Option<&'static CheckInfo> {
         self.checks.iter().find(|c| c.slug == slug)
+    }
+
+    /// The check of this rule with that name, as a user types it.
+    pub fn check_named(&self, name: &str) -> Option<&'static CheckInfo> {
+        self.checks.iter().find(|c| c.slug.as_str() == name)
     }
 
     /// The documentation with rustdoc's leading space removed from each line.
@@ -127,7 +132,7 @@ pub fn rule_summary(code: Code) -> &'static str {
 }
 
 /// Default severity of `code check`, when the check exists.
-pub fn default_severity(code: Code, slug: &str) -> Option<Severity> {
+pub fn default_severity(code: Code, slug: Check) -> Option<Severity> {
     lookup(code).check(slug).map(|c| c.severity)
 }
 
@@ -155,10 +160,10 @@ impl<'a> Sink<'a> {
         }
     }
 
-    fn severity(&self, slug: &'static str) -> Severity {
+    fn severity(&self, slug: Check) -> Severity {
         // A slug missing from the table is a bug in the rule; fail loudly in tests.
         debug_assert!(
-            self.rule.check(slug).is_some(),
+            slug.code() == self.rule.code && self.rule.check(slug).is_some(),
             "{} has no check {slug}",
             self.rule.code
         );
@@ -170,7 +175,7 @@ impl<'a> Sink<'a> {
     /// Reports a finding and returns it for `help`/`related`.
     pub fn emit(
         &mut self,
-        slug: &'static str,
+        slug: Check,
         at: Option<Location>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
@@ -185,7 +190,7 @@ impl<'a> Sink<'a> {
     /// Reports a finding about another zone than the sink's (fleet checks).
     pub fn emit_for(
         &mut self,
-        slug: &'static str,
+        slug: Check,
         at: Option<Location>,
         zone: Option<&str>,
         host: Option<&str>,
@@ -200,7 +205,7 @@ impl<'a> Sink<'a> {
     }
 
     /// Records that a check could not run, and why.
-    pub fn skip(&mut self, slug: &'static str, reason: impl Into<std::borrow::Cow<'static, str>>) {
+    pub fn skip(&mut self, slug: Check, reason: impl Into<std::borrow::Cow<'static, str>>) {
         let _ = self.severity(slug);
         self.out
             .skip(self.rule.code, slug, self.zone, self.host, reason);
@@ -470,6 +475,18 @@ mod tests {
             for heading in ["## What it checks", "## Why", "## Example"] {
                 assert!(doc.contains(heading), "{} doc lacks {heading}", r.code);
             }
+            for c in r.checks {
+                assert_eq!(c.slug.code(), r.code, "{} lists {}", r.code, c.slug);
+            }
+        }
+        // Every check is in exactly one rule's table, and reads back.
+        for c in Check::ALL {
+            let owners = REGISTRY
+                .iter()
+                .filter(|r| r.check(c).is_some())
+                .count();
+            assert_eq!(owners, 1, "{c}");
+            assert_eq!(c.as_str().parse::<Check>(), Ok(c));
         }
     }
 

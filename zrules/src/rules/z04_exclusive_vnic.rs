@@ -1,7 +1,7 @@
 //! Z04: non-global zones use exclusive IP over VNICs only.
 
 use super::{HostCx, Sink, ZoneCx, check, vnic_index};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -47,10 +47,10 @@ rule! {
         code: Code::Z04,
         name: "NGZs use exclusive IP over VNICs only",
         checks: &[
-            check("ip-type", Severity::Error, "zone config"),
-            check("physical-link", Severity::Error, "zone config, capture: dladm-show-link"),
-            check("anet", Severity::Warning, "zone config"),
-            check("gz-interface", Severity::Error, "capture: ipadm-show-addr, dladm-show-link"),
+            check(Check::IpType, Severity::Error, "zone config"),
+            check(Check::PhysicalLink, Severity::Error, "zone config, capture: dladm-show-link"),
+            check(Check::Anet, Severity::Warning, "zone config"),
+            check(Check::GzInterface, Severity::Error, "capture: ipadm-show-addr, dladm-show-link"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -63,7 +63,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         Some(t) if t.value == "exclusive" => {}
         Some(t) => {
             out.emit(
-                "ip-type",
+                Check::IpType,
                 Some(cx.loc(t.span)),
                 format!("ip-type is {}, expected exclusive", t.value),
             )
@@ -75,7 +75,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             let brand = cx.config.brand().map(|b| b.value.as_str());
             if !matches!(brand, Some("solaris" | "solaris-kz")) {
                 out.emit(
-                    "ip-type",
+                    Check::IpType,
                     Some(cx.file_start()),
                     "ip-type is not set; it defaults to shared for this brand",
                 )
@@ -86,7 +86,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for net in cx.config.resources_of("net") {
         let Some(phys) = net.simple("physical") else {
             out.emit(
-                "physical-link",
+                Check::PhysicalLink,
                 Some(cx.loc(net.kind.span)),
                 "net resource without physical=: it cannot name a VNIC",
             )
@@ -103,7 +103,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     Some(("vnic", _)) => {}
                     Some((class, _)) => {
                         out.emit(
-                            "physical-link",
+                            Check::PhysicalLink,
                             at,
                             format!("physical={} is a {class} link, not a VNIC", phys.value),
                         )
@@ -114,7 +114,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     }
                     None => {
                         out.emit(
-                            "physical-link",
+                            Check::PhysicalLink,
                             at,
                             format!(
                                 "physical={} names no datalink on host {}",
@@ -129,7 +129,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             _ if vnic_index(cx.zone, &phys.value).is_some() => {}
             _ => {
                 let d = out.emit(
-                    "physical-link",
+                    Check::PhysicalLink,
                     at,
                     format!(
                         "cannot confirm that physical={} is a VNIC without a host capture",
@@ -146,7 +146,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
         let what = format!("{what}{}", super::implied(&anet.from_template));
         out.emit(
-            "anet",
+            Check::Anet,
             Some(cx.loc(anet.kind.span)),
             format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"),
         )
@@ -163,7 +163,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         cx.facts.links.is_some() || cx.facts.vnics.is_some(),
     ) else {
         out.skip(
-            "gz-interface",
+            Check::GzInterface,
             "needs ipadm-show-addr and dladm-show-link in the capture",
         );
         return;
@@ -183,7 +183,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             && class != "vnic"
         {
             out.emit(
-                "gz-interface",
+                Check::GzInterface,
                 Some(a.loc),
                 format!("GZ IP interface {ifname} sits on a {class} link, not a VNIC"),
             )

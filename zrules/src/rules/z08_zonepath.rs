@@ -1,7 +1,7 @@
 //! Z08: the zonepath is `{zones_root}/{zone}`.
 
 use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -26,7 +26,7 @@ rule! {
     pub(crate) const RULE = RuleDef {
         code: Code::Z08,
         name: "the zonepath is {zones_root}/{zone}",
-        checks: &[check("zonepath", Severity::Error, "zone config")],
+        checks: &[check(Check::Zonepath, Severity::Error, "zone config")],
         zone: Some(check_zone),
         host: None,
         fleet: None,
@@ -40,7 +40,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         Some((p, _)) if p.value.trim_end_matches('/') == want => {}
         Some((p, from_template)) => {
             out.emit(
-                "zonepath",
+                Check::Zonepath,
                 Some(cx.loc(p.span)),
                 format!(
                     "zonepath is {}, expected {want}{}",
@@ -54,7 +54,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         }
         None => {
             out.emit(
-                "zonepath",
+                Check::Zonepath,
                 Some(cx.file_start()),
                 format!("no zonepath is set; expected {want}"),
             )

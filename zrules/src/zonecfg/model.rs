@@ -139,7 +139,7 @@ pub struct Create {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quirk {
     pub span: Span,
-    pub check: &'static str,
+    pub check: crate::diagnostic::Check,
     pub message: String,
     pub help: String,
 }
@@ -508,7 +508,7 @@ impl Builder<'_, '_> {
             let raw = self.text(span);
             self.cfg.quirks.push(Quirk {
                 span,
-                check: "export-quirk",
+                check: crate::diagnostic::Check::ExportQuirk,
                 message: format!("{prop_name} value with blanks is not quoted (Solaris 11.1 export bug); read as \"{raw}\""),
                 help: format!("quote it: set {prop_name}=\"{raw}\""),
             });
@@ -523,7 +523,7 @@ impl Builder<'_, '_> {
             if raw.contains(['=', '(', ')', ',']) && !raw.contains(['[']) && raw.contains('=') {
                 self.cfg.quirks.push(Quirk {
                     span: *text,
-                    check: "export-quirk",
+                    check: crate::diagnostic::Check::ExportQuirk,
                     message: format!("{prop_name} value '{raw}' contains '=' unquoted; zonecfg reports a syntax error when reading it back"),
                     help: format!("quote it: set {prop_name}=\"{raw}\""),
                 });
