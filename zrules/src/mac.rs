@@ -184,18 +184,40 @@ impl fmt::Display for MacAddrType {
     }
 }
 
-/// Slots a zone's block starts at: `16·k`. `None` when `16·k + index` does
-/// not fit in one octet (zone IDs above 15, or index above 15).
+/// Slots per block: a zone's VNIC with index `n` in block `k` has
+/// `L = 16·k + n`, so `L mod 16` is the index.
+pub const BLOCK: u32 = 16;
+
+/// Blocks `1..=15` belong to non-global zones; block 0 (`L` 0x00–0x0f) is
+/// the GZ's.
+pub const NGZ_BLOCKS: std::ops::RangeInclusive<u32> = 1..=15;
+
+/// The scheme's slot for VNIC `index` of the zone in block (zone ID)
+/// `zone_id`: `16·k + n`. `None` when it does not fit in one octet (zone
+/// IDs above 15, or an index above 15).
 pub fn ngz_slot(zone_id: u32, index: u32) -> Option<u8> {
-    if index >= 16 {
+    if index >= BLOCK {
         return None;
     }
-    u8::try_from(zone_id.checked_mul(16)?.checked_add(index)?).ok()
+    u8::try_from(zone_id.checked_mul(BLOCK)?.checked_add(index)?).ok()
 }
 
 /// GZ VNIC n has `L = n` (slots 0x00–0x0f are the GZ's).
 pub const fn is_gz_slot(slot: u8) -> bool {
-    slot < 16
+    (slot as u32) < BLOCK
+}
+
+/// The inverse of the scheme for a zone's VNIC: the block `k` that `mac`
+/// puts VNIC `index` in, when `mac` follows the scheme for GZ `gz_ip`
+/// (prefix and IP octets match, `L = 16·k + index` with `k ≥ 1`).
+pub fn ngz_block(mac: Mac, prefix: MacPrefix, gz_ip: Ipv4Addr, index: u32) -> Option<u32> {
+    let want = derive(prefix, gz_ip, 0);
+    let slot = u32::from(mac.slot());
+    (mac.prefix() == prefix
+        && mac.ip_bytes() == want.ip_bytes()
+        && !is_gz_slot(mac.slot())
+        && slot % BLOCK == index)
+        .then_some(slot / BLOCK)
 }
 
 #[cfg(test)]
@@ -238,6 +260,27 @@ mod tests {
         assert!("2:8:20:d:b:3b:1".parse::<Mac>().is_err());
         assert!("2:8:20:d:b:3bb".parse::<Mac>().is_err());
         assert!("random".parse::<Mac>().is_err());
+    }
+
+    #[test]
+    fn the_inverse_finds_the_block() {
+        let ip: Ipv4Addr = "192.168.31.12".parse().expect("ip");
+        let p = MacPrefix::DEFAULT;
+        let m = derive(p, ip, ngz_slot(3, 2).expect("slot"));
+        assert_eq!(ngz_block(m, p, ip, 2), Some(3));
+        assert_eq!(ngz_block(m, p, ip, 1), None, "another index");
+        assert_eq!(
+            ngz_block(derive(p, ip, 2), p, ip, 2),
+            None,
+            "the GZ's block"
+        );
+        let other: Ipv4Addr = "192.168.32.12".parse().expect("ip");
+        assert_eq!(ngz_block(m, p, other, 2), None, "another GZ");
+        assert_eq!(
+            ngz_block(m, MacPrefix([2, 0, 1]), ip, 2),
+            None,
+            "another prefix"
+        );
     }
 
     #[test]

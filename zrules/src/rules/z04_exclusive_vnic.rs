@@ -1,7 +1,8 @@
 //! Z04: non-global zones use exclusive IP over VNICs only.
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
+use super::{HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Check, Code, Severity};
+use crate::names::vnic_index;
 
 rule! {
     /// ## What it checks

@@ -1,8 +1,9 @@
 //! Z05: VNIC names follow the zone name.
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
+use super::{HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Check, Code, Severity};
 use crate::names::validate_link_name;
+use crate::names::vnic_index;
 
 rule! {
     /// ## What it checks

@@ -2,10 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{FleetCx, HostCx, Sink, ZoneCx, check, vnic_index};
+use super::{FleetCx, HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Check, Code, Severity};
 use crate::facts::{Fact, Vnic};
 use crate::mac::{self, Mac};
+use crate::names::vnic_index;
 use crate::source::Location;
 
 rule! {
@@ -133,7 +134,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .help = Some("give the zone a slot 16·k+n (zgen vnic picks a free one)".into());
         }
         if let Some(n) = index {
-            if u32::from(slot % 16) != n {
+            if u32::from(slot) % mac::BLOCK != n {
                 out.emit(
                     Check::MacIndex,
                     Some(mac_loc(vnic)),
