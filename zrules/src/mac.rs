@@ -1,8 +1,13 @@
 //! MAC addresses and the site's derivation scheme (house rule 6).
 //!
-//! Solaris and illumos print MACs with unpadded lower-case octets
-//! (`2:8:20:d:b:3b`); the site writes them padded. [`Mac`] reads both and
-//! always prints the padded form, so comparisons never depend on spelling.
+//! The value is [`macaddr::MacAddr6`]; [`Mac`] is a thin adapter for
+//! Solaris' spelling. Solaris and illumos print MACs with unpadded
+//! lower-case octets (`2:8:20:d:b:3b`, dladm(8)), and in dladm's parsable
+//! mode with escaped colons (`2\:8\:20…`); the site writes them padded.
+//! [`Mac`] reads all three, prints the padded lower-case form, and gives
+//! dladm's own with [`Mac::unpadded`], so comparisons never depend on
+//! spelling. (macaddr's own parser wants two digits per octet and prints
+//! upper case, so neither is used for text.)
 //! The scheme itself — prefix, the GZ primary IP's 3rd and 4th octets, and a
 //! slot `L` — lives here because the check needs it; allocation of free slots
 //! is the generator's business.
@@ -13,7 +18,7 @@ use std::str::FromStr;
 
 /// A 48-bit MAC address.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Mac(pub [u8; 6]);
+pub struct Mac(pub macaddr::MacAddr6);
 
 /// Why a MAC address (or prefix) could not be read.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -48,33 +53,59 @@ impl FromStr for Mac {
     /// Accepts `0:0:1:1f:c:10` and `00:00:01:1F:0C:10`, and dladm's
     /// parsable-mode escaping `0\:0\:1…`.
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        if s.contains('\\') {
-            return parse_octets(&s.replace("\\:", ":")).map(Mac);
-        }
-        parse_octets(s).map(Mac)
+        let octets = if s.contains('\\') {
+            parse_octets(&s.replace("\\:", ":"))?
+        } else {
+            parse_octets(s)?
+        };
+        Ok(Mac::new(octets))
     }
 }
 
 impl fmt::Display for Mac {
+    /// Padded lower case: `00:00:01:1f:0c:10`.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let [a, b, c, d, e, g] = self.0;
+        let [a, b, c, d, e, g] = self.octets();
         write!(f, "{a:02x}:{b:02x}:{c:02x}:{d:02x}:{e:02x}:{g:02x}")
     }
 }
 
+impl From<macaddr::MacAddr6> for Mac {
+    fn from(m: macaddr::MacAddr6) -> Self {
+        Mac(m)
+    }
+}
+
 impl Mac {
+    pub const fn new(octets: [u8; 6]) -> Self {
+        let [a, b, c, d, e, f] = octets;
+        Mac(macaddr::MacAddr6::new(a, b, c, d, e, f))
+    }
+
+    pub const fn octets(self) -> [u8; 6] {
+        self.0.into_array()
+    }
+
+    /// As dladm prints it: unpadded lower-case octets, `0:0:1:1f:c:10`.
+    pub fn unpadded(self) -> String {
+        let [a, b, c, d, e, g] = self.octets();
+        format!("{a:x}:{b:x}:{c:x}:{d:x}:{e:x}:{g:x}")
+    }
+
     pub const fn prefix(self) -> MacPrefix {
-        MacPrefix([self.0[0], self.0[1], self.0[2]])
+        let [a, b, c, ..] = self.octets();
+        MacPrefix([a, b, c])
     }
 
     /// Octets 4 and 5: in the scheme, the GZ primary IP's octets 3 and 4.
     pub const fn ip_bytes(self) -> [u8; 2] {
-        [self.0[3], self.0[4]]
+        let [_, _, _, d, e, _] = self.octets();
+        [d, e]
     }
 
     /// The last octet, `L`.
     pub const fn slot(self) -> u8 {
-        self.0[5]
+        self.octets()[5]
     }
 }
 
@@ -86,14 +117,20 @@ impl MacPrefix {
     /// The write-up's default `00:00:01`.
     pub const DEFAULT: MacPrefix = MacPrefix([0, 0, 1]);
 
+    /// The prefix's first address, for asking macaddr about its bits.
+    const fn first(self) -> macaddr::MacAddr6 {
+        let [a, b, c] = self.0;
+        macaddr::MacAddr6::new(a, b, c, 0, 0, 0)
+    }
+
     /// Bit 0x02 of the first octet: a locally administered address.
     pub const fn is_locally_administered(self) -> bool {
-        self.0[0] & 0x02 != 0
+        self.first().is_local()
     }
 
     /// Bit 0x01 of the first octet: a multicast address, never valid for a NIC.
     pub const fn is_multicast(self) -> bool {
-        self.0[0] & 0x01 != 0
+        self.first().is_multicast()
     }
 }
 
@@ -115,7 +152,7 @@ impl fmt::Display for MacPrefix {
 pub fn derive(prefix: MacPrefix, gz_ip: Ipv4Addr, slot: u8) -> Mac {
     let [p1, p2, p3] = prefix.0;
     let [_, _, i3, i4] = gz_ip.octets();
-    Mac([p1, p2, p3, i3, i4, slot])
+    Mac::new([p1, p2, p3, i3, i4, slot])
 }
 
 /// How a VNIC got its MAC: dladm's MACADDRTYPE field of `show-vnic`
@@ -281,6 +318,15 @@ mod tests {
             None,
             "another prefix"
         );
+    }
+
+    #[test]
+    fn renders_as_dladm_and_as_the_site() {
+        let m: Mac = "0:0:1:1f:c:10".parse().expect("mac");
+        assert_eq!(m.unpadded(), "0:0:1:1f:c:10");
+        assert_eq!(m.to_string(), "00:00:01:1f:0c:10");
+        assert_eq!(m.unpadded().parse::<Mac>(), Ok(m));
+        assert!(!m.0.is_local(), "00:00:01 is a vendor OUI");
     }
 
     #[test]

@@ -49,7 +49,7 @@ fn primary(facts: &HostFacts) -> Ipv4Addr {
     let v4: Vec<Ipv4Addr> = addrs
         .iter()
         .filter(|a| !a.value.is_loopback())
-        .filter_map(|a| match a.value.ip {
+        .filter_map(|a| match a.value.ip() {
             Some(IpAddr::V4(ip)) => Some(ip),
             _ => None,
         })

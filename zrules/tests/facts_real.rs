@@ -210,11 +210,8 @@ fn ipadm_real_rows() {
     assert!(text.contains(r"lo0/v6:static:ok:\:\:1/128"), "{text}");
     let rows = ipadm::parse(&text).expect("borges");
     let net1 = &rows[2].value;
-    assert_eq!(
-        (net1.interface.as_str(), net1.prefix_len),
-        ("net1", Some(24))
-    );
-    assert_eq!(net1.ip, Some("192.168.5.77".parse().expect("ip")));
+    assert_eq!(net1.interface, "net1");
+    assert_eq!(net1.addr, Some("192.168.5.77/24".parse().expect("net")));
     assert!(rows[3].value.is_loopback());
 
     let rows = ipadm::parse(&addr_capture_from_table(&real(

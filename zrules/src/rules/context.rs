@@ -199,7 +199,7 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
         .ok_or("the capture has no readable ipadm-show-addr")?;
     let candidates: Vec<(Ipv4Addr, &Fact<crate::facts::Addr>)> = addrs
         .iter()
-        .filter_map(|a| match a.value.ip {
+        .filter_map(|a| match a.value.ip() {
             Some(std::net::IpAddr::V4(ip)) if !ip.is_loopback() && a.value.interface != "lo0" => {
                 Some((ip, a))
             }

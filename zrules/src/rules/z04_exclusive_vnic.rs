@@ -173,7 +173,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     for a in addrs {
         let ifname = a.value.interface.as_str();
         if ifname.starts_with("lo")
-            || a.value.ip.is_some_and(|ip| ip.is_loopback())
+            || a.value.ip().is_some_and(|ip| ip.is_loopback())
             || !seen.insert(ifname)
         {
             continue;
