@@ -14,12 +14,7 @@
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use zrules::mac::{self, Mac, MacPrefix};
-
-/// Slots per block: `L mod 16` is the VNIC's index.
-pub const BLOCK: u32 = 16;
-/// Blocks `1..=15` belong to non-global zones.
-pub const NGZ_BLOCKS: std::ops::RangeInclusive<u32> = 1..=15;
+use zrules::mac::{self, BLOCK, Mac, MacPrefix, NGZ_BLOCKS};
 
 /// Why no slot could be chosen.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]

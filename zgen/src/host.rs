@@ -94,7 +94,7 @@ impl HostContext {
                 ctx.default_over = facts.addrs.as_ref().and_then(|addrs| {
                     let iface = addrs
                         .iter()
-                        .find(|a| a.value.ip == Some(std::net::IpAddr::V4(ip)))?
+                        .find(|a| a.value.ip() == Some(std::net::IpAddr::V4(ip)))?
                         .value
                         .interface
                         .clone();

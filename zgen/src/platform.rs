@@ -50,15 +50,18 @@ impl fmt::Display for Platform {
     }
 }
 
+/// A platform name that is neither `solaris11` nor `illumos`.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown platform '{0}' (expected solaris11 or illumos)")]
+pub struct UnknownPlatform(pub String);
+
 impl FromStr for Platform {
-    type Err = String;
+    type Err = UnknownPlatform;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "solaris11" | "solaris" => Ok(Platform::Solaris11),
             "illumos" => Ok(Platform::Illumos),
-            _ => Err(format!(
-                "unknown platform '{s}' (expected solaris11 or illumos)"
-            )),
+            _ => Err(UnknownPlatform(s.to_owned())),
         }
     }
 }

@@ -141,7 +141,7 @@ pub fn choose_for_zone(
         (Some(id), true) => {
             let _ = write!(note, ": the zone's current ID {id}");
         }
-        (Some(id), false) if allocate::NGZ_BLOCKS.contains(&id) => {
+        (Some(id), false) if zrules::mac::NGZ_BLOCKS.contains(&id) => {
             let _ = write!(
                 note,
                 ": block {id} (the zone's current ID) has a MAC in use, so the lowest free block"
@@ -175,15 +175,9 @@ pub fn choose_for_zone(
 /// next to them.
 pub fn existing_block(zone: &str, host: &HostContext, policy: &Policy) -> Option<u32> {
     let ip = host.gz_ip?;
-    let want = zrules::mac::derive(policy.mac_prefix, ip, 0);
     host.vnics.iter().find_map(|v| {
-        let n = zrules::rules::vnic_index(zone, &v.link)?;
-        let m = v.mac;
-        (m.prefix() == want.prefix()
-            && m.ip_bytes() == want.ip_bytes()
-            && m.slot() >= 16
-            && u32::from(m.slot() % 16) == n)
-            .then_some(u32::from(m.slot() / 16))
+        let n = zrules::names::vnic_index(zone, &v.link)?;
+        zrules::mac::ngz_block(v.mac, policy.mac_prefix, ip, n)
     })
 }
 

@@ -20,7 +20,7 @@ fn ip() -> impl Strategy<Value = Ipv4Addr> {
 fn in_use(prefix: MacPrefix, ip: Ipv4Addr) -> impl Strategy<Value = BTreeSet<Mac>> {
     (
         proptest::collection::btree_set(any::<u8>(), 0..200),
-        proptest::collection::btree_set(any::<[u8; 6]>().prop_map(Mac), 0..20),
+        proptest::collection::btree_set(any::<[u8; 6]>().prop_map(Mac::new), 0..20),
     )
         .prop_map(move |(slots, other)| {
             slots

@@ -21,7 +21,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Severity};
 use crate::facts::{
     self, Fact, HostFacts, RowError, Rows, SvcDeps, SystemFacts, ZoneCapture, dladm, ipadm, passwd,
     pkg, share, svcs, zfs, zoneadm,
@@ -478,7 +478,7 @@ impl Loader<'_> {
                 e.message
             );
             self.diags.push(
-                Diagnostic::new(Code::Z00, "parse", Severity::Error, message)
+                Diagnostic::new(Code::Z00, Check::Parse, Severity::Error, message)
                     .help(format!("each line should be {}", self.cmd.expected()))
                     .at(Location::new(self.file, e.span))
                     .host(self.host)
@@ -777,7 +777,7 @@ mod tests {
         for d in &diags {
             assert_eq!(
                 (d.code, d.check, d.severity),
-                (Code::Z00, "parse", Severity::Error)
+                (Code::Z00, Check::Parse, Severity::Error)
             );
             assert_eq!(d.host.as_deref(), Some("h1"));
         }

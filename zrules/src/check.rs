@@ -11,14 +11,14 @@
 use std::collections::BTreeMap;
 
 use crate::capture;
-use crate::diagnostic::{Code, Diagnostic, Diagnostics, Report, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
 use crate::names::validate_zone_name;
 use crate::policy::Policy;
 use crate::rules::{self, HostCx, PolicyGlobs, ZoneCx};
 use crate::source::{FileId, Location, Sources};
 use crate::span::Span;
-use crate::zonecfg::{self, ZoneConfig};
+use crate::zonecfg::{self, Release, ZoneConfig};
 
 /// One zone configuration file.
 #[derive(Clone, Debug)]
@@ -95,7 +95,7 @@ fn parse_error(
 ) -> Diagnostic {
     Diagnostic::new(
         Code::Z00,
-        "parse",
+        Check::Parse,
         Severity::Error,
         format!("cannot read zone configuration: {}", e.message),
     )
@@ -123,7 +123,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         Err(e) => {
             out.push(Diagnostic::new(
                 Code::Z00,
-                "parse",
+                Check::Parse,
                 Severity::Error,
                 format!("bad package glob in the policy: {e}"),
             ));
@@ -168,7 +168,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             out.push(
                 Diagnostic::new(
                     Code::Z00,
-                    "parse",
+                    Check::Parse,
                     Severity::Error,
                     format!("{e}; name the file ZONE.zonecfg or pass --zone"),
                 )
@@ -178,10 +178,14 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             continue;
         }
         match zonecfg::parse(&c.text) {
-            Ok(config) => zones.push(Zone {
+            Ok(mut config) => zones.push(Zone {
+                config: {
+                    // A file on its own does not say which release it is for.
+                    config.resolve(&zone, &Release::Assumed);
+                    config
+                },
                 name: zone,
                 file,
-                config,
                 host: None,
             }),
             Err(e) => out.push(parse_error(file, &zone, None, &e)),
@@ -194,11 +198,15 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         for d in diags {
             out.push(d);
         }
+        let release = hf
+            .uname_v
+            .as_ref()
+            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()));
         for (name, zc) in &hf.ngz {
             let Some(file) = zc.config else {
                 out.skip(
                     Code::Z00,
-                    "parse",
+                    Check::Parse,
                     Some(name),
                     Some(&cap.host),
                     "the capture has no zonecfg export of this zone: its rules did not run",
@@ -206,10 +214,13 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 continue;
             };
             match zonecfg::parse(&sources.get(file).text) {
-                Ok(config) => zones.push(Zone {
+                Ok(mut config) => zones.push(Zone {
                     name: name.clone(),
                     file,
-                    config,
+                    config: {
+                        config.resolve(name, &release);
+                        config
+                    },
                     host: Some(i),
                 }),
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
@@ -275,7 +286,7 @@ fn has_any(s: &crate::facts::SystemFacts) -> bool {
     s.nodename.is_some() || s.packages.is_some() || s.passwd.is_some() || !s.svc_deps.is_empty()
 }
 
-fn selected(policy: &Policy, code: Code, check: &str) -> bool {
+fn selected(policy: &Policy, code: Code, check: Check) -> bool {
     // Z00 is never filtered away: unread input must always be visible.
     code == Code::Z00
         || ((policy.select.is_empty() || policy.select.iter().any(|s| s.matches(code, check)))
@@ -319,7 +330,7 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
                 d.location.is_none(),
                 d.location.map(|l| (l.file, l.span.start)),
                 d.code,
-                d.check,
+                d.check.as_str(),
             )
         };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))

@@ -52,15 +52,13 @@ impl fmt::Display for Severity {
 }
 
 impl FromStr for Severity {
-    type Err = String;
+    type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "info" => Ok(Severity::Info),
             "warning" => Ok(Severity::Warning),
             "error" => Ok(Severity::Error),
-            _ => Err(format!(
-                "unknown severity '{s}' (expected info, warning or error)"
-            )),
+            _ => Err(UnknownName::Severity(s.to_owned())),
         }
     }
 }
@@ -133,13 +131,13 @@ impl fmt::Display for Code {
 }
 
 impl FromStr for Code {
-    type Err = String;
+    type Err = UnknownName;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let upper = s.to_ascii_uppercase();
         Code::ALL
             .into_iter()
             .find(|c| c.as_str() == upper)
-            .ok_or_else(|| format!("unknown rule code '{s}' (see `zrules rules`)"))
+            .ok_or_else(|| UnknownName::Code(s.to_owned()))
     }
 }
 
@@ -149,12 +147,212 @@ impl Serialize for Code {
     }
 }
 
+/// One check of one rule (`mac-ip-bytes` of Z06): the slug findings print
+/// after their code. Every slug names exactly one check of one rule, so a
+/// check knows its [`Code`]; a typo in a rule is a compile error, not a
+/// finding nobody can select.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Check {
+    Parse,
+    BaseGroup,
+    Bloat,
+    GzPackage,
+    Share,
+    IpType,
+    PhysicalLink,
+    Anet,
+    GzInterface,
+    VnicName,
+    LinkNameInvalid,
+    IndexGap,
+    MacNotFixed,
+    MacPrefix,
+    MacIpBytes,
+    MacDuplicate,
+    MacGzRange,
+    MacSlot,
+    MacIndex,
+    Nodename,
+    Zonepath,
+    ZonesDataset,
+    ZonepathDataset,
+    Pool1Missing,
+    DatasetShape,
+    DatasetParent,
+    HomePath,
+    HomeDataset,
+    AutofsDependency,
+    ExportQuirk,
+    OuiNotLocal,
+    ConfigDrift,
+}
+
+impl Check {
+    pub const ALL: [Check; 32] = [
+        Check::Parse,
+        Check::BaseGroup,
+        Check::Bloat,
+        Check::GzPackage,
+        Check::Share,
+        Check::IpType,
+        Check::PhysicalLink,
+        Check::Anet,
+        Check::GzInterface,
+        Check::VnicName,
+        Check::LinkNameInvalid,
+        Check::IndexGap,
+        Check::MacNotFixed,
+        Check::MacPrefix,
+        Check::MacIpBytes,
+        Check::MacDuplicate,
+        Check::MacGzRange,
+        Check::MacSlot,
+        Check::MacIndex,
+        Check::Nodename,
+        Check::Zonepath,
+        Check::ZonesDataset,
+        Check::ZonepathDataset,
+        Check::Pool1Missing,
+        Check::DatasetShape,
+        Check::DatasetParent,
+        Check::HomePath,
+        Check::HomeDataset,
+        Check::AutofsDependency,
+        Check::ExportQuirk,
+        Check::OuiNotLocal,
+        Check::ConfigDrift,
+    ];
+
+    /// The slug, as findings print it.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Check::Parse => "parse",
+            Check::BaseGroup => "base-group",
+            Check::Bloat => "bloat",
+            Check::GzPackage => "gz-package",
+            Check::Share => "share",
+            Check::IpType => "ip-type",
+            Check::PhysicalLink => "physical-link",
+            Check::Anet => "anet",
+            Check::GzInterface => "gz-interface",
+            Check::VnicName => "vnic-name",
+            Check::LinkNameInvalid => "link-name-invalid",
+            Check::IndexGap => "index-gap",
+            Check::MacNotFixed => "mac-not-fixed",
+            Check::MacPrefix => "mac-prefix",
+            Check::MacIpBytes => "mac-ip-bytes",
+            Check::MacDuplicate => "mac-duplicate",
+            Check::MacGzRange => "mac-gz-range",
+            Check::MacSlot => "mac-slot",
+            Check::MacIndex => "mac-index",
+            Check::Nodename => "nodename",
+            Check::Zonepath => "zonepath",
+            Check::ZonesDataset => "zones-dataset",
+            Check::ZonepathDataset => "zonepath-dataset",
+            Check::Pool1Missing => "pool1-missing",
+            Check::DatasetShape => "dataset-shape",
+            Check::DatasetParent => "dataset-parent",
+            Check::HomePath => "home-path",
+            Check::HomeDataset => "home-dataset",
+            Check::AutofsDependency => "autofs-dependency",
+            Check::ExportQuirk => "export-quirk",
+            Check::OuiNotLocal => "oui-not-local",
+            Check::ConfigDrift => "config-drift",
+        }
+    }
+
+    /// The rule this check belongs to.
+    pub const fn code(self) -> Code {
+        match self {
+            Check::Parse => Code::Z00,
+            Check::BaseGroup => Code::Z01,
+            Check::Bloat => Code::Z01,
+            Check::GzPackage => Code::Z02,
+            Check::Share => Code::Z03,
+            Check::IpType => Code::Z04,
+            Check::PhysicalLink => Code::Z04,
+            Check::Anet => Code::Z04,
+            Check::GzInterface => Code::Z04,
+            Check::VnicName => Code::Z05,
+            Check::LinkNameInvalid => Code::Z05,
+            Check::IndexGap => Code::Z05,
+            Check::MacNotFixed => Code::Z06,
+            Check::MacPrefix => Code::Z06,
+            Check::MacIpBytes => Code::Z06,
+            Check::MacDuplicate => Code::Z06,
+            Check::MacGzRange => Code::Z06,
+            Check::MacSlot => Code::Z06,
+            Check::MacIndex => Code::Z06,
+            Check::Nodename => Code::Z07,
+            Check::Zonepath => Code::Z08,
+            Check::ZonesDataset => Code::Z09,
+            Check::ZonepathDataset => Code::Z09,
+            Check::Pool1Missing => Code::Z10,
+            Check::DatasetShape => Code::Z10,
+            Check::DatasetParent => Code::Z10,
+            Check::HomePath => Code::Z11,
+            Check::HomeDataset => Code::Z11,
+            Check::AutofsDependency => Code::Z11,
+            Check::ExportQuirk => Code::Z90,
+            Check::OuiNotLocal => Code::Z91,
+            Check::ConfigDrift => Code::Z92,
+        }
+    }
+}
+
+impl fmt::Display for Check {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Check {
+    type Err = UnknownName;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Check::ALL
+            .into_iter()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownName::Check(s.to_owned()))
+    }
+}
+
+impl Serialize for Check {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A check name read from text (a fix selection, a JSON report) compares
+/// with the check it names.
+impl PartialEq<&str> for Check {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<Check> for String {
+    fn eq(&self, other: &Check) -> bool {
+        self == other.as_str()
+    }
+}
+
+/// A severity, rule code or check name that does not exist.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum UnknownName {
+    #[error("unknown severity '{0}' (expected info, warning or error)")]
+    Severity(String),
+    #[error("unknown rule code '{0}' (see `zrules rules`)")]
+    Code(String),
+    #[error("unknown check '{0}' (see `zrules rules`)")]
+    Check(String),
+}
+
 /// One finding.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
-    /// Short slug of the check within the rule, e.g. `mac-ip-bytes`.
-    pub check: &'static str,
+    /// The check within the rule, e.g. `mac-ip-bytes`.
+    pub check: Check,
     pub severity: Severity,
     pub message: String,
     /// What to do about it, when there is a concrete fix.
@@ -168,12 +366,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(
-        code: Code,
-        check: &'static str,
-        severity: Severity,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(code: Code, check: Check, severity: Severity, message: impl Into<String>) -> Self {
         Self {
             code,
             check,
@@ -237,7 +430,7 @@ impl Diagnostic {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Skipped {
     pub code: Code,
-    pub check: &'static str,
+    pub check: Check,
     pub zone: Option<String>,
     pub host: Option<String>,
     /// Mostly a fixed sentence per check, so not allocated per zone.
@@ -263,7 +456,7 @@ impl Diagnostics {
     pub fn skip(
         &mut self,
         code: Code,
-        check: &'static str,
+        check: Check,
         zone: Option<&str>,
         host: Option<&str>,
         reason: impl Into<Cow<'static, str>>,

@@ -35,7 +35,7 @@ use std::path::{Path, PathBuf};
 
 use crate::capture::{self, Scope};
 use crate::check::{CaptureInput, CheckInput, ConfigInput, zone_from_file_name};
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Severity};
 use crate::source::{Location, Sources};
 use crate::span::Span;
 
@@ -518,7 +518,7 @@ pub fn diagnostics(problems: &[Unreadable], sources: &mut Sources) -> Vec<Diagno
                 ),
             };
             let file = sources.add(u.name.clone(), text);
-            Diagnostic::new(Code::Z00, "parse", Severity::Error, message)
+            Diagnostic::new(Code::Z00, Check::Parse, Severity::Error, message)
                 .help(help)
                 .at(Location::new(file, span))
                 .zone_opt(u.zone.as_deref())

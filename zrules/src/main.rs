@@ -151,7 +151,7 @@ fn generate(what: &zrules::generate::Generate) -> Result<ExitCode> {
 }
 
 fn explain(spec: &str) -> Result<()> {
-    let spec: RuleSpec = spec.parse().map_err(|e: String| anyhow::anyhow!(e))?;
+    let spec: RuleSpec = spec.parse()?;
     let rule = rules::lookup(spec.code);
     let mut out = format!("{} — {}\n\n", rule.code, rule.name);
     for c in rule

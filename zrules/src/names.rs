@@ -130,6 +130,20 @@ pub fn validate_link_name(name: &str) -> Result<(), NameError> {
     Ok(())
 }
 
+/// The index of a VNIC named `{base}{n}` (house rule 5): `www0` → 0,
+/// `www12` → 12; `None` for any other name, including a leading zero
+/// (`www01`), which would let two names share an index.
+pub fn vnic_index(base: &str, link: &str) -> Option<u32> {
+    let digits = link.strip_prefix(base)?;
+    if digits.is_empty()
+        || !digits.bytes().all(|b| b.is_ascii_digit())
+        || (digits.len() > 1 && digits.starts_with('0'))
+    {
+        return None;
+    }
+    digits.parse().ok()
+}
+
 /// The VNIC name rule 5 gives zone (or GZ basename) `base` for index `n`,
 /// validated as a datalink name.
 pub fn vnic_name(base: &str, index: u32) -> Result<String, NameError> {
@@ -220,6 +234,16 @@ pub fn validate_host_name(name: &str) -> Result<(), NameError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn vnic_indices() {
+        assert_eq!(vnic_index("www", "www0"), Some(0));
+        assert_eq!(vnic_index("www", "www12"), Some(12));
+        assert_eq!(vnic_index("www", "www01"), None);
+        assert_eq!(vnic_index("www", "wwwx0"), None);
+        assert_eq!(vnic_index("www", "www"), None);
+        assert_eq!(vnic_index("www", "db0"), None);
+    }
 
     #[test]
     fn zone_names() {

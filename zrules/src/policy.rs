@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use std::str::FromStr;
 
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity, UnknownName};
 use crate::mac::MacPrefix;
 
 /// The policy file's name, looked for in the current directory and its parents.
@@ -197,16 +197,17 @@ pub struct Exception {
 }
 
 /// A rule code, optionally narrowed to one check: `Z06`, `Z06 mac-slot`
-/// (also written `Z06/mac-slot`). Only codes and checks that exist parse, so
-/// a typo in the policy or on the command line is an error, not a no-op.
+/// (also written `Z06/mac-slot`, or `mac-slot` alone: every check name
+/// belongs to one rule). Only codes and checks that exist parse, so a typo
+/// in the policy or on the command line is an error, not a no-op.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RuleSpec {
     pub code: Code,
-    pub check: Option<&'static str>,
+    pub check: Option<Check>,
 }
 
 impl RuleSpec {
-    pub fn matches(&self, code: Code, check: &str) -> bool {
+    pub fn matches(&self, code: Code, check: Check) -> bool {
         self.code == code && self.check.is_none_or(|c| c == check)
     }
 }
@@ -220,21 +221,54 @@ impl std::fmt::Display for RuleSpec {
     }
 }
 
+/// Why a rule selector (`Z06`, `Z06 mac-slot`, `mac-slot`) names nothing.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum RuleSpecError {
+    #[error("unknown rule code or check '{0}' (see `zrules rules`)")]
+    Unknown(String),
+    #[error(transparent)]
+    Code(#[from] UnknownName),
+    #[error("{code} has no check '{check}' (it has: {known})")]
+    NoSuchCheck {
+        code: Code,
+        check: String,
+        known: String,
+    },
+}
+
 impl FromStr for RuleSpec {
-    type Err = String;
+    type Err = RuleSpecError;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let s = s.trim();
         let (code, check) = match s.split_once([' ', '/']) {
             Some((c, k)) => (c, Some(k.trim())),
             None => (s, None),
         };
+        // A bare check name, as findings print it (`mac-ip-bytes`).
+        if check.is_none() && code.parse::<Code>().is_err() {
+            let check: Check = code
+                .parse()
+                .map_err(|_| RuleSpecError::Unknown(code.to_owned()))?;
+            return Ok(RuleSpec {
+                code: check.code(),
+                check: Some(check),
+            });
+        }
         let code: Code = code.parse()?;
         let rule = crate::rules::lookup(code);
         let check = match check {
             None => None,
-            Some(k) => Some(rule.check(k).map(|c| c.slug).ok_or_else(|| {
-                let known: Vec<&str> = rule.checks.iter().map(|c| c.slug).collect();
-                format!("{code} has no check '{k}' (it has: {})", known.join(", "))
+            Some(k) => Some(rule.check_named(k).map(|c| c.slug).ok_or_else(|| {
+                RuleSpecError::NoSuchCheck {
+                    code,
+                    check: k.to_owned(),
+                    known: rule
+                        .checks
+                        .iter()
+                        .map(|c| c.slug.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                }
             })?),
         };
         Ok(RuleSpec { code, check })

@@ -49,7 +49,7 @@ fn primary(facts: &HostFacts) -> Ipv4Addr {
     let v4: Vec<Ipv4Addr> = addrs
         .iter()
         .filter(|a| !a.value.is_loopback())
-        .filter_map(|a| match a.value.ip {
+        .filter_map(|a| match a.value.ip() {
             Some(IpAddr::V4(ip)) => Some(ip),
             _ => None,
         })
@@ -110,7 +110,12 @@ fn macs_follow_the_scheme() {
             .collect();
         for v in facts.distinct_vnics().expect("vnics") {
             let vnic = &v.value;
-            assert_eq!(vnic.mac_type, "fixed", "{}", vnic.qualified_name());
+            assert_eq!(
+                vnic.mac_type,
+                zrules::mac::MacAddrType::Fixed,
+                "{}",
+                vnic.qualified_name()
+            );
             let (base, slot) = match &vnic.zone {
                 None => (node.as_str(), 0),
                 Some(z) => (z.as_str(), 16 * ids[z]),

@@ -135,7 +135,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let macs: Vec<String> = rows.iter().map(|r| r.value.mac.to_string()).collect();
     assert_eq!(macs[1], "a8:e1:de:01:70:1d");
     assert_eq!(macs[4], "02:08:20:d7:56:0a");
-    assert_eq!(rows[1].value.mac_type, "fixed");
+    assert_eq!(rows[1].value.mac_type, zrules::mac::MacAddrType::Fixed);
     assert_eq!(rows.len(), 7);
 
     let rows = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(
@@ -210,11 +210,8 @@ fn ipadm_real_rows() {
     assert!(text.contains(r"lo0/v6:static:ok:\:\:1/128"), "{text}");
     let rows = ipadm::parse(&text).expect("borges");
     let net1 = &rows[2].value;
-    assert_eq!(
-        (net1.interface.as_str(), net1.prefix_len),
-        ("net1", Some(24))
-    );
-    assert_eq!(net1.ip, Some("192.168.5.77".parse().expect("ip")));
+    assert_eq!(net1.interface, "net1");
+    assert_eq!(net1.addr, Some("192.168.5.77/24".parse().expect("net")));
     assert!(rows[3].value.is_loopback());
 
     let rows = ipadm::parse(&addr_capture_from_table(&real(

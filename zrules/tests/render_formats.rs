@@ -5,7 +5,7 @@ mod render_fixture;
 
 use render_fixture::{TOOL_VERSION, clean, clean_but_skipped, repetitive, sample};
 use zrules::render::{Format, RenderOptions, render};
-use zrules::{Code, Diagnostic, Report, Severity, Sources, Span};
+use zrules::{Check, Code, Diagnostic, Report, Severity, Sources, Span};
 
 fn plain() -> RenderOptions {
     RenderOptions {
@@ -163,7 +163,7 @@ fn github_escapes_messages_and_properties() {
         diagnostics: vec![
             Diagnostic::new(
                 Code::Z08,
-                "zonepath",
+                Check::Zonepath,
                 Severity::Warning,
                 "100% wrong\nsecond line",
             )
@@ -186,10 +186,15 @@ fn full_output_neutralises_control_characters_in_untrusted_text() {
     let id = sources.add("z.cfg", "set zonepath=/x\n");
     let report = Report {
         diagnostics: vec![
-            Diagnostic::new(Code::Z08, "zonepath", Severity::Error, "bad\x1b[31m value")
-                .at(zrules::Location::new(id, Span::new(13, 15)))
-                .help("fix \x1b[0m it")
-                .zone("w\x07ww"),
+            Diagnostic::new(
+                Code::Z08,
+                Check::Zonepath,
+                Severity::Error,
+                "bad\x1b[31m value",
+            )
+            .at(zrules::Location::new(id, Span::new(13, 15)))
+            .help("fix \x1b[0m it")
+            .zone("w\x07ww"),
         ],
         ..Report::default()
     };
@@ -205,7 +210,7 @@ fn a_concise_finding_stays_on_one_line() {
     let report = Report {
         diagnostics: vec![Diagnostic::new(
             Code::Z91,
-            "oui-not-local",
+            Check::OuiNotLocal,
             Severity::Info,
             "first\nsecond\r\nthird",
         )],

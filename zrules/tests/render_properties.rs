@@ -8,7 +8,7 @@ use proptest::prelude::*;
 use serde_json::Value;
 
 use zrules::render::{Format, RenderOptions, render};
-use zrules::{Code, Diagnostic, Location, Report, Severity, Sources, Span};
+use zrules::{Check, Code, Diagnostic, Location, Report, Severity, Sources, Span};
 
 const FORMATS: [Format; 5] = [
     Format::Full,
@@ -58,7 +58,7 @@ proptest! {
         let fb = sources.add("b.cfg", b.clone());
         let report = Report {
             diagnostics: vec![
-                Diagnostic::new(Code::Z06, "mac-ip-bytes", severity, "message")
+                Diagnostic::new(Code::Z06, Check::MacIpBytes, severity, "message")
                     .at(Location::new(fa, sa))
                     .related(Location::new(fa, sa2), "same file")
                     .related(Location::new(fb, sb), "other file")

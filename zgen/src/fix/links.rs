@@ -7,7 +7,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use zrules::mac::Mac;
-use zrules::rules::vnic_index;
+use zrules::names::vnic_index;
 
 use super::zone::{NetAction, ZoneFix};
 use crate::step::{Plan, Unfixable};
@@ -88,12 +88,8 @@ impl ZoneFix<'_> {
                     // the scheme for its new index.
                     let keep = self.ctx.vnic(&old).is_some_and(|v| {
                         self.ctx.gz_ip.is_some_and(|ip| {
-                            let m = v.mac;
-                            let d = zrules::mac::derive(self.policy.mac_prefix, ip, 0);
-                            m.prefix() == d.prefix()
-                                && m.ip_bytes() == d.ip_bytes()
-                                && m.slot() >= 16
-                                && u32::from(m.slot() % 16) == index
+                            zrules::mac::ngz_block(v.mac, self.policy.mac_prefix, ip, index)
+                                .is_some()
                         })
                     });
                     if !keep || self.readdress.contains_key(&old) {
@@ -187,21 +183,14 @@ impl ZoneFix<'_> {
     /// The block the zone's VNICs already use correctly, if any.
     fn current_block(&self, exclude: &BTreeSet<String>) -> Option<u32> {
         let ip = self.ctx.gz_ip?;
-        let want = zrules::mac::derive(self.policy.mac_prefix, ip, 0);
         self.config
             .resources_of("net")
             .filter_map(|r| r.simple("physical"))
             .filter(|p| !exclude.contains(&p.value))
-            .filter_map(|p| {
+            .find_map(|p| {
                 let n = vnic_index(self.zone, &p.value)?;
                 let v = self.ctx.vnic(&p.value)?;
-                let m = v.mac;
-                (m.prefix() == want.prefix()
-                    && m.ip_bytes() == want.ip_bytes()
-                    && m.slot() >= 16
-                    && u32::from(m.slot() % 16) == n)
-                    .then_some(u32::from(m.slot() / 16))
+                zrules::mac::ngz_block(v.mac, self.policy.mac_prefix, ip, n)
             })
-            .next()
     }
 }

@@ -5,7 +5,7 @@
 //! the next boot); and last what runs inside the zone (homes, accounts,
 //! autofs dependencies), which needs it running.
 
-use zrules::rules::vnic_index;
+use zrules::names::vnic_index;
 use zrules::zonecfg::Resource;
 
 use super::links::Links;

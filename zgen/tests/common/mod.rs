@@ -463,12 +463,8 @@ impl SimHost {
             ));
         }
         f.insert("zoneadm-list-cp".to_owned(), zl);
-        let esc = |m: &Mac| {
-            m.0.iter()
-                .map(|o| format!("{o:x}"))
-                .collect::<Vec<_>>()
-                .join("\\:")
-        };
+        // dladm's parsable form: unpadded octets, colons escaped.
+        let esc = |m: &Mac| m.unpadded().replace(':', "\\:");
         let mut sv = String::new();
         let mut sl = String::new();
         for p in &self.phys {

@@ -2,6 +2,7 @@
 //! not installed, then one line per problem.
 
 use zrules::facts::zoneadm::ZoneState;
+use zrules::render::plural;
 
 use super::Capture;
 
@@ -14,12 +15,11 @@ impl Capture {
             .filter(|(_, s)| *s == ZoneState::Running)
             .count();
         let mut out = format!(
-            "{}: {} commands, {} files, {} non-global zones ({} running)",
+            "{}: {}, {}, {} ({running} running)",
             self.host,
-            self.commands,
-            self.files.len(),
-            self.zones.len(),
-            running
+            plural(self.commands, "command", "commands"),
+            plural(self.files.len(), "file", "files"),
+            plural(self.zones.len(), "non-global zone", "non-global zones"),
         );
         match self.failures.len() {
             0 => {}
@@ -38,5 +38,24 @@ impl Capture {
             out.push_str(&format!("  stopped early: {e}\n"));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::host;
+    use super::super::{Quiet, collect};
+
+    #[test]
+    fn the_summary_counts_one_zone_in_the_singular() {
+        let fake = host(
+            "0:global:running:/::solaris:shared:-:none\n-:db:installed:/zones/db:u-2:solaris:excl:-:none\n",
+        );
+        let cap = collect(&fake, &mut Quiet);
+        assert!(
+            cap.summary().contains(", 1 non-global zone (0 running)"),
+            "{}",
+            cap.summary()
+        );
     }
 }

@@ -17,7 +17,7 @@
 use std::str::FromStr;
 
 use super::{FieldError, Rows, parse_lines};
-use crate::mac::Mac;
+use crate::mac::{Mac, MacAddrType};
 use crate::span::Span;
 
 /// What a capture's `dladm show-vnic` line looks like, for error messages.
@@ -37,9 +37,9 @@ pub struct Vnic {
     /// Where MACADDRESS stands in its row (byte range within the line), so
     /// a finding about the MAC can underline it rather than the whole row.
     pub mac_span: Span,
-    /// `fixed`, `random`, `factory, slot N`, `vrrp, …`, `auto` …; empty when
-    /// MACADDRTYPE was not among the requested fields.
-    pub mac_type: String,
+    /// MACADDRTYPE (`fixed`, `random`, `factory, slot N`, …);
+    /// [`MacAddrType::NotRequested`] when it was not among the fields.
+    pub mac_type: MacAddrType,
 }
 
 impl Vnic {
@@ -210,8 +210,7 @@ fn parse_vnic_row(line: &str, fields: &[VnicField]) -> Result<Vnic, FieldError> 
             .unwrap_or_default(),
         mac,
         mac_type: get(VnicField::MacAddrType)
-            .map(|(v, _)| v.clone())
-            .unwrap_or_default(),
+            .map_or(MacAddrType::NotRequested, |(v, _)| MacAddrType::parse(v)),
     })
 }
 
@@ -309,7 +308,7 @@ mod tests {
         assert_eq!(v.link, "www0");
         assert_eq!(v.over, "net0");
         assert_eq!(v.mac.to_string(), "00:00:01:1f:0c:10");
-        assert_eq!(v.mac_type, "fixed");
+        assert_eq!(v.mac_type, MacAddrType::Fixed);
         assert_eq!(v.qualified_name(), "www/www0");
     }
 
@@ -318,7 +317,7 @@ mod tests {
         let v: Vnic = r"vnic3:e1000g0:0\:14\:4f\:f9\:9b\:d2:factory, slot 1"
             .parse()
             .expect("row");
-        assert_eq!(v.mac_type, "factory, slot 1");
+        assert_eq!(v.mac_type, MacAddrType::Factory { slot: Some(1) });
     }
 
     #[test]
@@ -358,7 +357,7 @@ mod tests {
         ];
         let rows = parse_vnics(text, &fields).expect("six fields");
         assert_eq!(rows[0].value.mac.to_string(), "02:08:20:46:d4:ba");
-        assert_eq!(rows[0].value.mac_type, "random");
+        assert_eq!(rows[0].value.mac_type, MacAddrType::Random);
     }
 
     #[test]

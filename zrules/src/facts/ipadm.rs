@@ -9,6 +9,8 @@
 use std::net::IpAddr;
 use std::str::FromStr;
 
+use ipnet::IpNet;
+
 use super::dladm::split_ofmt;
 use super::{FieldError, Rows, parse_lines};
 use crate::span::Span;
@@ -28,22 +30,28 @@ pub struct Addr {
     pub kind: String,
     /// `ok`, `duplicate`, `down`, `tentative`, `disabled`, `inaccessible`.
     pub state: String,
-    /// The address without the prefix length; `None` for `?` (unbound DHCP).
-    pub ip: Option<std::net::IpAddr>,
-    pub prefix_len: Option<u8>,
+    /// The address with its prefix length (`192.168.1.10/24`); `None` for
+    /// `?` (unbound DHCP). An ADDR printed without a prefix is read as a
+    /// host address (`/32`, `/128`).
+    pub addr: Option<IpNet>,
 }
 
 impl Addr {
+    /// The address without its prefix length.
+    pub fn ip(&self) -> Option<IpAddr> {
+        self.addr.map(|n| n.addr())
+    }
+
     /// Whether the address sits on a loopback interface (`lo0`, `lo1` …).
     pub fn is_loopback(&self) -> bool {
-        self.ip.is_some_and(|ip| ip.is_loopback()) || self.interface.starts_with("lo")
+        self.ip().is_some_and(|ip| ip.is_loopback()) || self.interface.starts_with("lo")
     }
 }
 
 /// Reads `ADDR`: `?` or empty (not bound), or `ADDRESS[/PREFIX]`.
-fn parse_addr(text: &str, span: Span) -> Result<(Option<IpAddr>, Option<u8>), FieldError> {
+fn parse_addr(text: &str, span: Span) -> Result<Option<IpNet>, FieldError> {
     if text == "?" || text.is_empty() {
-        return Ok((None, None));
+        return Ok(None);
     }
     let (ip_text, prefix) = match text.split_once('/') {
         Some((ip, p)) => (ip, Some(p)),
@@ -54,9 +62,9 @@ fn parse_addr(text: &str, span: Span) -> Result<(Option<IpAddr>, Option<u8>), Fi
         .map_err(|_| FieldError::new("ADDR", span, format!("'{ip_text}' is not an IP address")))?;
     let max = if ip.is_ipv4() { 32 } else { 128 };
     let prefix_len = match prefix {
-        None => None,
+        None => max,
         Some(p) => match p.parse::<u8>() {
-            Ok(n) if n <= max => Some(n),
+            Ok(n) if n <= max => n,
             _ => {
                 return Err(FieldError::new(
                     "ADDR",
@@ -66,7 +74,9 @@ fn parse_addr(text: &str, span: Span) -> Result<(Option<IpAddr>, Option<u8>), Fi
             }
         },
     };
-    Ok((Some(ip), prefix_len))
+    IpNet::new(ip, prefix_len)
+        .map(Some)
+        .map_err(|e| FieldError::new("ADDR", span, e.to_string()))
 }
 
 impl FromStr for Addr {
@@ -96,14 +106,13 @@ impl FromStr for Addr {
                 "the interface name is empty",
             ));
         }
-        let (ip, prefix_len) = parse_addr(&values[3].0, values[3].1)?;
+        let addr = parse_addr(&values[3].0, values[3].1)?;
         Ok(Addr {
             addrobj: addrobj.clone(),
             interface: interface.to_owned(),
             kind: values[1].0.clone(),
             state: values[2].0.clone(),
-            ip,
-            prefix_len,
+            addr,
         })
     }
 }
@@ -126,13 +135,20 @@ mod tests {
         .expect("rows");
         let a = &rows[1].value;
         assert_eq!(a.interface, "baremetal0");
-        assert_eq!(a.ip, Some("192.168.31.12".parse().expect("ip")));
-        assert_eq!(a.prefix_len, Some(24));
+        assert_eq!(a.ip(), Some("192.168.31.12".parse().expect("ip")));
+        assert_eq!(a.addr, Some("192.168.31.12/24".parse().expect("net")));
+        assert_eq!(
+            a.addr.map(|n| n.network().to_string()).as_deref(),
+            Some("192.168.31.0")
+        );
         assert!(!a.is_loopback());
-        assert_eq!(rows[2].value.ip, Some("::1".parse().expect("ip")));
+        assert_eq!(rows[2].value.ip(), Some("::1".parse().expect("ip")));
         assert!(rows[2].value.is_loopback());
-        assert_eq!((rows[3].value.ip, rows[3].value.prefix_len), (None, None));
-        assert_eq!(rows[4].value.prefix_len, Some(10));
+        assert_eq!(rows[3].value.addr, None);
+        assert_eq!(rows[4].value.addr.map(|n| n.prefix_len()), Some(10));
+        // Without a prefix: a host address.
+        let a: Addr = "net0/v4:static:ok:10.0.0.1".parse().expect("row");
+        assert_eq!(a.addr.map(|n| n.prefix_len()), Some(32));
     }
 
     #[test]

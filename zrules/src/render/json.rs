@@ -110,7 +110,7 @@ struct Summary {
 fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a> {
     JsonDiagnostic {
         code: d.code,
-        check: d.check,
+        check: d.check.as_str(),
         severity: d.severity,
         zone: d.zone.as_deref(),
         host: d.host.as_deref(),
@@ -131,7 +131,7 @@ fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a>
 fn skipped(s: &Skipped) -> JsonSkipped<'_> {
     JsonSkipped {
         code: s.code,
-        check: s.check,
+        check: s.check.as_str(),
         zone: s.zone.as_deref(),
         host: s.host.as_deref(),
         reason: &s.reason,

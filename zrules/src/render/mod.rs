@@ -48,6 +48,12 @@ pub struct RenderOptions {
 
 /// Renders `report` in `format`. The result ends with a newline unless it is
 /// empty (GitHub output of a clean run is empty).
+/// `1 zone`, `2 zones`, `0 zones`: a count with its noun, for every summary
+/// line a person reads (zrules, zgen and zmigrate alike).
+pub fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 pub fn render(report: &Report, sources: &Sources, format: Format, opts: &RenderOptions) -> String {
     match format {
         Format::Full => full::render(report, sources, opts),

@@ -250,8 +250,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                 text.push_str(help);
             }
             SarifResult {
-                rule_id: rule_id(d.code, d.check),
-                rule_index: rules.index_of(d.code, d.check),
+                rule_id: rule_id(d.code, d.check.as_str()),
+                rule_index: rules.index_of(d.code, d.check.as_str()),
                 level: level(d.severity),
                 message: Text { text },
                 locations: d
@@ -286,8 +286,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                 },
             },
             associated_rule: RuleRef {
-                id: rule_id(s.code, s.check),
-                index: rules.index_of(s.code, s.check),
+                id: rule_id(s.code, s.check.as_str()),
+                index: rules.index_of(s.code, s.check.as_str()),
             },
             properties: Properties {
                 zone: s.zone.clone(),

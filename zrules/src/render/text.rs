@@ -11,7 +11,7 @@ use std::fmt::Write as _;
 
 use annotate_snippets::renderer::{AnsiColor, Effects, Style};
 
-use super::{Counts, RenderOptions};
+use super::{Counts, RenderOptions, plural};
 use crate::diagnostic::{Code, Report, Severity};
 
 pub(super) const BOLD: Style = Style::new().effects(Effects::BOLD);
@@ -41,11 +41,6 @@ pub(super) fn severity_style(s: Severity) -> Style {
 /// visible symbols, line breaks as spaces.
 pub(super) fn one_line(s: &str) -> String {
     annotate_snippets::normalize_untrusted_str(&s.replace("\r\n", " ").replace(['\n', '\r'], " "))
-}
-
-/// `1 error`, `2 errors`.
-fn plural(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 /// `in 4 zones on 2 hosts`; hosts are left out when no capture was read.
@@ -98,7 +93,7 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
     let mut groups: BTreeMap<(Code, &str, &str), SkipGroup<'_>> = BTreeMap::new();
     for s in &report.skipped {
         let g = groups
-            .entry((s.code, s.check, s.reason.as_ref()))
+            .entry((s.code, s.check.as_str(), s.reason.as_ref()))
             .or_insert_with(|| SkipGroup {
                 count: 0,
                 zones: BTreeSet::new(),
@@ -154,7 +149,7 @@ pub(super) fn statistics_table(report: &Report, opts: &RenderOptions) -> String 
     let mut counts: BTreeMap<(Code, &str, std::cmp::Reverse<Severity>), usize> = BTreeMap::new();
     for d in &report.diagnostics {
         *counts
-            .entry((d.code, d.check, std::cmp::Reverse(d.severity)))
+            .entry((d.code, d.check.as_str(), std::cmp::Reverse(d.severity)))
             .or_default() += 1;
     }
     let mut rows: Vec<_> = counts.into_iter().collect();

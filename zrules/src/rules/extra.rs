@@ -1,9 +1,8 @@
 //! The lints beyond the eleven: unreadable input, export quirks, the MAC
 //! prefix, and configuration drift during a move.
 
-use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
-use crate::policy::Policy;
+use super::{FleetCx, Sink, ZoneCx, check};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -26,7 +25,7 @@ rule! {
     pub(crate) const Z00 = RuleDef {
         code: Code::Z00,
         name: "input that cannot be read",
-        checks: &[check("parse", Severity::Error, "any input")],
+        checks: &[check(Check::Parse, Severity::Error, "any input")],
         zone: None,
         host: None,
         fleet: None,
@@ -58,7 +57,7 @@ rule! {
     pub(crate) const Z90 = RuleDef {
         code: Code::Z90,
         name: "export quirk that zonecfg cannot read back",
-        checks: &[check("export-quirk", Severity::Warning, "zone config")],
+        checks: &[check(Check::ExportQuirk, Severity::Warning, "zone config")],
         zone: Some(quirks),
         host: None,
         fleet: None,
@@ -74,9 +73,11 @@ fn quirks(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
 
 rule! {
     /// ## What it checks
-    /// Once per run: the policy's `mac_prefix` is a locally administered
-    /// address (bit 0x02 of the first octet set). The write-up's `00:00:01`
-    /// is not: it is a registered vendor OUI.
+    /// Once per run, when the run checked a zone with a `net` or `anet`
+    /// resource or a host capture listing VNICs: the policy's `mac_prefix`
+    /// is a locally administered address (bit 0x02 of the first octet set).
+    /// The write-up's `00:00:01` is not: it is a registered vendor OUI. A
+    /// multicast prefix is always an error.
     ///
     /// ## Why
     /// A MAC from someone else's OUI may collide with real hardware on the
@@ -95,25 +96,26 @@ rule! {
     pub(crate) const Z91 = RuleDef {
         code: Code::Z91,
         name: "the MAC prefix is not locally administered",
-        checks: &[check("oui-not-local", Severity::Info, "policy")],
+        checks: &[check(Check::OuiNotLocal, Severity::Info, "policy")],
         zone: None,
         host: None,
         fleet: Some(oui),
     };
 }
 
-fn oui(_hosts: &[super::HostCx<'_>], policy: &Policy, out: &mut Sink<'_>) {
+fn oui(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
+    let policy = cx.policy;
     let p = policy.mac_prefix;
     if p.is_multicast() {
         out.emit(
-            "oui-not-local",
+            Check::OuiNotLocal,
             None,
             format!("mac_prefix {p} has the multicast bit set: no NIC may use it"),
         )
         .severity = Severity::Error;
-    } else if !p.is_locally_administered() {
+    } else if !p.is_locally_administered() && uses_mac_prefix(cx) {
         out.emit(
-            "oui-not-local",
+            Check::OuiNotLocal,
             None,
             format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"),
         )
@@ -124,6 +126,22 @@ fn oui(_hosts: &[super::HostCx<'_>], policy: &Policy, out: &mut Sink<'_>) {
             p.0[2]
         ));
     }
+}
+
+/// Whether the run checked anything whose MAC the prefix governs: a zone
+/// with a `net` or `anet` resource, or a host capture listing VNICs. A run
+/// without one (no zones, or zones without networking) has no use for the
+/// note, and `--fail-level info` must not fail on it.
+fn uses_mac_prefix(cx: &FleetCx<'_>) -> bool {
+    cx.zones.iter().any(|z| {
+        z.config
+            .resources
+            .iter()
+            .any(|r| matches!(r.kind.value.as_str(), "net" | "anet"))
+    }) || cx
+        .hosts
+        .iter()
+        .any(|h| h.facts.vnics.as_ref().is_some_and(|v| !v.is_empty()))
 }
 
 rule! {
@@ -143,7 +161,7 @@ rule! {
     pub(crate) const Z92 = RuleDef {
         code: Code::Z92,
         name: "the configuration drifted during a move",
-        checks: &[check("config-drift", Severity::Error, "source and target zone configs (zmigrate)")],
+        checks: &[check(Check::ConfigDrift, Severity::Error, "source and target zone configs (zmigrate)")],
         zone: None,
         host: None,
         fleet: None,

@@ -1,7 +1,7 @@
 //! Z01: non-global zones are installed from `solaris-small-server`, minus bloat.
 
 use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -30,8 +30,8 @@ rule! {
         code: Code::Z01,
         name: "NGZs are installed from solaris-small-server, minus bloat",
         checks: &[
-            check("base-group", Severity::Warning, "capture: zones/ZONE/pkg-list"),
-            check("bloat", Severity::Warning, "capture: zones/ZONE/pkg-list"),
+            check(Check::BaseGroup, Severity::Warning, "capture: zones/ZONE/pkg-list"),
+            check(Check::Bloat, Severity::Warning, "capture: zones/ZONE/pkg-list"),
         ],
         zone: Some(check_zone),
         host: None,
@@ -42,8 +42,8 @@ rule! {
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(pkgs) = cx.system.and_then(|s| s.packages.as_ref()) else {
         let why = "needs `pkg list -H` from inside the zone (a host capture of the running zone)";
-        out.skip("base-group", why);
-        out.skip("bloat", why);
+        out.skip(Check::BaseGroup, why);
+        out.skip(Check::Bloat, why);
         return;
     };
     let base = &cx.policy.zone_base_group;
@@ -64,12 +64,13 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .iter()
             .find(|p| p.value.name.starts_with("group/system/"))
             .map(|p| p.loc);
-        out.emit("base-group", loc, msg).help = Some(format!("install the zone from pkg:/{base}"));
+        out.emit(Check::BaseGroup, loc, msg).help =
+            Some(format!("install the zone from pkg:/{base}"));
     }
     for p in pkgs {
         if let Some(pattern) = cx.globs.zone_deny.first_match(&p.value.name) {
             out.emit(
-                "bloat",
+                Check::Bloat,
                 Some(p.loc),
                 format!(
                     "package {} is installed (matches '{pattern}' in zone_package_deny)",

@@ -1,7 +1,7 @@
 //! Z02: the global zone carries nothing but its base, drivers and tools.
 
 use super::{HostCx, Sink, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -25,7 +25,7 @@ rule! {
     pub(crate) const RULE = RuleDef {
         code: Code::Z02,
         name: "the GZ has nothing beyond its base, drivers and tools",
-        checks: &[check("gz-package", Severity::Warning, "capture: pkg-list")],
+        checks: &[check(Check::GzPackage, Severity::Warning, "capture: pkg-list")],
         zone: None,
         host: Some(check_host),
         fleet: None,
@@ -34,7 +34,7 @@ rule! {
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(pkgs) = cx.facts.gz.packages.as_ref() else {
-        out.skip("gz-package", "the capture has no readable pkg-list");
+        out.skip(Check::GzPackage, "the capture has no readable pkg-list");
         return;
     };
     for p in pkgs {
@@ -45,7 +45,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         out.emit(
-            "gz-package",
+            Check::GzPackage,
             Some(p.loc),
             format!(
                 "the GZ has {} installed (matches '{pattern}' in gz_package_deny)",

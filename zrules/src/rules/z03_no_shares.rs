@@ -1,7 +1,7 @@
 //! Z03: the global zone shares nothing over NFS or SMB.
 
 use super::{HostCx, Sink, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -28,7 +28,7 @@ rule! {
     pub(crate) const RULE = RuleDef {
         code: Code::Z03,
         name: "the GZ shares nothing over NFS or SMB",
-        checks: &[check("share", Severity::Error, "capture: zfs-get-share, share")],
+        checks: &[check(Check::Share, Severity::Error, "capture: zfs-get-share, share")],
         zone: None,
         host: Some(check_host),
         fleet: None,
@@ -40,7 +40,10 @@ const SHARE_PROPS: &[&str] = &["sharenfs", "sharesmb", "share.nfs", "share.smb"]
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let facts = cx.facts;
     if facts.share_props.is_none() && facts.shares.is_none() {
-        out.skip("share", "the capture has neither zfs-get-share nor share");
+        out.skip(
+            Check::Share,
+            "the capture has neither zfs-get-share nor share",
+        );
         return;
     }
     for p in facts.share_props.iter().flatten() {
@@ -54,7 +57,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         out.emit(
-            "share",
+            Check::Share,
             Some(p.loc),
             format!(
                 "dataset {} has {}={} ({})",
@@ -68,7 +71,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     }
     for s in facts.shares.iter().flatten() {
         out.emit(
-            "share",
+            Check::Share,
             Some(s.loc),
             format!("the GZ publishes a share: {}", s.value.trim()),
         )

@@ -1,13 +1,18 @@
 //! Z04: non-global zones use exclusive IP over VNICs only.
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
-use crate::diagnostic::{Code, Severity};
+use super::{HostCx, Sink, ZoneCx, check};
+use crate::diagnostic::{Check, Code, Severity};
+use crate::names::vnic_index;
 
 rule! {
     /// ## What it checks
     /// * `ip-type`: the zone's `ip-type` is `exclusive`. (Unset counts as
     ///   exclusive only for the `solaris` and `solaris-kz` brands, whose
-    ///   Solaris 11.2+ default it is; illumos defaults to shared.)
+    ///   Solaris 11.2+ default it is; illumos defaults to shared. `create`
+    ///   without `-b` on Solaris 11.2+ means brand `solaris`, ip-type
+    ///   `exclusive` and an automatic `anet net0`, judged as if written; a
+    ///   file checked without a capture's `uname -v` is read so, and the
+    ///   findings say it was assumed.)
     /// * `physical-link`: every `net` resource's `physical=` names a VNIC,
     ///   not a physical NIC, aggregation or etherstub (known from the host
     ///   capture's `dladm show-link`). From the configuration alone a name
@@ -43,10 +48,10 @@ rule! {
         code: Code::Z04,
         name: "NGZs use exclusive IP over VNICs only",
         checks: &[
-            check("ip-type", Severity::Error, "zone config"),
-            check("physical-link", Severity::Error, "zone config, capture: dladm-show-link"),
-            check("anet", Severity::Warning, "zone config"),
-            check("gz-interface", Severity::Error, "capture: ipadm-show-addr, dladm-show-link"),
+            check(Check::IpType, Severity::Error, "zone config"),
+            check(Check::PhysicalLink, Severity::Error, "zone config, capture: dladm-show-link"),
+            check(Check::Anet, Severity::Warning, "zone config"),
+            check(Check::GzInterface, Severity::Error, "capture: ipadm-show-addr, dladm-show-link"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -59,7 +64,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         Some(t) if t.value == "exclusive" => {}
         Some(t) => {
             out.emit(
-                "ip-type",
+                Check::IpType,
                 Some(cx.loc(t.span)),
                 format!("ip-type is {}, expected exclusive", t.value),
             )
@@ -71,7 +76,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             let brand = cx.config.brand().map(|b| b.value.as_str());
             if !matches!(brand, Some("solaris" | "solaris-kz")) {
                 out.emit(
-                    "ip-type",
+                    Check::IpType,
                     Some(cx.file_start()),
                     "ip-type is not set; it defaults to shared for this brand",
                 )
@@ -82,7 +87,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for net in cx.config.resources_of("net") {
         let Some(phys) = net.simple("physical") else {
             out.emit(
-                "physical-link",
+                Check::PhysicalLink,
                 Some(cx.loc(net.kind.span)),
                 "net resource without physical=: it cannot name a VNIC",
             )
@@ -99,7 +104,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     Some(("vnic", _)) => {}
                     Some((class, _)) => {
                         out.emit(
-                            "physical-link",
+                            Check::PhysicalLink,
                             at,
                             format!("physical={} is a {class} link, not a VNIC", phys.value),
                         )
@@ -110,7 +115,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     }
                     None => {
                         out.emit(
-                            "physical-link",
+                            Check::PhysicalLink,
                             at,
                             format!(
                                 "physical={} names no datalink on host {}",
@@ -125,7 +130,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             _ if vnic_index(cx.zone, &phys.value).is_some() => {}
             _ => {
                 let d = out.emit(
-                    "physical-link",
+                    Check::PhysicalLink,
                     at,
                     format!(
                         "cannot confirm that physical={} is a VNIC without a host capture",
@@ -140,8 +145,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let what = anet
             .simple("linkname")
             .map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
+        let what = format!("{what}{}", super::implied(&anet.from_template));
         out.emit(
-            "anet",
+            Check::Anet,
             Some(cx.loc(anet.kind.span)),
             format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"),
         )
@@ -158,7 +164,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         cx.facts.links.is_some() || cx.facts.vnics.is_some(),
     ) else {
         out.skip(
-            "gz-interface",
+            Check::GzInterface,
             "needs ipadm-show-addr and dladm-show-link in the capture",
         );
         return;
@@ -167,7 +173,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     for a in addrs {
         let ifname = a.value.interface.as_str();
         if ifname.starts_with("lo")
-            || a.value.ip.is_some_and(|ip| ip.is_loopback())
+            || a.value.ip().is_some_and(|ip| ip.is_loopback())
             || !seen.insert(ifname)
         {
             continue;
@@ -178,7 +184,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             && class != "vnic"
         {
             out.emit(
-                "gz-interface",
+                Check::GzInterface,
                 Some(a.loc),
                 format!("GZ IP interface {ifname} sits on a {class} link, not a VNIC"),
             )

@@ -1,8 +1,9 @@
 //! Z05: VNIC names follow the zone name.
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
-use crate::diagnostic::{Code, Severity};
+use super::{HostCx, Sink, ZoneCx, check};
+use crate::diagnostic::{Check, Code, Severity};
 use crate::names::validate_link_name;
+use crate::names::vnic_index;
 
 rule! {
     /// ## What it checks
@@ -39,9 +40,9 @@ rule! {
         code: Code::Z05,
         name: "VNIC names follow the zone name",
         checks: &[
-            check("vnic-name", Severity::Error, "zone config, capture: ipadm-show-addr"),
-            check("link-name-invalid", Severity::Error, "zone name"),
-            check("index-gap", Severity::Info, "zone config"),
+            check(Check::VnicName, Severity::Error, "zone config, capture: ipadm-show-addr"),
+            check(Check::LinkNameInvalid, Severity::Error, "zone name"),
+            check(Check::IndexGap, Severity::Info, "zone config"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -59,7 +60,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let at = nets
             .first()
             .map_or_else(|| cx.file_start(), |p| cx.loc(p.span));
-        out.emit("link-name-invalid", Some(at), format!("zone name '{}' cannot form VNIC names: {}", cx.zone, e.reason))
+        out.emit(Check::LinkNameInvalid, Some(at), format!("zone name '{}' cannot form VNIC names: {}", cx.zone, e.reason))
             .help = Some("choose a zone name of letters, digits and '_' that starts with a letter and has at most 30 characters".into());
         return;
     }
@@ -77,7 +78,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             None => {
                 let want = format!("{}{}", cx.zone, indices.len());
                 out.emit(
-                    "vnic-name",
+                    Check::VnicName,
                     Some(cx.loc(phys.span)),
                     format!(
                         "VNIC {} of zone {} is not named {}N",
@@ -96,7 +97,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let list: Vec<String> = indices.iter().map(u32::to_string).collect();
         let at = nets.first().map(|p| cx.loc(p.span));
         out.emit(
-            "index-gap",
+            Check::IndexGap,
             at,
             format!(
                 "VNIC indices of zone {} are {}, expected 0..{}",
@@ -110,12 +111,12 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(base) = cx.policy.gz_vnic_basename.as_deref().or(cx.nodename()) else {
-        out.skip("vnic-name", "the GZ's VNIC basename is unknown: no nodename in the capture and no gz_vnic_basename in the policy");
+        out.skip(Check::VnicName, "the GZ's VNIC basename is unknown: no nodename in the capture and no gz_vnic_basename in the policy");
         return;
     };
     if let Err(e) = validate_link_name(&format!("{base}0")) {
         out.emit(
-            "vnic-name",
+            Check::VnicName,
             None,
             format!(
                 "the GZ's VNIC basename '{base}' cannot form VNIC names: {}",
@@ -128,7 +129,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     }
     let Some(addrs) = cx.facts.addrs.as_ref() else {
         out.skip(
-            "vnic-name",
+            Check::VnicName,
             "the capture has no readable ipadm-show-addr: the GZ's VNICs are unknown",
         );
         return;
@@ -141,7 +142,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         }
         if vnic_index(base, ifname).is_none() {
             out.emit(
-                "vnic-name",
+                Check::VnicName,
                 Some(a.loc),
                 format!("GZ VNIC {ifname} is not named {base}N"),
             )

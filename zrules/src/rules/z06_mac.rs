@@ -2,11 +2,11 @@
 
 use std::collections::BTreeMap;
 
-use super::{HostCx, Sink, ZoneCx, check, vnic_index};
-use crate::diagnostic::{Code, Severity};
+use super::{FleetCx, HostCx, Sink, ZoneCx, check};
+use crate::diagnostic::{Check, Code, Severity};
 use crate::facts::{Fact, Vnic};
 use crate::mac::{self, Mac};
-use crate::policy::Policy;
+use crate::names::vnic_index;
 use crate::source::Location;
 
 rule! {
@@ -50,13 +50,13 @@ rule! {
         code: Code::Z06,
         name: "MAC addresses are explicit and derived from the GZ's IP",
         checks: &[
-            check("mac-not-fixed", Severity::Error, "zone config, capture: dladm-show-vnic"),
-            check("mac-prefix", Severity::Error, "capture: dladm-show-vnic"),
-            check("mac-ip-bytes", Severity::Error, "capture: dladm-show-vnic, ipadm-show-addr"),
-            check("mac-duplicate", Severity::Error, "capture: dladm-show-vnic (one or more hosts)"),
-            check("mac-gz-range", Severity::Error, "capture: dladm-show-vnic"),
-            check("mac-slot", Severity::Info, "capture: dladm-show-vnic, zoneadm-list-cp"),
-            check("mac-index", Severity::Warning, "capture: dladm-show-vnic"),
+            check(Check::MacNotFixed, Severity::Error, "zone config, capture: dladm-show-vnic"),
+            check(Check::MacPrefix, Severity::Error, "capture: dladm-show-vnic"),
+            check(Check::MacIpBytes, Severity::Error, "capture: dladm-show-vnic, ipadm-show-addr"),
+            check(Check::MacDuplicate, Severity::Error, "capture: dladm-show-vnic (one or more hosts)"),
+            check(Check::MacGzRange, Severity::Error, "capture: dladm-show-vnic"),
+            check(Check::MacSlot, Severity::Info, "capture: dladm-show-vnic, zoneadm-list-cp"),
+            check(Check::MacIndex, Severity::Warning, "capture: dladm-show-vnic"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -64,13 +64,13 @@ rule! {
     };
 }
 
-const VNIC_CHECKS: &[&str] = &[
-    "mac-not-fixed",
-    "mac-prefix",
-    "mac-ip-bytes",
-    "mac-gz-range",
-    "mac-slot",
-    "mac-index",
+const VNIC_CHECKS: &[Check] = &[
+    Check::MacNotFixed,
+    Check::MacPrefix,
+    Check::MacIpBytes,
+    Check::MacGzRange,
+    Check::MacSlot,
+    Check::MacIndex,
 ];
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
@@ -78,11 +78,11 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         match anet.simple("mac-address") {
             Some(m) if !matches!(m.value.as_str(), "random" | "auto" | "factory") => {}
             Some(m) => {
-                out.emit("mac-not-fixed", Some(cx.loc(m.span)), format!("anet mac-address is {}: the MAC is not chosen by the site", m.value))
+                out.emit(Check::MacNotFixed, Some(cx.loc(m.span)), format!("anet mac-address is {}: the MAC is not chosen by the site", m.value))
                     .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
             }
             None => {
-                out.emit("mac-not-fixed", Some(cx.loc(anet.kind.span)), "anet without mac-address gets an automatic MAC")
+                out.emit(Check::MacNotFixed, Some(cx.loc(anet.kind.span)), format!("anet without mac-address gets an automatic MAC{}", super::implied(&anet.from_template)))
                     .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
             }
         }
@@ -97,16 +97,16 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     }
     let Some(host) = cx.host.filter(|h| h.facts.vnics.is_some()) else {
         for slug in VNIC_CHECKS {
-            out.skip(slug, "needs the host's dladm-show-vnic (a host capture)");
+            out.skip(*slug, "needs the host's dladm-show-vnic (a host capture)");
         }
         return;
     };
     if let Err(why) = &host.primary {
-        out.skip("mac-ip-bytes", why.clone());
+        out.skip(Check::MacIpBytes, why.clone());
     }
     let zone_id = cx.zone_id();
     if zone_id.is_none() {
-        out.skip("mac-slot", "the zone is not running: it has no zone ID");
+        out.skip(Check::MacSlot, "the zone is not running: it has no zone ID");
     }
     for phys in nets {
         // A missing VNIC is Z04's finding.
@@ -124,7 +124,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let in_gz_range = mac::is_gz_slot(slot);
         if in_gz_range {
             out.emit(
-                "mac-gz-range",
+                Check::MacGzRange,
                 Some(mac_loc(vnic)),
                 format!(
                     "{} of zone {} has MAC {} in the GZ's slot range 00–0f",
@@ -134,9 +134,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .help = Some("give the zone a slot 16·k+n (zgen vnic picks a free one)".into());
         }
         if let Some(n) = index {
-            if u32::from(slot % 16) != n {
+            if u32::from(slot) % mac::BLOCK != n {
                 out.emit(
-                    "mac-index",
+                    Check::MacIndex,
                     Some(mac_loc(vnic)),
                     format!(
                         "{} has MAC slot {slot:#04x}, whose low nibble is not its index {n}",
@@ -157,7 +157,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                             vnic.value.link
                         ),
                     };
-                    out.emit("mac-slot", Some(mac_loc(vnic)), msg)
+                    out.emit(Check::MacSlot, Some(mac_loc(vnic)), msg)
                         .help = Some("zone IDs change across reboots; this is expected after one, and fine while the MAC is unique".into());
                 }
             }
@@ -168,11 +168,11 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
 /// `mac-not-fixed` for one VNIC; false when the MAC is not explicit (the
 /// other checks are then meaningless).
 fn fixed(vnic: &Fact<Vnic>, out: &mut Sink<'_>) -> bool {
-    if vnic.value.mac_type == "fixed" {
+    if vnic.value.mac_type.is_fixed() {
         return true;
     }
     out.emit(
-        "mac-not-fixed",
+        Check::MacNotFixed,
         Some(mac_loc(vnic)),
         format!(
             "{} has a {} MAC ({})",
@@ -192,7 +192,7 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     let prefix = host.policy.mac_prefix;
     if m.prefix() != prefix {
         out.emit(
-            "mac-prefix",
+            Check::MacPrefix,
             Some(mac_loc(vnic)),
             format!(
                 "{} has MAC {m}, whose prefix is not {prefix}",
@@ -203,7 +203,7 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
     if let Ok((ip, ip_loc)) = &host.primary {
         let [_, _, i3, i4] = ip.octets();
         if m.ip_bytes() != [i3, i4] {
-            out.emit("mac-ip-bytes", Some(mac_loc(vnic)), format!("{} has MAC {m}; octets 4–5 should be {i3:02x}:{i4:02x} from the GZ's primary address {ip}", vnic.value.link))
+            out.emit(Check::MacIpBytes, Some(mac_loc(vnic)), format!("{} has MAC {m}; octets 4–5 should be {i3:02x}:{i4:02x} from the GZ's primary address {ip}", vnic.value.link))
                 .related
                 .push((*ip_loc, format!("primary address {ip}")));
         }
@@ -236,7 +236,7 @@ fn shown(v: &Vnic) -> String {
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(vnics) = cx.facts.vnics.as_ref() else {
         out.skip(
-            "mac-duplicate",
+            Check::MacDuplicate,
             "the capture has no readable dladm-show-vnic",
         );
         return;
@@ -246,7 +246,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     for v in &rows {
         if let Some(first) = by_mac.get(&v.value.mac) {
             out.emit_for(
-                "mac-duplicate",
+                Check::MacDuplicate,
                 Some(mac_loc(v)),
                 v.value.zone.as_deref(),
                 Some(cx.name()),
@@ -287,7 +287,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             && u32::from(v.value.mac.slot()) != n
         {
             out.emit(
-                "mac-index",
+                Check::MacIndex,
                 Some(mac_loc(v)),
                 format!(
                     "GZ VNIC {} has MAC slot {:#04x}, expected its index {n}",
@@ -299,7 +299,8 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     }
 }
 
-fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
+fn check_fleet(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
+    let hosts = cx.hosts;
     let mut seen: BTreeMap<Mac, (&str, String, Location)> = BTreeMap::new();
     for h in hosts {
         let mut on_this_host = std::collections::BTreeSet::new();
@@ -310,7 +311,7 @@ fn check_fleet(hosts: &[HostCx<'_>], _policy: &Policy, out: &mut Sink<'_>) {
             match seen.get(&v.value.mac) {
                 Some((other_host, other_link, loc)) => {
                     out.emit_for(
-                        "mac-duplicate",
+                        Check::MacDuplicate,
                         Some(mac_loc(v)),
                         v.value.zone.as_deref(),
                         Some(h.name()),

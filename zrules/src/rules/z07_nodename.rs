@@ -1,7 +1,7 @@
 //! Z07: the zone's host name is the zone name.
 
 use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -27,7 +27,7 @@ rule! {
     pub(crate) const RULE = RuleDef {
         code: Code::Z07,
         name: "the zone's host name is the zone name",
-        checks: &[check("nodename", Severity::Error, "capture: zones/ZONE/nodename")],
+        checks: &[check(Check::Nodename, Severity::Error, "capture: zones/ZONE/nodename")],
         zone: Some(check_zone),
         host: None,
         fleet: None,
@@ -37,7 +37,7 @@ rule! {
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(node) = cx.system.and_then(|s| s.nodename.as_ref()) else {
         out.skip(
-            "nodename",
+            Check::Nodename,
             "needs the zone's /etc/nodename (a host capture of the running zone)",
         );
         return;
@@ -45,7 +45,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let first = node.value.split('.').next().unwrap_or_default();
     if first != cx.zone {
         out.emit(
-            "nodename",
+            Check::Nodename,
             Some(node.loc),
             format!(
                 "the zone's nodename is '{}', expected '{}'",

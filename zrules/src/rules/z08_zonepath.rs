@@ -1,7 +1,7 @@
 //! Z08: the zonepath is `{zones_root}/{zone}`.
 
 use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -26,7 +26,7 @@ rule! {
     pub(crate) const RULE = RuleDef {
         code: Code::Z08,
         name: "the zonepath is {zones_root}/{zone}",
-        checks: &[check("zonepath", Severity::Error, "zone config")],
+        checks: &[check(Check::Zonepath, Severity::Error, "zone config")],
         zone: Some(check_zone),
         host: None,
         fleet: None,
@@ -35,13 +35,18 @@ rule! {
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let want = cx.policy.zonepath(cx.zone);
-    match cx.config.zonepath() {
-        Some(p) if p.value.trim_end_matches('/') == want => {}
-        Some(p) => {
+    let zp = cx.config.global("zonepath");
+    match zp.and_then(|p| Some((p.simple()?, &p.from_template))) {
+        Some((p, _)) if p.value.trim_end_matches('/') == want => {}
+        Some((p, from_template)) => {
             out.emit(
-                "zonepath",
+                Check::Zonepath,
                 Some(cx.loc(p.span)),
-                format!("zonepath is {}, expected {want}", p.value),
+                format!(
+                    "zonepath is {}, expected {want}{}",
+                    p.value,
+                    super::implied(from_template)
+                ),
             )
             .help = Some(format!(
                 "the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"
@@ -49,7 +54,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         }
         None => {
             out.emit(
-                "zonepath",
+                Check::Zonepath,
                 Some(cx.file_start()),
                 format!("no zonepath is set; expected {want}"),
             )

@@ -1,7 +1,7 @@
 //! Z09: every zonepath is its own dataset under `{zones_dataset}`.
 
 use super::{HostCx, Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -30,8 +30,8 @@ rule! {
         code: Code::Z09,
         name: "the zonepath is its own dataset under {zones_dataset}",
         checks: &[
-            check("zones-dataset", Severity::Error, "capture: zfs-list"),
-            check("zonepath-dataset", Severity::Error, "zone config, capture: zfs-list"),
+            check(Check::ZonesDataset, Severity::Error, "capture: zfs-list"),
+            check(Check::ZonepathDataset, Severity::Error, "zone config, capture: zfs-list"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -41,14 +41,14 @@ rule! {
 
 fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
     let Some(datasets) = cx.facts.datasets.as_ref() else {
-        out.skip("zones-dataset", "the capture has no readable zfs-list");
+        out.skip(Check::ZonesDataset, "the capture has no readable zfs-list");
         return;
     };
     let (name, root) = (&cx.policy.zones_dataset, &cx.policy.zones_root);
     match datasets.iter().find(|d| d.value.name == *name) {
         None => {
             out.emit(
-                "zones-dataset",
+                Check::ZonesDataset,
                 datasets.first().map(|d| d.loc),
                 format!("the GZ has no dataset {name}"),
             )
@@ -56,7 +56,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         }
         Some(d) if d.value.mountpoint != *root => {
             out.emit(
-                "zones-dataset",
+                Check::ZonesDataset,
                 Some(d.loc),
                 format!(
                     "{name} has mountpoint {}, expected {root}",
@@ -67,7 +67,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         }
         Some(d) if !d.value.mounted => {
             out.emit(
-                "zones-dataset",
+                Check::ZonesDataset,
                 Some(d.loc),
                 format!("{name} is not mounted (at {root})"),
             )
@@ -82,7 +82,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(datasets) = cx.host.and_then(|h| h.facts.datasets.as_ref()) else {
         out.skip(
-            "zonepath-dataset",
+            Check::ZonepathDataset,
             "needs the host's zfs-list (a host capture)",
         );
         return;
@@ -93,7 +93,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     match datasets.iter().find(|d| d.value.name == want) {
         None => {
             out.emit(
-                "zonepath-dataset",
+                Check::ZonepathDataset,
                 at,
                 format!("the GZ has no dataset {want} for zone {}", cx.zone),
             )
@@ -118,7 +118,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 && d.value.mountpoint != z.value.trim_end_matches('/')
             {
                 out.emit(
-                    "zonepath-dataset",
+                    Check::ZonepathDataset,
                     at,
                     format!(
                         "zonepath {} is not dataset {want}, which is mounted at {}",

@@ -1,7 +1,7 @@
 //! Z10: data lives in datasets delegated to the zone.
 
 use super::{Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 
 rule! {
     /// ## What it checks
@@ -37,9 +37,9 @@ rule! {
         code: Code::Z10,
         name: "data lives in datasets delegated to the zone",
         checks: &[
-            check("pool1-missing", Severity::Error, "zone config"),
-            check("dataset-shape", Severity::Error, "zone config"),
-            check("dataset-parent", Severity::Error, "zone config, capture: zfs-list"),
+            check(Check::Pool1Missing, Severity::Error, "zone config"),
+            check(Check::DatasetShape, Severity::Error, "zone config"),
+            check(Check::DatasetParent, Severity::Error, "zone config, capture: zfs-list"),
         ],
         zone: Some(check_zone),
         host: None,
@@ -58,7 +58,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         .any(|d| d.simple("name").is_some_and(|n| n.value == want_first))
     {
         out.emit(
-            "pool1-missing",
+            Check::Pool1Missing,
             Some(cx.file_start()),
             format!("zone {zone} has no delegated dataset {want_first}"),
         )
@@ -69,14 +69,14 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let host_datasets = cx.host.and_then(|h| h.facts.datasets.as_ref());
     if host_datasets.is_none() && !datasets.is_empty() {
         out.skip(
-            "dataset-parent",
+            Check::DatasetParent,
             "needs the host's zfs-list (a host capture)",
         );
     }
     for d in datasets {
         let Some(name) = d.simple("name") else {
             out.emit(
-                "dataset-shape",
+                Check::DatasetShape,
                 Some(cx.loc(d.kind.span)),
                 "dataset resource without name=",
             );
@@ -95,7 +95,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 first
             };
             out.emit(
-                "dataset-shape",
+                Check::DatasetShape,
                 Some(cx.loc(name.span)),
                 format!("delegated dataset {} is not poolN/{zone}/poolN", name.value),
             )
@@ -108,7 +108,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             Some(a) if a.value == pool => {}
             Some(a) => {
                 out.emit(
-                    "dataset-shape",
+                    Check::DatasetShape,
                     Some(cx.loc(a.span)),
                     format!(
                         "dataset {} has alias {}, expected {pool}",
@@ -119,7 +119,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             }
             None => {
                 out.emit(
-                    "dataset-shape",
+                    Check::DatasetShape,
                     Some(cx.loc(name.span)),
                     format!("dataset {} has no alias; expected alias={pool}", name.value),
                 )
@@ -133,7 +133,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             let parent = format!("{pool}/{zone}");
             if !hd.iter().any(|x| x.value.name == parent) {
                 out.emit(
-                    "dataset-parent",
+                    Check::DatasetParent,
                     Some(cx.loc(name.span)),
                     format!(
                         "the GZ has no dataset {parent}, the parent of {}",

@@ -1,7 +1,7 @@
 //! Z11: local accounts live in the rpool, each home its own dataset.
 
 use super::{HostCx, Sink, ZoneCx, check};
-use crate::diagnostic::{Code, Severity};
+use crate::diagnostic::{Check, Code, Severity};
 use crate::facts::{Dataset, Fact, SystemFacts};
 use crate::policy::Policy;
 
@@ -43,9 +43,9 @@ rule! {
         code: Code::Z11,
         name: "local accounts live in the rpool",
         checks: &[
-            check("home-path", Severity::Error, "capture: passwd"),
-            check("home-dataset", Severity::Error, "capture: passwd, zfs-list"),
-            check("autofs-dependency", Severity::Error, "capture: svcs-d-*"),
+            check(Check::HomePath, Severity::Error, "capture: passwd"),
+            check(Check::HomeDataset, Severity::Error, "capture: passwd, zfs-list"),
+            check(Check::AutofsDependency, Severity::Error, "capture: svcs-d-*"),
         ],
         zone: Some(check_zone),
         host: Some(check_host),
@@ -87,7 +87,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let Some(system) = cx.system else {
         let why =
             "needs /etc/passwd and svcs from inside the zone (a host capture of the running zone)";
-        for slug in ["home-path", "home-dataset", "autofs-dependency"] {
+        for slug in [Check::HomePath, Check::HomeDataset, Check::AutofsDependency] {
             out.skip(slug, why);
         }
         return;
@@ -111,7 +111,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         }
         None => {
             out.skip(
-                "home-dataset",
+                Check::HomeDataset,
                 "the capture has no readable nodename: the GZ's home datasets are unknown",
             );
             check_system(&cx.facts.gz, "", None, cx.policy, out);
@@ -137,12 +137,12 @@ fn check_system(
 ) {
     match &sys.passwd {
         None => {
-            out.skip("home-path", "the capture has no readable passwd");
-            out.skip("home-dataset", "the capture has no readable passwd");
+            out.skip(Check::HomePath, "the capture has no readable passwd");
+            out.skip(Check::HomeDataset, "the capture has no readable passwd");
         }
         Some(entries) => {
             if datasets.is_none() && !home_prefix.is_empty() {
-                out.skip("home-dataset", "needs the host's zfs-list");
+                out.skip(Check::HomeDataset, "needs the host's zfs-list");
             }
             let [lo, hi] = policy.uid_range;
             for e in entries
@@ -153,7 +153,7 @@ fn check_system(
                 let home = policy.home(user);
                 if e.value.home.trim_end_matches('/') != home {
                     out.emit(
-                        "home-path",
+                        Check::HomePath,
                         Some(e.loc),
                         format!("account {user} has home {}, expected {home}", e.value.home),
                     )
@@ -166,7 +166,7 @@ fn check_system(
                 match ds.iter().find(|d| d.value.name == want) {
                     None => {
                         out.emit(
-                            "home-dataset",
+                            Check::HomeDataset,
                             Some(e.loc),
                             format!("account {user} has no home dataset {want}"),
                         )
@@ -179,7 +179,7 @@ fn check_system(
                     // under the zone's root; either form ends with the home.
                     Some(d) if !d.value.mountpoint.ends_with(&home) => {
                         out.emit(
-                            "home-dataset",
+                            Check::HomeDataset,
                             Some(d.loc),
                             format!(
                                 "{want} is mounted at {}, expected {home}",
@@ -200,7 +200,7 @@ fn check_system(
         match sys.svc_deps.get(fmri) {
             None if fmri.ends_with(":sendmail") => {}
             None => out.skip(
-                "autofs-dependency",
+                Check::AutofsDependency,
                 format!("the capture has no readable dependencies of {fmri}"),
             ),
             Some(deps) => {
@@ -214,7 +214,7 @@ fn check_system(
                         ),
                     };
                     out.emit(
-                        "autofs-dependency",
+                        Check::AutofsDependency,
                         Some(d.loc),
                         format!("{fmri} depends on {}", d.value),
                     )

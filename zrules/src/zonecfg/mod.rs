@@ -8,6 +8,8 @@
 
 pub mod model;
 pub mod syntax;
+pub mod template;
 
 pub use model::{Create, PropValue, Property, Quirk, Resource, ZoneConfig, parse};
 pub use syntax::{Document, SyntaxError};
+pub use template::Release;

@@ -74,6 +74,9 @@ pub struct Property {
     pub value: PropValue,
     /// The whole command(s) that set it.
     pub span: Span,
+    /// `Some(which template)` when `create`'s template set it, not the file
+    /// (see [`super::template`]); its spans then point at `create`.
+    pub from_template: Option<String>,
 }
 
 impl Property {
@@ -92,6 +95,9 @@ pub struct Resource {
     pub children: Vec<Resource>,
     /// From `add`/`select` to `end`.
     pub span: Span,
+    /// `Some(which template)` when `create`'s template added it, not the
+    /// file (the automatic `anet net0`); its spans then point at `create`.
+    pub from_template: Option<String>,
 }
 
 impl Resource {
@@ -133,7 +139,7 @@ pub struct Create {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Quirk {
     pub span: Span,
-    pub check: &'static str,
+    pub check: crate::diagnostic::Check,
     pub message: String,
     pub help: String,
 }
@@ -235,6 +241,12 @@ impl ZoneConfig {
         self.resources.iter().filter(move |r| r.kind.value == kind)
     }
 
+    /// Expands tokens and adds `create`'s template defaults, as zonecfg
+    /// would for zone `zonename` (see [`super::template`]).
+    pub fn resolve(&mut self, zonename: &str, release: &super::template::Release) {
+        super::template::resolve(self, zonename, release);
+    }
+
     /// The configuration as `zonecfg export` would print it, with values
     /// quoted wherever the lexer needs it (so the Solaris 11.1 bootargs bug
     /// cannot recur). Two configurations are the same iff their exports are.
@@ -253,10 +265,12 @@ impl ZoneConfig {
         for r in &self.template_removals {
             let _ = writeln!(out, "remove {}", r.value);
         }
-        for p in &self.globals {
+        // What the template added is the template's: `create` above brings
+        // it back, so printing it would add it twice.
+        for p in self.globals.iter().filter(|p| p.from_template.is_none()) {
             write_set(&mut out, p, 0);
         }
-        for r in &self.resources {
+        for r in self.resources.iter().filter(|r| r.from_template.is_none()) {
             write_resource(&mut out, r, 0);
         }
         out
@@ -494,7 +508,7 @@ impl Builder<'_, '_> {
             let raw = self.text(span);
             self.cfg.quirks.push(Quirk {
                 span,
-                check: "export-quirk",
+                check: crate::diagnostic::Check::ExportQuirk,
                 message: format!("{prop_name} value with blanks is not quoted (Solaris 11.1 export bug); read as \"{raw}\""),
                 help: format!("quote it: set {prop_name}=\"{raw}\""),
             });
@@ -509,7 +523,7 @@ impl Builder<'_, '_> {
             if raw.contains(['=', '(', ')', ',']) && !raw.contains(['[']) && raw.contains('=') {
                 self.cfg.quirks.push(Quirk {
                     span: *text,
-                    check: "export-quirk",
+                    check: crate::diagnostic::Check::ExportQuirk,
                     message: format!("{prop_name} value '{raw}' contains '=' unquoted; zonecfg reports a syntax error when reading it back"),
                     help: format!("quote it: set {prop_name}=\"{raw}\""),
                 });
@@ -519,6 +533,7 @@ impl Builder<'_, '_> {
             name: Spanned::new(prop_name, *name),
             value: v,
             span: cmd.span,
+            from_template: None,
         };
         match self.stack.last_mut() {
             Some(open) => open.res.set(prop),
@@ -573,6 +588,7 @@ impl Builder<'_, '_> {
                                 span,
                             },
                             span: cmd.span,
+                            from_template: None,
                         });
                     }
                 }
@@ -599,6 +615,7 @@ impl Builder<'_, '_> {
                         props: Vec::new(),
                         children: Vec::new(),
                         span: cmd.span,
+                        from_template: None,
                     },
                     from: None,
                 });
@@ -690,6 +707,7 @@ impl Builder<'_, '_> {
                         name: Spanned::new(k, cmd.span),
                         value: PropValue::Simple(Spanned::new(v, cmd.span)),
                         span: cmd.span,
+                        from_template: None,
                     })
                     .collect();
                 self.stack.push(Open {
@@ -698,6 +716,7 @@ impl Builder<'_, '_> {
                         props,
                         children: Vec::new(),
                         span: cmd.span,
+                        from_template: None,
                     },
                     from: None,
                 });

@@ -5,7 +5,7 @@
 
 #![allow(dead_code)]
 
-use zrules::{Code, Diagnostic, FileId, Location, Report, Severity, Sources, Span};
+use zrules::{Check, Code, Diagnostic, FileId, Location, Report, Severity, Sources, Span};
 
 pub const TOOL_VERSION: &str = "0.1.0-test";
 
@@ -77,19 +77,19 @@ pub fn sample() -> (Report, Sources) {
         Location::new(f.www, Span::new(start, end))
     };
     let diagnostics = vec![
-        Diagnostic::new(Code::Z08, "zonepath", Severity::Error, "zonepath is /export/zones/www, expected /zones/www")
+        Diagnostic::new(Code::Z08, Check::Zonepath, Severity::Error, "zonepath is /export/zones/www, expected /zones/www")
             .at(at(f.www, WWW_EXPORT, "/export/zones/www"))
             .help("a zonepath cannot change in place: move the zone to /zones/www (zmigrate)")
             .zone("www")
             .host("gz1"),
-        Diagnostic::new(Code::Z05, "vnic-name", Severity::Warning, "VNIC vnic0 of zone www is not named www<N>")
+        Diagnostic::new(Code::Z05, Check::VnicName, Severity::Warning, "VNIC vnic0 of zone www is not named www<N>")
             .at(at(f.www, WWW_EXPORT, "vnic0"))
             .related(at(f.www, WWW_EXPORT, "www1"), "this VNIC follows the scheme")
             .help("rename it: dladm rename-link vnic0 www0")
             .zone("www"),
         Diagnostic::new(
             Code::Z06,
-            "mac-ip-bytes",
+            Check::MacIpBytes,
             Severity::Error,
             "MAC 0:0:1:aa:bb:10 does not carry octets 3-4 of the GZ's address (1f:0c)",
         )
@@ -99,7 +99,7 @@ pub fn sample() -> (Report, Sources) {
         .zone("www"),
         Diagnostic::new(
             Code::Z10,
-            "delegated-data",
+            Check::DatasetShape,
             Severity::Error,
             "file system /data mounts pool1/www/data from the GZ instead of a dataset delegated to the zone",
         )
@@ -108,7 +108,7 @@ pub fn sample() -> (Report, Sources) {
         .zone("www"),
         Diagnostic::new(
             Code::Z91,
-            "oui-not-local",
+            Check::OuiNotLocal,
             Severity::Info,
             "MAC prefix 00:00:01 is a registered vendor OUI, not a locally administered address",
         )
@@ -117,21 +117,21 @@ pub fn sample() -> (Report, Sources) {
     let skipped = vec![
         zrules::Skipped {
             code: Code::Z09,
-            check: "zonepath-dataset",
+            check: Check::ZonepathDataset,
             zone: Some("www".into()),
             host: Some("gz1".into()),
             reason: "no `zfs list` capture for host gz1".into(),
         },
         zrules::Skipped {
             code: Code::Z09,
-            check: "zonepath-dataset",
+            check: Check::ZonepathDataset,
             zone: Some("db".into()),
             host: Some("gz1".into()),
             reason: "no `zfs list` capture for host gz1".into(),
         },
         zrules::Skipped {
             code: Code::Z11,
-            check: "local-homes",
+            check: Check::HomePath,
             zone: Some("www".into()),
             host: None,
             reason: "no passwd capture for the zone".into(),
@@ -184,15 +184,16 @@ pub fn repetitive() -> (Report, Sources) {
     let mut diagnostics = Vec::new();
     for zone in ["a", "b", "c"] {
         diagnostics.push(
-            Diagnostic::new(Code::Z06, "mac-ip-bytes", Severity::Error, "wrong bytes").zone(zone),
+            Diagnostic::new(Code::Z06, Check::MacIpBytes, Severity::Error, "wrong bytes")
+                .zone(zone),
         );
     }
     diagnostics
-        .push(Diagnostic::new(Code::Z05, "vnic-name", Severity::Error, "bad name").zone("a"));
+        .push(Diagnostic::new(Code::Z05, Check::VnicName, Severity::Error, "bad name").zone("a"));
     diagnostics
-        .push(Diagnostic::new(Code::Z05, "vnic-name", Severity::Warning, "bad name").zone("b"));
-    diagnostics.push(Diagnostic::new(Code::Z05, "index-gap", Severity::Info, "gap").zone("b"));
-    diagnostics.push(Diagnostic::new(Code::Z05, "index-gap", Severity::Info, "gap").zone("c"));
+        .push(Diagnostic::new(Code::Z05, Check::VnicName, Severity::Warning, "bad name").zone("b"));
+    diagnostics.push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").zone("b"));
+    diagnostics.push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").zone("c"));
     (
         Report {
             diagnostics,
