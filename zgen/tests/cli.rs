@@ -540,3 +540,50 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert!(err.is_empty(), "{err}");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// With no facts given, zgen reads the machine it runs on, and refuses one
+/// that is not a Solaris or illumos global zone by the same decision as
+/// `zmigrate --local` (zrules::global_zone): a fake non-global zone, a fake
+/// Linux, and this machine when it is not a GZ.
+#[test]
+fn the_local_host_must_be_a_global_zone() {
+    let bin = tempfile::tempdir().expect("tmp");
+    let script = |name: &str, body: &str| {
+        let p = bin.path().join(name);
+        std::fs::write(&p, format!("#!/bin/sh\n{body}\n")).expect("write");
+        std::process::Command::new("/bin/chmod")
+            .arg("755")
+            .arg(&p)
+            .status()
+            .expect("chmod");
+    };
+    script("uname", "echo SunOS");
+    script("zonename", "echo www");
+    let (code, out, err) =
+        stdout(
+            zgen()
+                .env("PATH", bin.path())
+                .args(["vnic", "www", "--zone-id", "1"]),
+        );
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        err.contains("not a Solaris or illumos global zone")
+            && err.contains("non-global zone www")
+            && err.contains("--capture"),
+        "{err}"
+    );
+    script("uname", "echo Linux");
+    let (code, _, err) =
+        stdout(
+            zgen()
+                .env("PATH", bin.path())
+                .args(["vnic", "www", "--zone-id", "1"]),
+        );
+    assert_eq!(code, 2);
+    assert!(err.contains("runs Linux"), "{err}");
+    if cfg!(target_os = "linux") {
+        let (code, _, err) = stdout(zgen().args(["vnic", "www", "--zone-id", "1"]));
+        assert_eq!(code, 2);
+        assert!(err.contains("runs Linux"), "{err}");
+    }
+}
