@@ -198,7 +198,8 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
         for (name, zc) in &facts.ngz {
             if let Some(file) = zc.config {
                 let f = sources.get(file);
-                if let Ok(config) = zonecfg::parse(&f.text) {
+                let release = zonecfg::Release::of(&facts);
+                if let Ok(config) = zonecfg::parse_resolved(&f.text, name, &release) {
                     zones.push(ZoneItem {
                         name: name.clone(),
                         host: Some(hosts.len()),
@@ -215,7 +216,7 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
             .zone
             .clone()
             .unwrap_or_else(|| check::zone_from_file_name(&c.name));
-        if let Ok(config) = zonecfg::parse(&c.text) {
+        if let Ok(config) = zonecfg::parse_resolved(&c.text, &name, &zonecfg::Release::Assumed) {
             zones.push(ZoneItem {
                 name,
                 host: None,

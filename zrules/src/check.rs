@@ -137,13 +137,10 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             );
             continue;
         }
-        match zonecfg::parse(&c.text) {
-            Ok(mut config) => zones.push(Zone {
-                config: {
-                    // A file on its own does not say which release it is for.
-                    config.resolve(&zone, &Release::Assumed);
-                    config
-                },
+        // A file on its own does not say which release it is for.
+        match zonecfg::parse_resolved(&c.text, &zone, &Release::Assumed) {
+            Ok(config) => zones.push(Zone {
+                config,
                 name: zone,
                 file,
                 host: None,
@@ -158,10 +155,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         for d in diags {
             out.push(d);
         }
-        let release = hf
-            .uname_v
-            .as_ref()
-            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()));
+        let release = Release::of(&hf);
         for (name, zc) in &hf.ngz {
             let Some(file) = zc.config else {
                 out.skip(
@@ -173,14 +167,11 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 );
                 continue;
             };
-            match zonecfg::parse(&sources.get(file).text) {
-                Ok(mut config) => zones.push(Zone {
+            match zonecfg::parse_resolved(&sources.get(file).text, name, &release) {
+                Ok(config) => zones.push(Zone {
                     name: name.clone(),
                     file,
-                    config: {
-                        config.resolve(name, &release);
-                        config
-                    },
+                    config,
                     host: Some(i),
                 }),
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),

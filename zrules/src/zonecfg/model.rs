@@ -166,6 +166,20 @@ pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
     ZoneConfig::from_document(&syntax::parse(src)?)
 }
 
+/// The configuration of zone `zonename` as the checks judge it: parsed,
+/// then tokens expanded and `create`'s template applied for `release`
+/// (see [`super::template`]). Everything that must agree with `zrules
+/// check` about a configuration (zgen fix) reads it through here.
+pub fn parse_resolved(
+    src: &str,
+    zonename: &str,
+    release: &super::template::Release,
+) -> Result<ZoneConfig, SyntaxError> {
+    let mut config = parse(src)?;
+    config.resolve(zonename, release);
+    Ok(config)
+}
+
 /// A resource being filled, and where it goes back on `end`.
 struct Open {
     res: Resource,

@@ -36,6 +36,15 @@ pub enum Release {
 }
 
 impl Release {
+    /// The release a host capture names (its `uname -v`), or
+    /// [`Release::Assumed`] when it has none.
+    pub fn of(facts: &crate::facts::HostFacts) -> Self {
+        facts
+            .uname_v
+            .as_ref()
+            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()))
+    }
+
     /// The Solaris 11 update a `uname -v` names (`11.4.0.15.0` → 4, `11.3`
     /// → 3, `11.0` → 0); `None` for illumos distributions
     /// (`omnios-r151048-…`) and anything else.
