@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::capture;
-use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Report, Severity};
+use crate::diagnostic::{Assumption, Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
 use crate::names::validate_zone_name;
 use crate::policy::Policy;
@@ -213,9 +213,20 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         .collect();
     rules::run(&contexts, &hosts, policy, &mut out);
 
+    // Said once per zone, so a reader knows what a clean result rests on.
+    let assumptions = zones
+        .iter()
+        .filter(|z| z.config.template_applied == Some(Release::Assumed))
+        .map(|z| Assumption {
+            zone: Some(z.name.clone()),
+            host: z.host.map(|i| input.captures[i].host.clone()),
+            text: zonecfg::template::ASSUMED_TEMPLATE.into(),
+        })
+        .collect();
     let mut report = Report {
         diagnostics: Vec::new(),
         skipped: Vec::new(),
+        assumptions,
         files: input.configs.len(),
         zones: zones.len(),
         hosts: input.captures.len(),

@@ -157,6 +157,9 @@ pub struct ZoneConfig {
     /// template (e.g. `remove anet` after `create -t SYSsolaris10`).
     pub template_removals: Vec<Spanned<String>>,
     pub quirks: Vec<Quirk>,
+    /// The release whose `create` template was applied by
+    /// [`ZoneConfig::resolve`], if any.
+    pub template_applied: Option<super::template::Release>,
     /// The whole text.
     pub span: Span,
 }

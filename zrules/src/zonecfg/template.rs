@@ -26,6 +26,10 @@ use crate::span::Spanned;
 
 use super::model::{PropValue, Property, Resource, ZoneConfig};
 
+/// What a run assumes of a zone configuration checked without a capture's
+/// `uname -v` whose `create` brought the default template.
+pub const ASSUMED_TEMPLATE: &str = "'create' without -b read as on Solaris 11.2+ (default template: brand solaris, ip-type exclusive, zonepath /system/zones/ZONE, an automatic anet net0), as no capture's uname -v says which release the zone is for";
+
 /// Which release's `create` defaults apply to a configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Release {
@@ -156,6 +160,7 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let Some(why) = release.describe() else {
         return;
     };
+    config.template_applied = Some(release.clone());
     let at = create.span;
     let implied = |name: &str, value: String| Property {
         name: Spanned::new(name.to_owned(), at),
