@@ -222,6 +222,11 @@ fn the_assumed_release_is_said_even_when_nothing_is_found() {
     let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
     assert_eq!(doc["assumptions"][0]["zone"], "www", "{out}");
+    let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "sarif"]);
+    assert!(
+        out.contains("assumed for zone www: 'create' without -b"),
+        "{out}"
+    );
 
     // `create -b` assumes nothing.
     let d = repo(&format!(
