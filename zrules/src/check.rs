@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 
 use crate::capture;
-use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Report, Severity};
+use crate::diagnostic::{Assumption, Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
 use crate::names::validate_zone_name;
 use crate::policy::Policy;
@@ -177,13 +177,10 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             );
             continue;
         }
-        match zonecfg::parse(&c.text) {
-            Ok(mut config) => zones.push(Zone {
-                config: {
-                    // A file on its own does not say which release it is for.
-                    config.resolve(&zone, &Release::Assumed);
-                    config
-                },
+        // A file on its own does not say which release it is for.
+        match zonecfg::parse_resolved(&c.text, &zone, &Release::Assumed) {
+            Ok(config) => zones.push(Zone {
+                config,
                 name: zone,
                 file,
                 host: None,
@@ -198,10 +195,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         for d in diags {
             out.push(d);
         }
-        let release = hf
-            .uname_v
-            .as_ref()
-            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()));
+        let release = Release::of(&hf);
         for (name, zc) in &hf.ngz {
             let Some(file) = zc.config else {
                 out.skip(
@@ -213,14 +207,11 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 );
                 continue;
             };
-            match zonecfg::parse(&sources.get(file).text) {
-                Ok(mut config) => zones.push(Zone {
+            match zonecfg::parse_resolved(&sources.get(file).text, name, &release) {
+                Ok(config) => zones.push(Zone {
                     name: name.clone(),
                     file,
-                    config: {
-                        config.resolve(name, &release);
-                        config
-                    },
+                    config,
                     host: Some(i),
                 }),
                 Err(e) => out.push(parse_error(file, name, Some(&cap.host), &e)),
@@ -268,9 +259,20 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         .collect();
     rules::run(&contexts, &hosts, policy, &mut out);
 
+    // Said once per zone, so a reader knows what a clean result rests on.
+    let assumptions = zones
+        .iter()
+        .filter(|z| z.config.template_applied == Some(Release::Assumed))
+        .map(|z| Assumption {
+            zone: Some(z.name.clone()),
+            host: z.host.map(|i| input.captures[i].host.clone()),
+            text: zonecfg::template::ASSUMED_TEMPLATE.into(),
+        })
+        .collect();
     let mut report = Report {
         diagnostics: Vec::new(),
         skipped: Vec::new(),
+        assumptions,
         // Configuration files found, checkable or not.
         files: input.configs.len() + input.problems.iter().filter(|p| p.host.is_none()).count(),
         zones: zones.len(),

@@ -437,6 +437,15 @@ pub struct Skipped {
     pub reason: Cow<'static, str>,
 }
 
+/// Something the run had to assume because no input said it, stated so the
+/// reader can judge the findings (and their absence) by it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Assumption {
+    pub zone: Option<String>,
+    pub host: Option<String>,
+    pub text: Cow<'static, str>,
+}
+
 /// The sink rules write into.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
@@ -481,6 +490,9 @@ impl Diagnostics {
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     pub skipped: Vec<Skipped>,
+    /// What was assumed where no input said (e.g. the release a zone
+    /// configuration is for).
+    pub assumptions: Vec<Assumption>,
     /// Zone configuration files read.
     pub files: usize,
     /// Zones checked (from files and captures).

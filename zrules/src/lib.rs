@@ -83,6 +83,6 @@ pub mod source;
 pub mod span;
 pub mod zonecfg;
 
-pub use diagnostic::{Check, Code, Diagnostic, Diagnostics, Report, Severity, Skipped};
+pub use diagnostic::{Assumption, Check, Code, Diagnostic, Diagnostics, Report, Severity, Skipped};
 pub use source::{FileId, Location, SourceFile, Sources};
 pub use span::{Span, Spanned};

@@ -201,3 +201,38 @@ fn explain_takes_a_check_name_as_findings_print_it() {
         "{out}"
     );
 }
+
+#[test]
+fn the_assumed_release_is_said_even_when_nothing_is_found() {
+    // Compliant once the template's anet is removed: the clean result rests
+    // on reading `create` as Solaris 11.2+, and the output says so.
+    let d = repo(&format!(
+        "create\nset zonepath=/zones/www\nremove anet\n{BODY}"
+    ));
+    let (code, out) = run(d.path(), &["check", "www.zonecfg", "--format", "full"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("Assumed (no input said otherwise):"), "{out}");
+    assert!(out.contains("read as on Solaris 11.2+"), "{out}");
+    assert!(out.contains("zone: www"), "{out}");
+    let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "concise"]);
+    assert!(
+        out.contains("note: 'create' without -b read as on Solaris 11.2+"),
+        "{out}"
+    );
+    let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["assumptions"][0]["zone"], "www", "{out}");
+    let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "sarif"]);
+    assert!(
+        out.contains("assumed for zone www: 'create' without -b"),
+        "{out}"
+    );
+
+    // `create -b` assumes nothing.
+    let d = repo(&format!(
+        "create -b\nset brand=solaris\nset zonepath=/zones/www\nset ip-type=exclusive\n{BODY}"
+    ));
+    let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out).expect("json");
+    assert_eq!(doc["assumptions"], serde_json::json!([]), "{out}");
+}

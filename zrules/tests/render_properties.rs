@@ -65,6 +65,7 @@ proptest! {
                     .help("help"),
             ],
             skipped: Vec::new(),
+            assumptions: Vec::new(),
             files: 2,
             zones: 1,
             hosts: 0,

@@ -49,7 +49,8 @@ impl Inputs {
             for (name, zc) in &facts.ngz {
                 if let Some(file) = zc.config {
                     let f = sources.get(file);
-                    if let Ok(config) = zonecfg::parse(&f.text) {
+                    let release = zonecfg::Release::of(&facts);
+                    if let Ok(config) = zonecfg::parse_resolved(&f.text, name, &release) {
                         zones.push(ZoneItem {
                             name: name.clone(),
                             host: Some(hosts.len()),
@@ -66,7 +67,8 @@ impl Inputs {
                 .zone
                 .clone()
                 .unwrap_or_else(|| check::zone_from_file_name(&c.name));
-            if let Ok(config) = zonecfg::parse(&c.text) {
+            if let Ok(config) = zonecfg::parse_resolved(&c.text, &name, &zonecfg::Release::Assumed)
+            {
                 zones.push(ZoneItem {
                     name,
                     host: None,

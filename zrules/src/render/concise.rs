@@ -45,6 +45,7 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             out.push('\n');
         }
     }
+    out.push_str(&text::assumptions_section(report, opts, true));
     out.push_str(&paint(opts, BOLD, &text::summary_line(&Counts::of(report))));
     out.push('\n');
     out

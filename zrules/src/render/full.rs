@@ -38,6 +38,10 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
     if !skipped.is_empty() {
         blocks.push(skipped.trim_end().to_owned());
     }
+    let assumed = text::assumptions_section(report, opts, false);
+    if !assumed.is_empty() {
+        blocks.push(assumed.trim_end().to_owned());
+    }
     blocks.push(paint(opts, BOLD, &text::summary_line(&Counts::of(report))));
     let mut out = blocks.join("\n\n");
     out.push('\n');

@@ -22,6 +22,7 @@ struct Document<'a> {
     tool: Tool<'a>,
     diagnostics: Vec<JsonDiagnostic<'a>>,
     skipped: Vec<JsonSkipped<'a>>,
+    assumptions: &'a [crate::diagnostic::Assumption],
     summary: Summary,
 }
 
@@ -152,6 +153,7 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             .map(|d| diagnostic(d, sources))
             .collect(),
         skipped: report.skipped.iter().map(skipped).collect(),
+        assumptions: &report.assumptions,
         summary: Summary {
             errors: c.errors,
             warnings: c.warnings,

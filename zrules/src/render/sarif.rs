@@ -86,7 +86,9 @@ struct Invocation {
 struct Notification {
     level: &'static str,
     message: Text,
-    associated_rule: RuleRef,
+    /// The skipped check; `None` for an assumption, which is the run's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    associated_rule: Option<RuleRef>,
     #[serde(skip_serializing_if = "Properties::is_empty")]
     properties: Properties,
 }
@@ -285,15 +287,29 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                     None => format!("{} {} skipped: {}", s.code, s.check, s.reason),
                 },
             },
-            associated_rule: RuleRef {
+            associated_rule: Some(RuleRef {
                 id: rule_id(s.code, s.check.as_str()),
                 index: rules.index_of(s.code, s.check.as_str()),
-            },
+            }),
             properties: Properties {
                 zone: s.zone.clone(),
                 host: s.host.clone(),
             },
         })
+        .chain(report.assumptions.iter().map(|a| Notification {
+            level: "note",
+            message: Text {
+                text: match zone_host(a.zone.as_deref(), a.host.as_deref()) {
+                    Some(where_) => format!("assumed for {where_}: {}", a.text),
+                    None => format!("assumed: {}", a.text),
+                },
+            },
+            associated_rule: None,
+            properties: Properties {
+                zone: a.zone.clone(),
+                host: a.host.clone(),
+            },
+        }))
         .collect();
     let log = Log {
         schema: SCHEMA,

@@ -128,6 +128,56 @@ pub(super) fn skipped_section(report: &Report, opts: &RenderOptions) -> String {
     out
 }
 
+/// What the run assumed, one line per assumption with the zones it holds
+/// for: `Assumed (no input said otherwise):` in `full`, `note:` lines in
+/// `concise`. Empty when nothing was assumed.
+pub(super) fn assumptions_section(report: &Report, opts: &RenderOptions, concise: bool) -> String {
+    let mut groups: BTreeMap<&str, (BTreeSet<&str>, BTreeSet<&str>)> = BTreeMap::new();
+    for a in &report.assumptions {
+        let g = groups.entry(a.text.as_ref()).or_default();
+        g.0.extend(a.zone.as_deref());
+        g.1.extend(a.host.as_deref());
+    }
+    let mut out = String::new();
+    if groups.is_empty() {
+        return out;
+    }
+    let where_ = |zones: &BTreeSet<&str>, hosts: &BTreeSet<&str>| {
+        let mut parts = Vec::new();
+        if !zones.is_empty() {
+            let label = if zones.len() == 1 { "zone" } else { "zones" };
+            parts.push(format!("{label}: {}", join(zones)));
+        }
+        if !hosts.is_empty() {
+            let label = if hosts.len() == 1 { "host" } else { "hosts" };
+            parts.push(format!("{label}: {}", join(hosts)));
+        }
+        parts
+    };
+    if concise {
+        for (text, (zones, hosts)) in &groups {
+            let parts = where_(zones, hosts);
+            let at = if parts.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", parts.join("; "))
+            };
+            writeln!(out, "{}: {}{at}", paint(opts, INFO, "note"), one_line(text))
+                .expect("writing to a String");
+        }
+        return out;
+    }
+    out.push_str(&paint(opts, INFO, "Assumed (no input said otherwise):"));
+    out.push('\n');
+    for (text, (zones, hosts)) in &groups {
+        writeln!(out, "  {}", one_line(text)).expect("writing to a String");
+        for part in where_(zones, hosts) {
+            writeln!(out, "      {part}").expect("writing to a String");
+        }
+    }
+    out
+}
+
 /// How many zone or host names a skipped group lists before it counts the
 /// rest: a fleet run skips a check on hundreds of zones for one reason, and
 /// the reason matters more than the full list (which `json` carries).

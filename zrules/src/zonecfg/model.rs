@@ -157,6 +157,9 @@ pub struct ZoneConfig {
     /// template (e.g. `remove anet` after `create -t SYSsolaris10`).
     pub template_removals: Vec<Spanned<String>>,
     pub quirks: Vec<Quirk>,
+    /// The release whose `create` template was applied by
+    /// [`ZoneConfig::resolve`], if any.
+    pub template_applied: Option<super::template::Release>,
     /// The whole text.
     pub span: Span,
 }
@@ -164,6 +167,20 @@ pub struct ZoneConfig {
 /// Parses a command file into a configuration: syntax, then semantics.
 pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
     ZoneConfig::from_document(&syntax::parse(src)?)
+}
+
+/// The configuration of zone `zonename` as the checks judge it: parsed,
+/// then tokens expanded and `create`'s template applied for `release`
+/// (see [`super::template`]). Everything that must agree with `zrules
+/// check` about a configuration (zgen fix) reads it through here.
+pub fn parse_resolved(
+    src: &str,
+    zonename: &str,
+    release: &super::template::Release,
+) -> Result<ZoneConfig, SyntaxError> {
+    let mut config = parse(src)?;
+    config.resolve(zonename, release);
+    Ok(config)
 }
 
 /// A resource being filled, and where it goes back on `end`.

@@ -26,6 +26,10 @@ use crate::span::Spanned;
 
 use super::model::{PropValue, Property, Resource, ZoneConfig};
 
+/// What a run assumes of a zone configuration checked without a capture's
+/// `uname -v` whose `create` brought the default template.
+pub const ASSUMED_TEMPLATE: &str = "'create' without -b read as on Solaris 11.2+ (default template: brand solaris, ip-type exclusive, zonepath /system/zones/ZONE, an automatic anet net0), as no capture's uname -v says which release the zone is for";
+
 /// Which release's `create` defaults apply to a configuration.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Release {
@@ -36,6 +40,15 @@ pub enum Release {
 }
 
 impl Release {
+    /// The release a host capture names (its `uname -v`), or
+    /// [`Release::Assumed`] when it has none.
+    pub fn of(facts: &crate::facts::HostFacts) -> Self {
+        facts
+            .uname_v
+            .as_ref()
+            .map_or(Release::Assumed, |v| Release::Uname(v.value.clone()))
+    }
+
     /// The Solaris 11 update a `uname -v` names (`11.4.0.15.0` → 4, `11.3`
     /// → 3, `11.0` → 0); `None` for illumos distributions
     /// (`omnios-r151048-…`) and anything else.
@@ -147,6 +160,7 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let Some(why) = release.describe() else {
         return;
     };
+    config.template_applied = Some(release.clone());
     let at = create.span;
     let implied = |name: &str, value: String| Property {
         name: Spanned::new(name.to_owned(), at),

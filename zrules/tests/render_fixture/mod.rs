@@ -140,6 +140,7 @@ pub fn sample() -> (Report, Sources) {
     let report = Report {
         diagnostics,
         skipped,
+        assumptions: Vec::new(),
         files: 1,
         zones: 2,
         hosts: 1,
@@ -154,6 +155,7 @@ pub fn clean() -> (Report, Sources) {
         Report {
             diagnostics: Vec::new(),
             skipped: Vec::new(),
+            assumptions: Vec::new(),
             files: 1,
             zones: 1,
             hosts: 0,
@@ -169,6 +171,7 @@ pub fn clean_but_skipped() -> (Report, Sources) {
         Report {
             diagnostics: Vec::new(),
             skipped: sample.skipped,
+            assumptions: Vec::new(),
             files: 1,
             zones: 2,
             hosts: 1,
@@ -198,6 +201,7 @@ pub fn repetitive() -> (Report, Sources) {
         Report {
             diagnostics,
             skipped: Vec::new(),
+            assumptions: Vec::new(),
             files: 3,
             zones: 3,
             hosts: 0,
