@@ -67,6 +67,7 @@ impl<'a> Document<'a> {
 
 /// One segment of the file: leading blanks, a command or comment or
 /// nothing, trailing blanks and the terminator (`\n`, `;` or end of input).
+/// Consecutive empty segments form one [`ItemKind::Empty`] item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub span: Span,
@@ -75,7 +76,7 @@ pub struct Item {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemKind {
-    /// Only blanks (an empty line, or `;;`).
+    /// Only blanks and terminators (empty lines, or `;;`).
     Empty,
     /// `# …` up to the end of the line (span excludes the newline).
     Comment(Span),
@@ -278,7 +279,7 @@ fn simple<'a>(
     }
 }
 
-/// A member of a list or the value of a pair in a complex value.
+/// A member of a list: a simple value or a complex one.
 fn member<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
     move |i: &'a str| {
         expect(
@@ -286,6 +287,23 @@ fn member<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a
             alt((quoted(b), complex(b), simple(b, is_member_char))),
         )
         .parse(i)
+    }
+}
+
+/// The value of a pair in a complex value: simple only. zonecfg(8) and
+/// the illumos grammar (`complex_piece` in `zonecfg_grammar.y`) give a
+/// complex property's fields plain tokens, so `(a=(b=c))` is an error there
+/// too. Refusing it here also means no input can make the parser recurse:
+/// values nest at most list → complex → simple, whatever the input.
+fn pair_value<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
+    move |i: &'a str| {
+        if i.starts_with(['(', '[']) {
+            return Err(nom::Err::Failure(PError {
+                input: i,
+                expected: "a simple value (a complex value's fields hold no lists or complex values)",
+            }));
+        }
+        expect("a value", alt((quoted(b), simple(b, is_member_char)))).parse(i)
     }
 }
 
@@ -329,7 +347,7 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
             let (r, _) = cut(expect("a property name", take_while1(is_member_char))).parse(rest)?;
             let name_span = b.span(rest, r);
             let (r, _) = cut(expect("'='", (blanks, char('='), blanks))).parse(r)?;
-            let (r, v) = cut(member(b)).parse(r)?;
+            let (r, v) = cut(pair_value(b)).parse(r)?;
             pairs.push((name_span, v));
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ')'", alt((char(','), char(')'))))).parse(r)?;
@@ -481,7 +499,19 @@ pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
     while !rest.is_empty() {
         match item(b).parse(rest) {
             Ok((r, it)) => {
-                items.push(it);
+                // A run of empty items (blank lines, `;;`) is kept as one:
+                // an item per blank line made a file of blank lines cost
+                // some 80 bytes per input byte.
+                match (items.last_mut(), &it.kind) {
+                    (
+                        Some(Item {
+                            span,
+                            kind: ItemKind::Empty,
+                        }),
+                        ItemKind::Empty,
+                    ) => *span = span.cover(it.span),
+                    _ => items.push(it),
+                }
                 rest = r;
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
