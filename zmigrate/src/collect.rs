@@ -385,7 +385,7 @@ pub fn collect(exec: &dyn Executor, obs: &mut dyn Observer) -> Capture {
         ));
         return cap;
     };
-    let zones = match zoneadm::parse(&String::from_utf8_lossy(text)) {
+    let zones = match zoneadm::parse(&String::from_utf8_lossy(text)).into_result() {
         Ok(rows) => rows.into_iter().map(|r| r.value).collect::<Vec<_>>(),
         Err(errors) => {
             let why = errors

@@ -100,3 +100,58 @@ fn a_deeply_nested_config_in_a_capture_leaves_the_fleet_checked() {
         "{out}"
     );
 }
+
+/// The example fleet's host `second`, copied into a scratch directory.
+fn fleet_copy() -> tempfile::TempDir {
+    let d = scratch();
+    copy_tree(&fixtures().join("fleet/second"), &d.path().join("second"));
+    d
+}
+
+#[test]
+fn an_elided_zoneadm_row_costs_that_row_only() {
+    let d = fleet_copy();
+    let list = d.path().join("second/zoneadm-list-cp");
+    let text = fs::read_to_string(&list).expect("read");
+    let (global, rest) = text.split_once('\n').expect("two lines");
+    fs::write(&list, format!("{global}\n...\n{rest}")).expect("write");
+    let (code, out) = run(
+        d.path(),
+        &["check", "--capture", "second", "--format", "concise"],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(out.matches(" Z00 ").count(), 1, "{out}");
+    assert!(
+        out.contains("second/zoneadm-list-cp:2:1: Z00 parse"),
+        "{out}"
+    );
+    // The zones' rows were kept: the MAC slot check had their zone IDs
+    // (without them it is reported as skipped).
+    let (_, json) = run(
+        d.path(),
+        &["check", "--capture", "second", "--format", "json"],
+    );
+    let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+    assert_eq!(report["skipped"], serde_json::json!([]), "{json}");
+}
+
+#[test]
+fn a_human_readable_table_in_a_capture_is_one_finding() {
+    let d = fleet_copy();
+    // `dladm show-vnic` without -p, as published.
+    fs::copy(
+        fixtures().join("real/dladm-show-vnic-borges-cookbook-1.txt"),
+        d.path().join("second/dladm-show-vnic"),
+    )
+    .expect("copy");
+    let (code, out) = run(
+        d.path(),
+        &["check", "--capture", "second", "--format", "concise"],
+    );
+    assert_eq!(code, Some(1), "{out}");
+    assert_eq!(out.matches(" Z00 ").count(), 1, "{out}");
+    assert!(
+        out.contains("second/dladm-show-vnic:1:1: Z00 parse unreadable `dladm show-vnic -p -o link,over,macaddress,macaddrtype` output, line 1: this is a human-readable table"),
+        "{out}"
+    );
+}
