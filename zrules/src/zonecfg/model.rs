@@ -156,8 +156,22 @@ pub struct ZoneConfig {
 }
 
 /// Parses a command file into a configuration: syntax, then semantics.
+///
+/// The syntax items are streamed into the model one by one rather than
+/// collected into a [`Document`] first, so peak memory is the model's, not
+/// the model's plus a whole syntax tree.
 pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
-    ZoneConfig::from_document(&syntax::parse(src)?)
+    let doc = Document {
+        src,
+        items: Vec::new(),
+    };
+    let mut b = Builder::new(&doc);
+    for item in syntax::items(src) {
+        if let ItemKind::Command(c) = item?.kind {
+            b.command(&c)?;
+        }
+    }
+    b.finish()
 }
 
 /// A resource being filled, and where it goes back on `end`.
@@ -180,22 +194,21 @@ fn err(span: Span, message: impl Into<String>) -> SyntaxError {
     }
 }
 
-impl ZoneConfig {
-    pub fn from_document(doc: &Document<'_>) -> Result<Self, SyntaxError> {
-        let mut b = Builder {
+impl<'d, 'a> Builder<'d, 'a> {
+    fn new(doc: &'d Document<'a>) -> Self {
+        Builder {
             doc,
             cfg: ZoneConfig {
                 span: Span::new(0, doc.src.len()),
                 ..ZoneConfig::default()
             },
             stack: Vec::new(),
-        };
-        for item in &doc.items {
-            if let ItemKind::Command(c) = &item.kind {
-                b.command(c)?;
-            }
         }
-        if let Some(open) = b.stack.last() {
+    }
+
+    /// The configuration, once every command was applied.
+    fn finish(self) -> Result<ZoneConfig, SyntaxError> {
+        if let Some(open) = self.stack.last() {
             return Err(err(
                 open.res.kind.span,
                 format!(
@@ -204,7 +217,19 @@ impl ZoneConfig {
                 ),
             ));
         }
-        Ok(b.cfg)
+        Ok(self.cfg)
+    }
+}
+
+impl ZoneConfig {
+    pub fn from_document(doc: &Document<'_>) -> Result<Self, SyntaxError> {
+        let mut b = Builder::new(doc);
+        for item in &doc.items {
+            if let ItemKind::Command(c) = &item.kind {
+                b.command(c)?;
+            }
+        }
+        b.finish()
     }
 
     /// A global property.

@@ -203,7 +203,7 @@ fn expect<'a, O>(
 
 /// Offsets are computed from the remaining input's length, so every parser
 /// can stay on plain `&str`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Base(usize);
 
 impl Base {
@@ -493,26 +493,57 @@ fn found(rest: &str) -> String {
 /// Parses a whole command file. Never panics; on bad input returns where it
 /// stopped and what was expected there.
 pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
-    let b = Base(src.len());
-    let mut items = Vec::new();
-    let mut rest = src;
-    while !rest.is_empty() {
-        match item(b).parse(rest) {
+    let mut items: Vec<Item> = Vec::new();
+    for it in self::items(src) {
+        let it = it?;
+        // A run of empty items (blank lines, `;;`) is kept as one: an item
+        // per blank line made a file of blank lines cost some 80 bytes per
+        // input byte.
+        match (items.last_mut(), &it.kind) {
+            (
+                Some(Item {
+                    span,
+                    kind: ItemKind::Empty,
+                }),
+                ItemKind::Empty,
+            ) => *span = span.cover(it.span),
+            _ => items.push(it),
+        }
+    }
+    Ok(Document { src, items })
+}
+
+/// The items of a command file one at a time, in order, ending after the
+/// first error. [`crate::zonecfg::parse`] builds the model from this, so
+/// the syntax tree of a whole (possibly huge) file is never held at once.
+pub fn items(src: &str) -> Items<'_> {
+    Items {
+        b: Base(src.len()),
+        rest: src,
+        failed: false,
+    }
+}
+
+/// See [`items`].
+#[derive(Debug)]
+pub struct Items<'a> {
+    b: Base,
+    rest: &'a str,
+    failed: bool,
+}
+
+impl Iterator for Items<'_> {
+    type Item = Result<Item, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() || self.failed {
+            return None;
+        }
+        let b = self.b;
+        let result = match item(b).parse(self.rest) {
             Ok((r, it)) => {
-                // A run of empty items (blank lines, `;;`) is kept as one:
-                // an item per blank line made a file of blank lines cost
-                // some 80 bytes per input byte.
-                match (items.last_mut(), &it.kind) {
-                    (
-                        Some(Item {
-                            span,
-                            kind: ItemKind::Empty,
-                        }),
-                        ItemKind::Empty,
-                    ) => *span = span.cover(it.span),
-                    _ => items.push(it),
-                }
-                rest = r;
+                self.rest = r;
+                return Some(Ok(it));
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let at = b.pos(e.input);
@@ -523,20 +554,19 @@ pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
                 } else {
                     e.expected
                 };
-                return Err(SyntaxError {
+                SyntaxError {
                     span: Span::new(at, at + len),
                     message: format!("expected {expected}, found {}", found(e.input)),
-                });
+                }
             }
-            Err(nom::Err::Incomplete(_)) => {
-                return Err(SyntaxError {
-                    span: Span::at(b.pos(rest)),
-                    message: "unexpected end of input".into(),
-                });
-            }
-        }
+            Err(nom::Err::Incomplete(_)) => SyntaxError {
+                span: Span::at(b.pos(self.rest)),
+                message: "unexpected end of input".into(),
+            },
+        };
+        self.failed = true;
+        Some(Err(result))
     }
-    Ok(Document { src, items })
 }
 
 #[cfg(test)]
