@@ -640,6 +640,11 @@ impl Builder<'_, '_> {
             ));
         };
         open.res.span = open.res.span.cover(cmd.span);
+        // The first push gave room for four properties; a file of many small
+        // resources (`add net; set physical=…; end`) paid for three unused
+        // ones each, half its model's memory.
+        open.res.props.shrink_to_fit();
+        open.res.children.shrink_to_fit();
         let siblings = match self.stack.last_mut() {
             Some(parent) => &mut parent.res.children,
             None => &mut self.cfg.resources,

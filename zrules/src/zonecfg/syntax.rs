@@ -352,6 +352,9 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ')'", alt((char(','), char(')'))))).parse(r)?;
             if sep == ')' {
+                // Room for four pairs was made on the first push; rctl values
+                // have three, and a list may hold many of them.
+                pairs.shrink_to_fit();
                 return Ok((
                     r,
                     Value::Complex {
