@@ -29,7 +29,9 @@ fn capture(tb: &Testbed, host: &str) -> BTreeMap<String, String> {
             files.insert(c.path(None), stdout(&out));
         }
     }
-    let zones = zoneadm::parse(&files["zoneadm-list-cp"]).expect("zoneadm list -cp parses");
+    let zones = zoneadm::parse(&files["zoneadm-list-cp"])
+        .into_result()
+        .expect("zoneadm list -cp parses");
     for z in zones.iter().filter(|z| z.value.name != "global") {
         let name = z.value.name.as_str();
         let running = matches!(z.value.state, zoneadm::ZoneState::Running);

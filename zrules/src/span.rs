@@ -70,27 +70,51 @@ pub struct LineCol {
     pub column: usize,
 }
 
-/// Start offsets of every line of a text, for offset → line/column lookups.
+/// Offset → line/column lookups over one text.
+///
+/// It keeps the start of one line in 64 (or of the first line past every
+/// 4 KiB), not of every line: an index of every line start cost 8 bytes
+/// per line, 8× the input for a file of blank lines. A lookup scans from
+/// the nearest mark, at most 64 lines or 4 KiB plus the line itself (whose
+/// characters it counts for the column anyway).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
-    starts: Vec<usize>,
+    /// `(byte offset of a line start, 0-based line number)`, ascending.
+    marks: Vec<(usize, usize)>,
 }
+
+/// Lines between two marks, at most.
+const MARK_LINES: usize = 64;
+/// Bytes between two marks before a new line start is marked.
+const MARK_BYTES: usize = 4096;
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        Self { starts }
+        let mut marks = vec![(0, 0)];
+        let (mut mark_at, mut mark_line) = (0, 0);
+        for (line, (i, _)) in text.match_indices('\n').enumerate() {
+            let (start, number) = (i + 1, line + 1);
+            if number - mark_line >= MARK_LINES || start - mark_at >= MARK_BYTES {
+                marks.push((start, number));
+                (mark_at, mark_line) = (start, number);
+            }
+        }
+        Self { marks }
     }
 
     /// Line and column of `offset` in `text` (the text this index was built from).
     pub fn line_col(&self, text: &str, offset: usize) -> LineCol {
         let offset = offset.min(text.len());
-        let line = match self.starts.binary_search(&offset) {
-            Ok(i) => i,
-            Err(i) => i - 1,
-        };
-        let start = self.starts[line];
+        let (mark_at, mut line) = self.marks[self.marks.partition_point(|m| m.0 <= offset) - 1];
+        let mut start = mark_at;
+        for (i, _) in text.as_bytes()[mark_at..offset]
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| **b == b'\n')
+        {
+            line += 1;
+            start = mark_at + i + 1;
+        }
         let column = text
             .get(start..offset)
             .map_or(offset - start, |s| s.chars().count())
@@ -102,11 +126,16 @@ impl LineIndex {
     }
 
     /// Byte offset where 1-based `line` starts.
-    pub fn line_start(&self, line: usize) -> Option<usize> {
-        self.starts.get(line.checked_sub(1)?).copied()
+    pub fn line_start(&self, text: &str, line: usize) -> Option<usize> {
+        let want = line.checked_sub(1)?;
+        let (mut at, mut number) = self.marks[self.marks.partition_point(|m| m.1 <= want) - 1];
+        while number < want {
+            at += text.get(at..)?.find('\n')? + 1;
+            number += 1;
+        }
+        Some(at)
     }
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -123,5 +152,36 @@ mod tests {
             idx.line_col(text, text.len()),
             LineCol { line: 3, column: 1 }
         );
+    }
+
+    #[test]
+    fn lookups_agree_with_a_full_scan_across_marks() {
+        // Short and long lines, so marks fall both by line count and by size.
+        let mut text = String::new();
+        for n in 0..700 {
+            text.push_str(&"é".repeat(if n % 50 == 0 { 2500 } else { n % 3 }));
+            text.push('\n');
+        }
+        let idx = LineIndex::new(&text);
+        let (mut line, mut column) = (1, 1);
+        for (offset, c) in text.char_indices() {
+            if column == 1 || offset % 13 == 0 {
+                assert_eq!(
+                    idx.line_col(&text, offset),
+                    LineCol { line, column },
+                    "at {offset}"
+                );
+            }
+            if column == 1 {
+                assert_eq!(idx.line_start(&text, line), Some(offset));
+            }
+            if c == '\n' {
+                (line, column) = (line + 1, 1);
+            } else {
+                column += 1;
+            }
+        }
+        assert_eq!(idx.line_start(&text, 702), None);
+        assert_eq!(idx.line_start(&text, 0), None);
     }
 }

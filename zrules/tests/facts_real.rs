@@ -29,7 +29,9 @@ fn table_rows(text: &str) -> Vec<Vec<&str>> {
 
 #[test]
 fn zoneadm_solaris_11_nine_fields() {
-    let rows = zoneadm::parse(&real("zoneadm-list-p-facter-pr-1329.txt")).expect("parses");
+    let rows = zoneadm::parse(&real("zoneadm-list-p-facter-pr-1329.txt"))
+        .into_result()
+        .expect("parses");
     insta::assert_debug_snapshot!(
         "zoneadm_facter",
         rows.iter().map(|r| &r.value).collect::<Vec<_>>()
@@ -44,7 +46,7 @@ fn zoneadm_solaris_11_nine_fields() {
 #[test]
 fn zoneadm_illumos_eight_fields() {
     let text = real("zoneadm-list-p-rust-test-clean-zone.txt");
-    let rows = zoneadm::parse(&text).expect("parses");
+    let rows = zoneadm::parse(&text).into_result().expect("parses");
     let z = &rows[1].value;
     assert_eq!(
         (z.id, z.name.as_str(), &z.state),
@@ -65,10 +67,13 @@ fn zoneadm_illumos_eight_fields() {
 #[test]
 fn zoneadm_smartos_elision_is_reported_at_line_2() {
     let text = real("zoneadm-list-p-smartos-imgapi-comment.txt");
-    let errs = zoneadm::parse(&text).expect_err("the `...` line is not a zone");
+    let rows = zoneadm::parse(&text);
+    let errs = &rows.errors;
     assert_eq!(errs.len(), 1, "{errs:?}");
     assert_eq!(errs[0].line, 2);
     assert_eq!(&text[errs[0].span.range()], "...");
+    // Only that row is lost.
+    assert_eq!(rows.rows.len(), text.lines().count() - 1);
     // The global line with its empty 8th field and the UUID-named zones
     // around the elision are fine on their own.
     let kept: String = text
@@ -76,7 +81,9 @@ fn zoneadm_smartos_elision_is_reported_at_line_2() {
         .filter(|l| *l != "...")
         .map(|l| format!("{l}\n"))
         .collect();
-    let rows = zoneadm::parse(&kept).expect("without the elision");
+    let rows = zoneadm::parse(&kept)
+        .into_result()
+        .expect("without the elision");
     assert_eq!(rows[0].value.debugid.as_deref(), Some(""));
     assert_eq!(rows[1].value.id, Some(21));
     assert_eq!(rows[2].value.brand, "kvm");
@@ -89,6 +96,7 @@ fn dladm_three_field_puppet_sample() {
         &text,
         &[VnicField::Link, VnicField::Over, VnicField::MacAddress],
     )
+    .into_result()
     .expect("parses");
     assert_eq!(rows.len(), 10);
     insta::assert_debug_snapshot!("dladm_puppet_first", &rows[0]);
@@ -102,10 +110,18 @@ fn dladm_three_field_puppet_sample() {
             .as_deref()
             .is_some_and(|z| z.starts_with("foo-ld"))
     }));
-    // The capture's 4-field form must refuse this 3-field text, row by row.
-    let errs = dladm::parse_vnic_capture(&text).expect_err("3 fields");
-    assert_eq!(errs.len(), 10);
-    assert_eq!(errs[9].line, 10);
+    // The capture's 4-field form must refuse this 3-field text: no row
+    // parses, so one error says why the first did not.
+    let errs = dladm::parse_vnic_capture(&text)
+        .into_result()
+        .expect_err("3 fields");
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].line, 1);
+    assert!(
+        errs[0].message.starts_with("none of its lines parses"),
+        "{}",
+        errs[0].message
+    );
 }
 
 /// Rebuilds `dladm show-vnic -p -o link,over,macaddress,macaddrtype` from a
@@ -131,6 +147,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let rows = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(
         "dladm-show-vnic-omicron-pr-7037.txt",
     )))
+    .into_result()
     .expect("omicron");
     let macs: Vec<String> = rows.iter().map(|r| r.value.mac.to_string()).collect();
     assert_eq!(macs[1], "a8:e1:de:01:70:1d");
@@ -141,6 +158,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let rows = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(
         "dladm-show-vnic-omicron-networking-link.txt",
     )))
+    .into_result()
     .expect("networking doc");
     assert_eq!(rows.len(), 22);
     assert_eq!(rows[13].value.mac.to_string(), "02:08:20:57:00:a9");
@@ -148,6 +166,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let two = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(
         "dladm-show-vnic-borges-cookbook-2.txt",
     )))
+    .into_result()
     .expect("borges 2");
     let merged: Vec<String> = merge_zone_views(&two, |r| &r.value)
         .iter()
@@ -168,6 +187,7 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
     let three = dladm::parse_vnic_capture(&vnic_capture_from_table(&real(
         "dladm-show-vnic-borges-cookbook-3.txt",
     )))
+    .into_result()
     .expect("borges 3");
     let merged = merge_zone_views(&three, |r| &r.value);
     assert_eq!(merged.len(), 7);
@@ -180,11 +200,23 @@ fn dladm_real_tables_unpadded_macs_and_zone_views() {
 
 #[test]
 fn dladm_human_table_is_not_parsable_output() {
-    let errs = dladm::parse_vnic_capture(&real("dladm-show-vnic-borges-cookbook-1.txt"))
+    let text = real("dladm-show-vnic-borges-cookbook-1.txt");
+    let errs = dladm::parse_vnic_capture(&text)
+        .into_result()
         .expect_err("human");
+    // One error for the table, at its header, not one per line.
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].line, 1);
     assert_eq!(
-        errs.iter().map(|e| e.line).collect::<Vec<_>>(),
-        [1, 2, 3, 4]
+        &text[errs[0].span.range()],
+        text.lines().next().expect("header")
+    );
+    assert!(
+        errs[0]
+            .message
+            .contains("human-readable table (header `LINK OVER SPEED MACADDRESS MACADDRTYPE VID`)"),
+        "{}",
+        errs[0].message
     );
 }
 
@@ -208,7 +240,7 @@ fn addr_capture_from_table(text: &str) -> String {
 fn ipadm_real_rows() {
     let text = addr_capture_from_table(&real("ipadm-show-addr-borges-cookbook.txt"));
     assert!(text.contains(r"lo0/v6:static:ok:\:\:1/128"), "{text}");
-    let rows = ipadm::parse(&text).expect("borges");
+    let rows = ipadm::parse(&text).into_result().expect("borges");
     let net1 = &rows[2].value;
     assert_eq!(net1.interface, "net1");
     assert_eq!(net1.addr, Some("192.168.5.77/24".parse().expect("net")));
@@ -217,6 +249,7 @@ fn ipadm_real_rows() {
     let rows = ipadm::parse(&addr_capture_from_table(&real(
         "ipadm-show-addr-omniosorg-firstzone.txt",
     )))
+    .into_result()
     .expect("omnios");
     let a = &rows[1].value;
     assert_eq!(
@@ -227,28 +260,34 @@ fn ipadm_real_rows() {
 
 #[test]
 fn zfs_human_listings_are_rejected_with_their_lines() {
-    for (name, lines) in [
-        ("zfs-list-borges-cookbook.txt", vec![1, 2, 3]),
-        ("zfs-list-omniosorg-migrate-pool-1.txt", vec![1, 2, 3, 4]),
-        ("zfs-list-pkg5-issue-330.txt", vec![1, 2, 3, 4, 5]),
+    for (name, header) in [
+        ("zfs-list-borges-cookbook.txt", false),
+        ("zfs-list-omniosorg-migrate-pool-1.txt", true),
+        ("zfs-list-pkg5-issue-330.txt", true),
     ] {
-        let errs = zfs::parse_list(&real(name)).expect_err(name);
-        assert_eq!(
-            errs.iter().map(|e| e.line).collect::<Vec<_>>(),
-            lines,
-            "{name}"
-        );
-        assert!(
-            errs.iter().all(|e| e.message.contains("tab-separated")),
-            "{name}"
-        );
+        let errs = zfs::parse_list(&real(name)).into_result().expect_err(name);
+        assert_eq!(errs.len(), 1, "{name}: {errs:?}");
+        assert_eq!(errs[0].line, 1, "{name}");
+        let m = &errs[0].message;
+        if header {
+            assert!(
+                m.contains("human-readable table (header `NAME USED AVAIL REFER MOUNTPOINT`)"),
+                "{name}: {m}"
+            );
+        } else {
+            // No header: the first row's own error says what was expected.
+            assert!(
+                m.starts_with("none of its lines parses") && m.contains("tab-separated"),
+                "{name}: {m}"
+            );
+        }
     }
 }
 
 #[test]
 fn share_solaris_10_listing() {
     let text = real("share-borges-cookbook-solaris10.txt");
-    let rows = share::parse(&text).expect("share");
+    let rows = share::parse(&text).into_result().expect("share");
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].value.path.as_deref(), Some("/migration"));
     assert_eq!(rows[0].span, Span::new(0, text.trim_end().len()));

@@ -86,6 +86,7 @@ mod tests {
             "0:global:running:/::solaris:shared:-:none\n\
              1:www:running:/zones/www:u-1:solaris:excl:-:none\n",
         )
+        .into_result()
         .expect("zones")
         .into_iter()
         .map(|r| r.value)

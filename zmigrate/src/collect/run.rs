@@ -62,7 +62,7 @@ fn listed_zones(cap: &mut Capture) -> Option<Vec<zoneadm::ZoneEntry>> {
         ));
         return None;
     };
-    let zones = match zoneadm::parse(&String::from_utf8_lossy(text)) {
+    let zones = match zoneadm::parse(&String::from_utf8_lossy(text)).into_result() {
         Ok(rows) => rows.into_iter().map(|r| r.value).collect::<Vec<_>>(),
         Err(errors) => {
             let why = errors

@@ -340,7 +340,9 @@ mod tests {
 
     #[test]
     fn single_field_output_is_not_unescaped() {
-        let rows = parse_vnics("zone1/vnic1\n", &[VnicField::Link]).expect_err("no mac field");
+        let rows = parse_vnics("zone1/vnic1\n", &[VnicField::Link])
+            .into_result()
+            .expect_err("no mac field");
         assert!(rows[0].message.contains("MACADDRESS is not among"));
     }
 
@@ -355,20 +357,25 @@ mod tests {
             VnicField::MacAddrType,
             VnicField::Vid,
         ];
-        let rows = parse_vnics(text, &fields).expect("six fields");
+        let rows = parse_vnics(text, &fields)
+            .into_result()
+            .expect("six fields");
         assert_eq!(rows[0].value.mac.to_string(), "02:08:20:46:d4:ba");
         assert_eq!(rows[0].value.mac_type, MacAddrType::Random);
     }
 
     #[test]
     fn links_with_aggregation_and_empty_over() {
-        let links =
-            parse_links("net0:phys:\naggr0:aggr:net2 net3\nzone1/net0:vnic:net0\n").expect("links");
+        let links = parse_links("net0:phys:\naggr0:aggr:net2 net3\nzone1/net0:vnic:net0\n")
+            .into_result()
+            .expect("links");
         assert_eq!(links[0].value.over, Vec::<String>::new());
         assert_eq!(links[1].value.over, vec!["net2", "net3"]);
         assert_eq!(links[2].value.zone.as_deref(), Some("zone1"));
         assert_eq!(links[2].value.class, "vnic");
-        let errs = parse_links("net0:phys\n\nnet1::\n").expect_err("bad rows");
+        let errs = parse_links("net0:phys\n\nnet1::\nnet2:phys:\n")
+            .into_result()
+            .expect_err("bad rows");
         assert_eq!(errs.iter().map(|e| e.line).collect::<Vec<_>>(), vec![1, 3]);
         assert!(errs[1].message.starts_with("CLASS"), "{}", errs[1].message);
     }
@@ -382,7 +389,7 @@ zone1/vnic1:vswitch1:2\\:8\\:20\\:ef\\:b6\\:63:random
 zone1/net0:net0:2\\:8\\:20\\:ac\\:7d\\:b1:random
 other:vswitch1:2\\:8\\:20\\:ef\\:b6\\:63:fixed
 ";
-        let rows = parse_vnic_capture(text).expect("rows");
+        let rows = parse_vnic_capture(text).into_result().expect("rows");
         let kept: Vec<String> = merge_zone_views(&rows, |r| &r.value)
             .into_iter()
             .map(|r| r.value.qualified_name())

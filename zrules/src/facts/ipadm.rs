@@ -132,7 +132,7 @@ mod tests {
             "lo0/v4:static:ok:127.0.0.1/8\nbaremetal0/v4:static:ok:192.168.31.12/24\n\
              lo0/v6:static:ok:\\:\\:1/128\nnet1/v4:dhcp:down:?\nnet0/v6:addrconf:ok:fe80\\:\\:8\\:20ff\\:fe3b\\:30ca/10\n",
         )
-        .expect("rows");
+        .into_result().expect("rows");
         let a = &rows[1].value;
         assert_eq!(a.interface, "baremetal0");
         assert_eq!(a.ip(), Some("192.168.31.12".parse().expect("ip")));
@@ -153,8 +153,9 @@ mod tests {
 
     #[test]
     fn unescaped_v6_is_a_field_count_error() {
-        let errs =
-            parse("lo0/v4:static:ok:127.0.0.1/8\nlo0/v6:static:ok:::1/128\n").expect_err("bad");
+        let errs = parse("lo0/v4:static:ok:127.0.0.1/8\nlo0/v6:static:ok:::1/128\n")
+            .into_result()
+            .expect_err("bad");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 2);
         assert!(

@@ -49,11 +49,28 @@ impl<T> Fact<T> {
     }
 }
 
-/// What every parser returns: the rows with their byte spans, or every row
-/// that did not parse (never empty). A file with one bad row yields no facts
-/// at all, so a rule never reasons on a partial list (a missing VNIC row
-/// would otherwise look like a missing VNIC).
-pub type Rows<T> = Result<Vec<Spanned<T>>, Vec<RowError>>;
+/// What every parser returns: the rows that parsed, with their byte spans,
+/// and one error per row that did not. One bad row (an elided `...` in a
+/// pasted listing, a truncated line) costs that row only: the capture loader
+/// keeps the others and reports the bad one as `Z00`, which fails the run,
+/// so a rule's verdict on the partial list is never the only word.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rows<T> {
+    pub rows: Vec<Spanned<T>>,
+    pub errors: Vec<RowError>,
+}
+
+impl<T> Rows<T> {
+    /// All or nothing: the rows when every line parsed, else every error.
+    /// For callers that act on the list as a whole (the zones to collect).
+    pub fn into_result(self) -> Result<Vec<Spanned<T>>, Vec<RowError>> {
+        if self.errors.is_empty() {
+            Ok(self.rows)
+        } else {
+            Err(self.errors)
+        }
+    }
+}
 
 /// A command output that could not be parsed: which line and what was wrong.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -156,24 +173,91 @@ pub fn lines(text: &str) -> impl Iterator<Item = Line<'_>> {
 /// skipped rather than reported.
 pub(crate) fn parse_lines<T>(
     text: &str,
+    row: impl FnMut(&str) -> Result<T, FieldError>,
+) -> Rows<T> {
+    parse_lines_except(text, |_| false, row)
+}
+
+/// [`parse_lines`], also skipping the lines `skip` says carry no row.
+///
+/// When no line parses and the output looks like a human-readable table
+/// (`dladm show-vnic` without `-p`, `zoneadm list -cv`, `zfs list` without
+/// `-H`: a header of capitalised column names, or several lines none of
+/// which parses), the whole output is one error at its first line rather
+/// than one per line: the fix is to capture the machine-readable form, not
+/// to repair rows.
+pub(crate) fn parse_lines_except<T>(
+    text: &str,
+    mut skip: impl FnMut(&str) -> bool,
     mut row: impl FnMut(&str) -> Result<T, FieldError>,
 ) -> Rows<T> {
     let mut rows = Vec::new();
     let mut errors = Vec::new();
+    let mut header = None;
+    let mut unreported: Option<(Line<'_>, usize)> = None;
     for line in lines(text) {
-        if line.text.trim().is_empty() {
+        if line.text.trim().is_empty() || skip(line.text) {
             continue;
         }
         match row(line.text) {
             Ok(value) => rows.push(Spanned::new(value, line.span())),
-            Err(e) => errors.push(e.at_line(line.number, line.start)),
+            Err(e) => {
+                if rows.is_empty() && errors.is_empty() && is_table_header(line.text) {
+                    header = Some(line);
+                }
+                if errors.len() < MAX_ROW_ERRORS {
+                    errors.push(e.at_line(line.number, line.start));
+                } else {
+                    unreported.get_or_insert((line, 0)).1 += 1;
+                }
+            }
         }
     }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
+    if let Some((line, n)) = unreported {
+        errors.push(RowError::new(
+            line.number,
+            line.span(),
+            format!("this line and {} more do not parse either", n - 1),
+        ));
     }
+    if rows.is_empty() && (header.is_some() || errors.len() > 1) {
+        let first = errors.swap_remove(0);
+        let message = match header {
+            Some(h) => format!(
+                "this is a human-readable table (header `{}`), not the command's parsable output",
+                split_blank(h.text)
+                    .iter()
+                    .map(|(w, _)| *w)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            None => format!(
+                "none of its lines parses (is it the human-readable form?); line {}: {}",
+                first.line, first.message
+            ),
+        };
+        errors = vec![RowError::new(first.line, first.span, message)];
+        if let Some(h) = header {
+            errors[0].span = h.span();
+        }
+    }
+    Rows { rows, errors }
+}
+
+/// Bad rows reported one by one per output; the rest are counted in one
+/// more error, so a large garbage file costs no more than a small one.
+const MAX_ROW_ERRORS: usize = 100;
+
+/// A line of column names as the human-readable listings print them:
+/// `LINK  OVER  SPEED …`, `  ID NAME  STATUS …`, `NAME (PUBLISHER) VERSION IFO`.
+fn is_table_header(line: &str) -> bool {
+    let words = split_blank(line);
+    words.len() >= 2
+        && words.iter().all(|(w, _)| {
+            w.chars().any(|c| c.is_ascii_uppercase())
+                && w.chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || "()/-_".contains(c))
+        })
 }
 
 /// Splits `line` on `sep`, returning each field with its span in the line.

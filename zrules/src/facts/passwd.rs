@@ -7,8 +7,8 @@
 
 use std::str::FromStr;
 
-use super::{FieldError, Rows, lines, split_plain};
-use crate::span::{Span, Spanned};
+use super::{FieldError, Rows, parse_lines_except, split_plain};
+use crate::span::Span;
 
 /// What an `/etc/passwd` line looks like, for error messages.
 pub const EXPECTED: &str = "7 colon-separated fields (name:password:uid:gid:gecos:home:shell)";
@@ -58,22 +58,7 @@ impl FromStr for PasswdEntry {
 
 /// Parses `/etc/passwd`, skipping blank lines and NIS `+`/`-` entries.
 pub fn parse(text: &str) -> Rows<PasswdEntry> {
-    let mut rows = Vec::new();
-    let mut errors = Vec::new();
-    for line in lines(text) {
-        if line.text.trim().is_empty() || line.text.starts_with(['+', '-']) {
-            continue;
-        }
-        match line.text.parse::<PasswdEntry>() {
-            Ok(e) => rows.push(Spanned::new(e, line.span())),
-            Err(e) => errors.push(e.at_line(line.number, line.start)),
-        }
-    }
-    if errors.is_empty() {
-        Ok(rows)
-    } else {
-        Err(errors)
-    }
+    parse_lines_except(text, |l| l.starts_with(['+', '-']), str::parse)
 }
 
 #[cfg(test)]
@@ -86,7 +71,7 @@ mod tests {
                     alice:x:101:10:Alice:/local/home/alice:/usr/bin/bash\n\
                     +@admins\n-mallory\n+\n\
                     nobody:x:60001:60001:NFS Anonymous Access User:/:\n";
-        let rows = parse(text).expect("rows");
+        let rows = parse(text).into_result().expect("rows");
         let names: Vec<&str> = rows.iter().map(|r| r.value.name.as_str()).collect();
         assert_eq!(names, vec!["root", "alice", "nobody"]);
         assert_eq!(rows[1].value.home, "/local/home/alice");
@@ -97,7 +82,7 @@ mod tests {
     #[test]
     fn bad_uid_and_field_count() {
         let errs = parse("root:x:0:0:Super-User:/root:/usr/bin/bash\nbob:x:1o1:10::/home/bob:/bin/sh\ncarol:x:102:10\n")
-            .expect_err("bad");
+            .into_result().expect_err("bad");
         assert_eq!(errs.len(), 2);
         assert_eq!((errs[0].line, errs[0].span), (2, Span::new(48, 51)));
         assert!(errs[0].message.starts_with("uid:"), "{}", errs[0].message);

@@ -121,6 +121,7 @@ mod tests {
              group/system/solaris-small-server                 0.5.11-0.175.3.1.0.5.0     i--\n\
              library/python/six (solarisstudio)                1.10.0-0.175.3.0.0.30.0    i-o\n",
         )
+        .into_result()
         .expect("rows");
         assert_eq!(rows[1].value.name, "group/system/solaris-small-server");
         assert_eq!(rows[1].value.publisher, None);
@@ -156,8 +157,9 @@ mod tests {
             .parse::<Package>()
             .expect_err("publisher");
         assert_eq!(e.field, "PUBLISHER");
-        let errs =
-            parse("NAME (PUBLISHER)  VERSION  IFO\nentire 0.5.11 i--\n").expect_err("header");
+        let errs = parse("NAME (PUBLISHER)  VERSION  IFO\nentire 0.5.11 i--\n")
+            .into_result()
+            .expect_err("header");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 1);
     }

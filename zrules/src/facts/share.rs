@@ -59,7 +59,7 @@ mod tests {
     #[test]
     fn illumos_and_sharetab_layouts() {
         let rows = parse("-               /migration   rw   \"\"  \n\n-@tank/export   /export   sec=sys,rw   \"\"  \ntank_home\t/tank/home\tnfs\tsec=sys,rw\n")
-            .expect("rows");
+            .into_result().expect("rows");
         let paths: Vec<Option<&str>> = rows.iter().map(|r| r.value.path.as_deref()).collect();
         assert_eq!(
             paths,
@@ -71,7 +71,7 @@ mod tests {
 
     #[test]
     fn no_path_still_counts_as_a_share() {
-        let rows = parse("something odd\n").expect("rows");
+        let rows = parse("something odd\n").into_result().expect("rows");
         assert_eq!(rows[0].value.path, None);
     }
 }

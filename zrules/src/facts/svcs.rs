@@ -42,17 +42,19 @@ mod tests {
     #[test]
     fn fmris_and_a_default_column_line() {
         let rows = parse("svc:/network/loopback:default\nsvc:/system/filesystem/local:default\n")
+            .into_result()
             .expect("rows");
         assert_eq!(rows[1].value, "svc:/system/filesystem/local:default");
         let errs = parse(
             "svc:/network/loopback:default\nonline         Jan_12   svc:/system/utmp:default\n",
         )
+        .into_result()
         .expect_err("not -o fmri");
         assert_eq!((errs[0].line, errs[0].span.start), (2, 30));
     }
 
     #[test]
     fn empty_output_is_no_dependencies() {
-        assert_eq!(parse("").expect("empty"), vec![]);
+        assert_eq!(parse("").into_result().expect("empty"), vec![]);
     }
 }

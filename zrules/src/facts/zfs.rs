@@ -132,6 +132,7 @@ mod tests {
     fn list_rows() {
         let rows =
             parse_list("rpool\t/rpool\tyes\nrpool/ROOT\tlegacy\tno\nrpool/zones\t/zones\tyes\n")
+                .into_result()
                 .expect("rows");
         assert_eq!(rows.len(), 3);
         assert!(!rows[1].value.mounted);
@@ -144,6 +145,7 @@ mod tests {
         let errs = parse_list(
             "rpool\t/rpool\tyes\nmyzones                  314K  78.3G    33K  /myzones\n",
         )
+        .into_result()
         .expect_err("human");
         assert_eq!(errs[0].line, 2);
         assert!(errs[0].message.contains("found 1 field(s)"));
@@ -165,6 +167,7 @@ mod tests {
              tank/home/a\tshare.nfs\ton\tinherited from tank/home\n\
              rpool/dump\tsharenfs\t-\t-\n",
         )
+        .into_result()
         .expect("rows");
         assert_eq!(rows[2].value.source, "inherited from tank/home");
         let shared: Vec<bool> = rows.iter().map(|r| r.value.shares()).collect();
@@ -173,7 +176,9 @@ mod tests {
 
     #[test]
     fn get_with_three_fields_is_an_error() {
-        let errs = parse_get("rpool\tsharenfs\toff\n").expect_err("short");
+        let errs = parse_get("rpool\tsharenfs\toff\n")
+            .into_result()
+            .expect_err("short");
         assert_eq!((errs[0].line, errs[0].span), (1, Span::new(0, 18)));
     }
 }

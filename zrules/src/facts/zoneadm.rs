@@ -294,7 +294,7 @@ mod tests {
     #[test]
     fn elision_line_is_an_error_on_its_line() {
         let text = "0:global:running:/::liveimg:shared:\n...\n";
-        let errs = parse(text).expect_err("elided");
+        let errs = parse(text).into_result().expect_err("elided");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].line, 2);
         assert_eq!(errs[0].span, Span::new(36, 39));
@@ -320,6 +320,6 @@ mod tests {
 
     #[test]
     fn empty_output_is_no_zones() {
-        assert_eq!(parse("").expect("empty"), vec![]);
+        assert_eq!(parse("").into_result().expect("empty"), vec![]);
     }
 }

@@ -67,6 +67,7 @@ impl<'a> Document<'a> {
 
 /// One segment of the file: leading blanks, a command or comment or
 /// nothing, trailing blanks and the terminator (`\n`, `;` or end of input).
+/// Consecutive empty segments form one [`ItemKind::Empty`] item.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Item {
     pub span: Span,
@@ -75,7 +76,7 @@ pub struct Item {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ItemKind {
-    /// Only blanks (an empty line, or `;;`).
+    /// Only blanks and terminators (empty lines, or `;;`).
     Empty,
     /// `# …` up to the end of the line (span excludes the newline).
     Comment(Span),
@@ -202,7 +203,7 @@ fn expect<'a, O>(
 
 /// Offsets are computed from the remaining input's length, so every parser
 /// can stay on plain `&str`.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Debug)]
 struct Base(usize);
 
 impl Base {
@@ -278,7 +279,7 @@ fn simple<'a>(
     }
 }
 
-/// A member of a list or the value of a pair in a complex value.
+/// A member of a list: a simple value or a complex one.
 fn member<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
     move |i: &'a str| {
         expect(
@@ -286,6 +287,23 @@ fn member<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a
             alt((quoted(b), complex(b), simple(b, is_member_char))),
         )
         .parse(i)
+    }
+}
+
+/// The value of a pair in a complex value: simple only. zonecfg(8) and
+/// the illumos grammar (`complex_piece` in `zonecfg_grammar.y`) give a
+/// complex property's fields plain tokens, so `(a=(b=c))` is an error there
+/// too. Refusing it here also means no input can make the parser recurse:
+/// values nest at most list → complex → simple, whatever the input.
+fn pair_value<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
+    move |i: &'a str| {
+        if i.starts_with(['(', '[']) {
+            return Err(nom::Err::Failure(PError {
+                input: i,
+                expected: "a simple value (a complex value's fields hold no lists or complex values)",
+            }));
+        }
+        expect("a value", alt((quoted(b), simple(b, is_member_char)))).parse(i)
     }
 }
 
@@ -329,11 +347,14 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
             let (r, _) = cut(expect("a property name", take_while1(is_member_char))).parse(rest)?;
             let name_span = b.span(rest, r);
             let (r, _) = cut(expect("'='", (blanks, char('='), blanks))).parse(r)?;
-            let (r, v) = cut(member(b)).parse(r)?;
+            let (r, v) = cut(pair_value(b)).parse(r)?;
             pairs.push((name_span, v));
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ')'", alt((char(','), char(')'))))).parse(r)?;
             if sep == ')' {
+                // Room for four pairs was made on the first push; rctl values
+                // have three, and a list may hold many of them.
+                pairs.shrink_to_fit();
                 return Ok((
                     r,
                     Value::Complex {
@@ -475,14 +496,57 @@ fn found(rest: &str) -> String {
 /// Parses a whole command file. Never panics; on bad input returns where it
 /// stopped and what was expected there.
 pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
-    let b = Base(src.len());
-    let mut items = Vec::new();
-    let mut rest = src;
-    while !rest.is_empty() {
-        match item(b).parse(rest) {
+    let mut items: Vec<Item> = Vec::new();
+    for it in self::items(src) {
+        let it = it?;
+        // A run of empty items (blank lines, `;;`) is kept as one: an item
+        // per blank line made a file of blank lines cost some 80 bytes per
+        // input byte.
+        match (items.last_mut(), &it.kind) {
+            (
+                Some(Item {
+                    span,
+                    kind: ItemKind::Empty,
+                }),
+                ItemKind::Empty,
+            ) => *span = span.cover(it.span),
+            _ => items.push(it),
+        }
+    }
+    Ok(Document { src, items })
+}
+
+/// The items of a command file one at a time, in order, ending after the
+/// first error. [`crate::zonecfg::parse`] builds the model from this, so
+/// the syntax tree of a whole (possibly huge) file is never held at once.
+pub fn items(src: &str) -> Items<'_> {
+    Items {
+        b: Base(src.len()),
+        rest: src,
+        failed: false,
+    }
+}
+
+/// See [`items`].
+#[derive(Debug)]
+pub struct Items<'a> {
+    b: Base,
+    rest: &'a str,
+    failed: bool,
+}
+
+impl Iterator for Items<'_> {
+    type Item = Result<Item, SyntaxError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() || self.failed {
+            return None;
+        }
+        let b = self.b;
+        let result = match item(b).parse(self.rest) {
             Ok((r, it)) => {
-                items.push(it);
-                rest = r;
+                self.rest = r;
+                return Some(Ok(it));
             }
             Err(nom::Err::Error(e) | nom::Err::Failure(e)) => {
                 let at = b.pos(e.input);
@@ -493,20 +557,19 @@ pub fn parse(src: &str) -> Result<Document<'_>, SyntaxError> {
                 } else {
                     e.expected
                 };
-                return Err(SyntaxError {
+                SyntaxError {
                     span: Span::new(at, at + len),
                     message: format!("expected {expected}, found {}", found(e.input)),
-                });
+                }
             }
-            Err(nom::Err::Incomplete(_)) => {
-                return Err(SyntaxError {
-                    span: Span::at(b.pos(rest)),
-                    message: "unexpected end of input".into(),
-                });
-            }
-        }
+            Err(nom::Err::Incomplete(_)) => SyntaxError {
+                span: Span::at(b.pos(self.rest)),
+                message: "unexpected end of input".into(),
+            },
+        };
+        self.failed = true;
+        Some(Err(result))
     }
-    Ok(Document { src, items })
 }
 
 #[cfg(test)]

@@ -1,0 +1,28 @@
+//! A whole capture directory through the loader and the fleet checks.
+//!
+//! The input is a sequence of files, each `PATH\n` then its content, files
+//! separated by NUL bytes (`uname-v\n11.4\n\0zoneadm-list-cp\n0:global:…`),
+//! so the fuzzer can combine every capture file the layout knows.
+#![no_main]
+
+use std::collections::BTreeMap;
+
+use libfuzzer_sys::fuzz_target;
+use zrules::check::{CaptureInput, CheckInput};
+use zrules::policy::Policy;
+
+fuzz_target!(|text: &str| {
+    let mut files = BTreeMap::new();
+    for chunk in text.split('\0') {
+        let (path, content) = chunk.split_once('\n').unwrap_or((chunk, ""));
+        files.insert(path.to_owned(), content.to_owned());
+    }
+    let input = CheckInput {
+        configs: vec![],
+        captures: vec![CaptureInput {
+            host: "fuzz".into(),
+            files,
+        }],
+    };
+    let _ = zrules::check::run(&input, &Policy::default());
+});

@@ -1,0 +1,172 @@
+//! Peak memory of `zrules check` against the size of its largest input.
+//!
+//! Goal (issue 7): peak resident memory at most 4× the largest input file
+//! plus a constant, whatever the file's shape. Before the fix, 16 MiB of
+//! blank lines took 2.5–3 GB (one syntax item of ~80 bytes per blank line,
+//! plus an 8-byte line index entry) and 200 MB of `add net` blocks 12.3 GB.
+//!
+//! Each shape is written to a scratch directory and checked by the release
+//! binary as a child process; its peak RSS is the kernel's high-water mark
+//! (`VmHWM` in `/proc/PID/status`), sampled until the child exits. The
+//! figure printed beside it is the ratio to the input's size; a baseline run
+//! on a tiny file gives the constant. Linux only (it reads `/proc`); no
+//! assertion: this is a measurement, run with
+//! `cargo bench -p zrules --bench memory` (set `ZRULES_MEM_MIB` to change
+//! the input size, 32 MiB by default).
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The zrules binary built by this `cargo bench`.
+const BIN: &str = env!("CARGO_BIN_EXE_zrules");
+
+/// `text` repeated until it fills `size` bytes (whole repetitions).
+fn fill(head: &str, unit: &str, tail: &str, size: usize) -> String {
+    let mut s = String::with_capacity(size + unit.len());
+    s.push_str(head);
+    while s.len() + unit.len() + tail.len() <= size {
+        s.push_str(unit);
+    }
+    s.push_str(tail);
+    s
+}
+
+/// The shapes measured: name, capture slot (`None`: a zone config file),
+/// content.
+fn shapes(size: usize) -> Vec<(&'static str, Option<&'static str>, String)> {
+    let head = "create -b\nset zonepath=/zones/big\n";
+    let mut nets = String::with_capacity(size);
+    nets.push_str(head);
+    let mut i = 0u64;
+    while nets.len() < size {
+        let _ = write!(nets, "add net\nset physical=big{i}\nend\n");
+        i += 1;
+    }
+    let mut passwd = String::with_capacity(size);
+    while passwd.len() < size {
+        let _ = writeln!(
+            passwd,
+            "u{i}:x:{}:10::/home/u{i}:/usr/bin/bash",
+            100 + i % 50_000
+        );
+        i += 1;
+    }
+    vec![
+        ("blank lines", None, fill(head, "\n", "", size)),
+        ("add net blocks", None, nets),
+        (
+            "one long line",
+            None,
+            fill(&format!("{head}set bootargs=\""), "x", "\"\n", size),
+        ),
+        (
+            "long list of complex values",
+            None,
+            fill(
+                &format!("{head}add rctl\nset name=zone.cpu-shares\nset value=["),
+                "(priv=privileged,limit=10,action=none),",
+                "(priv=privileged,limit=10,action=none)]\nend\n",
+                size,
+            ),
+        ),
+        ("comment lines", None, fill(head, "# a comment\n", "", size)),
+        ("passwd rows (capture)", Some("passwd"), passwd),
+        (
+            "garbage rows (capture)",
+            Some("zoneadm-list-cp"),
+            fill("", "not a zone\n", "", size),
+        ),
+    ]
+}
+
+/// Peak RSS in KiB of `zrules check ARGS` run in `dir`, and its exit code.
+fn peak_kib(dir: &Path, args: &[&str]) -> (u64, Option<i32>, Duration) {
+    let start = Instant::now();
+    let mut child = Command::new(BIN)
+        .current_dir(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("zrules runs");
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            if let Some(kib) = hwm {
+                peak = peak.max(kib);
+            }
+        }
+        if let Some(code) = child.try_wait().expect("wait") {
+            return (peak, code.code(), start.elapsed());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs this too,
+    // with a small size so it stays quick.
+    let quick = !std::env::args().any(|a| a == "--bench");
+    let mib: usize = std::env::var("ZRULES_MEM_MIB")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(if quick { 1 } else { 32 });
+    let size = mib << 20;
+    let dir = tempfile::tempdir().expect("scratch dir");
+    std::fs::create_dir(dir.path().join(".git")).expect("git dir");
+
+    std::fs::write(
+        dir.path().join("tiny.zonecfg"),
+        "create -b\nset zonepath=/zones/tiny\n",
+    )
+    .expect("write");
+    let (base, _, _) = peak_kib(dir.path(), &["check", "tiny.zonecfg"]);
+    println!("memory: zrules check, peak RSS against input size ({mib} MiB inputs)");
+    println!(
+        "  {:<30} {:>10} {:>10} {:>7} {:>9}",
+        "shape", "input", "peak RSS", "ratio", "time"
+    );
+    println!(
+        "  {:<30} {:>10} {:>7} MiB {:>7} {:>9}",
+        "baseline (tiny file)",
+        "-",
+        base >> 10,
+        "-",
+        "-"
+    );
+    for (name, slot, text) in shapes(size) {
+        let args: Vec<String> = match slot {
+            None => {
+                std::fs::write(dir.path().join("big.zonecfg"), &text).expect("write");
+                vec!["check".into(), "big.zonecfg".into()]
+            }
+            Some(file) => {
+                let host = dir.path().join("host");
+                let _ = std::fs::remove_dir_all(&host);
+                std::fs::create_dir(&host).expect("mkdir");
+                std::fs::write(host.join(file), &text).expect("write");
+                vec!["check".into(), "--capture".into(), "host".into()]
+            }
+        };
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let (peak, code, took) = peak_kib(dir.path(), &args);
+        let input_kib = (text.len() >> 10) as u64;
+        println!(
+            "  {:<30} {:>6} MiB {:>6} MiB {:>6.1}× {:>7.2} s  (exit {})",
+            name,
+            input_kib >> 10,
+            peak >> 10,
+            peak.saturating_sub(base) as f64 / input_kib.max(1) as f64,
+            took.as_secs_f64(),
+            code.map_or("signal".to_owned(), |c| c.to_string()),
+        );
+    }
+    println!("  (ratio: (peak - baseline) / input)");
+}
