@@ -8,11 +8,10 @@
 //! The policy's selection, exceptions and severity overrides are applied
 //! here, after the rules ran, so no rule has to know about them.
 
-use std::collections::BTreeMap;
-
 use crate::capture;
 use crate::diagnostic::{Assumption, Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
+use crate::input::Unreadable;
 use crate::names::validate_zone_name;
 use crate::policy::Policy;
 use crate::rules::{self, HostCx, PolicyGlobs, ZoneCx};
@@ -20,71 +19,13 @@ use crate::source::{FileId, Location, Sources};
 use crate::span::Span;
 use crate::zonecfg::{self, Release, ZoneConfig};
 
-/// One zone configuration file.
-#[derive(Clone, Debug)]
-pub struct ConfigInput {
-    /// The zone's name; `None` takes it from the file name's stem.
-    pub zone: Option<String>,
-    /// Display name (the path as the user gave it).
-    pub name: String,
-    pub text: String,
-}
-
-/// One host capture directory, read into memory.
-#[derive(Clone, Debug)]
-pub struct CaptureInput {
-    /// The host's label (the directory's name).
-    pub host: String,
-    /// The directory as the user named it (`captures/gz1`), or the host's
-    /// name for a capture held in memory: file names in findings are
-    /// `ROOT/relative/path`, a path that exists from where the run started.
-    pub root: String,
-    /// Relative path (`zones/www/zonecfg-export`) → file content.
-    pub files: BTreeMap<String, String>,
-}
-
-impl CaptureInput {
-    /// A capture held in memory (collected over ssh, or built in a test):
-    /// its files are named `HOST/relative/path`.
-    pub fn new(host: impl Into<String>, files: BTreeMap<String, String>) -> Self {
-        let host = host.into();
-        Self {
-            root: host.clone(),
-            host,
-            files,
-        }
-    }
-}
-
-/// Everything one run looks at.
-#[derive(Clone, Debug, Default)]
-pub struct CheckInput {
-    pub configs: Vec<ConfigInput>,
-    pub captures: Vec<CaptureInput>,
-    /// Files found but not checkable (not UTF-8, empty, too large): each
-    /// is a `Z00` finding (see [`crate::input`]).
-    pub problems: Vec<crate::input::Unreadable>,
-}
+pub use crate::input::{CaptureInput, CheckInput, ConfigInput, zone_from_file_name};
 
 /// The report and the texts it points into.
 #[derive(Debug)]
 pub struct Outcome {
     pub report: Report,
     pub sources: Sources,
-}
-
-/// The zone a configuration file is for: `www.zonecfg`, `www.cfg`,
-/// `www.export` → `www` (any directory part is dropped).
-pub fn zone_from_file_name(name: &str) -> String {
-    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
-    for ext in [".zonecfg", ".cfg", ".export"] {
-        if let Some(stem) = base.strip_suffix(ext) {
-            return stem.to_owned();
-        }
-    }
-    base.split_once('.')
-        .map_or(base, |(stem, _)| stem)
-        .to_owned()
 }
 
 fn parse_error(
@@ -141,12 +82,10 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     // Files that could not be read are registered among the others (by
     // name among the configurations, after their capture's files), so their
     // findings sort with the files around them.
-    let mut problems: Vec<&crate::input::Unreadable> = input.problems.iter().collect();
+    let mut problems: Vec<&Unreadable> = input.problems.iter().collect();
     problems.sort_by(|a, b| a.name.cmp(&b.name));
     let mut unreadable =
-        |sources: &mut Sources,
-         out: &mut Diagnostics,
-         take: &dyn Fn(&crate::input::Unreadable) -> bool| {
+        |sources: &mut Sources, out: &mut Diagnostics, take: &dyn Fn(&Unreadable) -> bool| {
             let (now, later): (Vec<_>, Vec<_>) = problems.iter().partition(|u| take(u));
             problems = later;
             for u in now {
@@ -262,7 +201,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     // Said once per zone, so a reader knows what a clean result rests on.
     let assumptions = zones
         .iter()
-        .filter(|z| z.config.template_applied == Some(Release::Assumed))
+        .filter(|z| z.config.template_assumed)
         .map(|z| Assumption {
             zone: Some(z.name.clone()),
             host: z.host.map(|i| input.captures[i].host.clone()),

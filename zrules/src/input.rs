@@ -34,7 +34,6 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use crate::capture::{self, Scope};
-use crate::check::{CaptureInput, CheckInput, ConfigInput, zone_from_file_name};
 use crate::diagnostic::{Check, Code, Diagnostic, Severity};
 use crate::source::{Location, Sources};
 use crate::span::Span;
@@ -169,6 +168,66 @@ pub struct Read {
     pub input: CheckInput,
     /// One line per file deliberately not read (`skipped d/p.zonecfg: a FIFO, …`).
     pub notes: Vec<String>,
+}
+
+/// One zone configuration file.
+#[derive(Clone, Debug)]
+pub struct ConfigInput {
+    /// The zone's name; `None` takes it from the file name's stem.
+    pub zone: Option<String>,
+    /// Display name (the path as the user gave it).
+    pub name: String,
+    pub text: String,
+}
+
+/// One host capture directory, read into memory.
+#[derive(Clone, Debug)]
+pub struct CaptureInput {
+    /// The host's label (the directory's name).
+    pub host: String,
+    /// The directory as the user named it (`captures/gz1`), or the host's
+    /// name for a capture held in memory: file names in findings are
+    /// `ROOT/relative/path`, a path that exists from where the run started.
+    pub root: String,
+    /// Relative path (`zones/www/zonecfg-export`) → file content.
+    pub files: BTreeMap<String, String>,
+}
+
+impl CaptureInput {
+    /// A capture held in memory (collected over ssh, or built in a test):
+    /// its files are named `HOST/relative/path`.
+    pub fn new(host: impl Into<String>, files: BTreeMap<String, String>) -> Self {
+        let host = host.into();
+        Self {
+            root: host.clone(),
+            host,
+            files,
+        }
+    }
+}
+
+/// Everything one run looks at.
+#[derive(Clone, Debug, Default)]
+pub struct CheckInput {
+    pub configs: Vec<ConfigInput>,
+    pub captures: Vec<CaptureInput>,
+    /// Files found but not checkable (not UTF-8, empty, too large): each
+    /// is a `Z00` finding (see [`diagnostics`]).
+    pub problems: Vec<Unreadable>,
+}
+
+/// The zone a configuration file is for: `www.zonecfg`, `www.cfg`,
+/// `www.export` → `www` (any directory part is dropped).
+pub fn zone_from_file_name(name: &str) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    for ext in [".zonecfg", ".cfg", ".export"] {
+        if let Some(stem) = base.strip_suffix(ext) {
+            return stem.to_owned();
+        }
+    }
+    base.split_once('.')
+        .map_or(base, |(stem, _)| stem)
+        .to_owned()
 }
 
 /// Bytes to text: drops a UTF-8 byte-order mark; anything not UTF-8 is

@@ -1,95 +1,16 @@
-//! What a rule may ask while it runs, and where its findings go: the
-//! contexts of one zone ([`ZoneCx`]), one host capture ([`HostCx`]) and the
-//! whole run ([`FleetCx`]), the [`Sink`] that stamps findings with their
-//! rule, zone and host, and what is computed once per run for them (the
-//! GZ's primary address, the policy's compiled globs).
+//! What a rule may ask while it runs: the contexts of one zone
+//! ([`ZoneCx`]), one host capture ([`HostCx`]) and the whole run
+//! ([`FleetCx`]), and what is computed once per run for them (the GZ's
+//! primary address, the policy's compiled globs). Where findings go is the
+//! registry's [`super::Sink`]: it knows each rule's checks and severities.
 
 use std::net::Ipv4Addr;
 
-use crate::diagnostic::{Check, Diagnostic, Diagnostics, Severity};
 use crate::facts::{Fact, HostFacts, SystemFacts, ZoneEntry};
 use crate::policy::Policy;
 use crate::source::{FileId, Location};
 use crate::span::Span;
 use crate::zonecfg::ZoneConfig;
-
-use super::registry::RuleDef;
-
-/// Where a rule's findings go: fills in code, default severity, zone and host.
-#[derive(Debug)]
-pub struct Sink<'a> {
-    rule: &'static RuleDef,
-    zone: Option<&'a str>,
-    host: Option<&'a str>,
-    out: &'a mut Diagnostics,
-}
-
-impl<'a> Sink<'a> {
-    pub(crate) fn new(
-        rule: &'static RuleDef,
-        zone: Option<&'a str>,
-        host: Option<&'a str>,
-        out: &'a mut Diagnostics,
-    ) -> Self {
-        Self {
-            rule,
-            zone,
-            host,
-            out,
-        }
-    }
-
-    fn severity(&self, slug: Check) -> Severity {
-        // A slug missing from the table is a bug in the rule; fail loudly in tests.
-        debug_assert!(
-            slug.code() == self.rule.code && self.rule.check(slug).is_some(),
-            "{} has no check {slug}",
-            self.rule.code
-        );
-        self.rule
-            .check(slug)
-            .map_or(Severity::Error, |c| c.severity)
-    }
-
-    /// Reports a finding and returns it for `help`/`related`.
-    pub fn emit(
-        &mut self,
-        slug: Check,
-        at: Option<Location>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
-            .at_opt(at)
-            .zone_opt(self.zone)
-            .host_opt(self.host);
-        self.out.push(d);
-        self.out.found.last_mut().expect("just pushed")
-    }
-
-    /// Reports a finding about another zone than the sink's (fleet checks).
-    pub fn emit_for(
-        &mut self,
-        slug: Check,
-        at: Option<Location>,
-        zone: Option<&str>,
-        host: Option<&str>,
-        message: impl Into<String>,
-    ) -> &mut Diagnostic {
-        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
-            .at_opt(at)
-            .zone_opt(zone)
-            .host_opt(host);
-        self.out.push(d);
-        self.out.found.last_mut().expect("just pushed")
-    }
-
-    /// Records that a check could not run, and why.
-    pub fn skip(&mut self, slug: Check, reason: impl Into<std::borrow::Cow<'static, str>>) {
-        let _ = self.severity(slug);
-        self.out
-            .skip(self.rule.code, slug, self.zone, self.host, reason);
-    }
-}
 
 /// The GZ's primary IPv4 address, or why there is none to use.
 pub type Primary = Result<(Ipv4Addr, Location), String>;

@@ -40,7 +40,7 @@ mod z11_local_homes;
 pub use z11_local_homes::autofs_dependency_group;
 
 pub(crate) use context::implied;
-pub use context::{FleetCx, Globs, HostCx, PolicyGlobs, Primary, Sink, ZoneCx, primary_address};
+pub use context::{FleetCx, Globs, HostCx, PolicyGlobs, Primary, ZoneCx, primary_address};
 pub(crate) use registry::check;
 pub(crate) use registry::run;
-pub use registry::{CheckInfo, REGISTRY, RuleDef, default_severity, lookup, rule_summary};
+pub use registry::{CheckInfo, REGISTRY, RuleDef, Sink, default_severity, lookup, rule_summary};

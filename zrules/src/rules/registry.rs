@@ -6,10 +6,11 @@
 //! themselves read this one table, so they cannot drift apart. What a rule
 //! may ask while it runs lives in [`super::context`].
 
-use crate::diagnostic::{Check, Code, Diagnostics, Severity};
+use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Severity};
 use crate::policy::Policy;
+use crate::source::Location;
 
-use super::context::{FleetCx, HostCx, Sink, ZoneCx};
+use super::context::{FleetCx, HostCx, ZoneCx};
 use super::{
     extra, z01_small_server, z02_minimal_gz, z03_no_shares, z04_exclusive_vnic, z05_vnic_names,
     z06_mac, z07_nodename, z08_zonepath, z09_zonepath_dataset, z10_delegated_data, z11_local_homes,
@@ -140,6 +141,82 @@ pub(crate) fn run<'a>(
         if let Some(f) = rule.fleet {
             f(&fleet, &mut Sink::new(rule, None, None, out));
         }
+    }
+}
+
+/// Where a rule's findings go: fills in code, default severity, zone and host.
+#[derive(Debug)]
+pub struct Sink<'a> {
+    rule: &'static RuleDef,
+    zone: Option<&'a str>,
+    host: Option<&'a str>,
+    out: &'a mut Diagnostics,
+}
+
+impl<'a> Sink<'a> {
+    pub(crate) fn new(
+        rule: &'static RuleDef,
+        zone: Option<&'a str>,
+        host: Option<&'a str>,
+        out: &'a mut Diagnostics,
+    ) -> Self {
+        Self {
+            rule,
+            zone,
+            host,
+            out,
+        }
+    }
+
+    fn severity(&self, slug: Check) -> Severity {
+        // A slug missing from the table is a bug in the rule; fail loudly in tests.
+        debug_assert!(
+            slug.code() == self.rule.code && self.rule.check(slug).is_some(),
+            "{} has no check {slug}",
+            self.rule.code
+        );
+        self.rule
+            .check(slug)
+            .map_or(Severity::Error, |c| c.severity)
+    }
+
+    /// Reports a finding and returns it for `help`/`related`.
+    pub fn emit(
+        &mut self,
+        slug: Check,
+        at: Option<Location>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
+            .at_opt(at)
+            .zone_opt(self.zone)
+            .host_opt(self.host);
+        self.out.push(d);
+        self.out.found.last_mut().expect("just pushed")
+    }
+
+    /// Reports a finding about another zone than the sink's (fleet checks).
+    pub fn emit_for(
+        &mut self,
+        slug: Check,
+        at: Option<Location>,
+        zone: Option<&str>,
+        host: Option<&str>,
+        message: impl Into<String>,
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
+            .at_opt(at)
+            .zone_opt(zone)
+            .host_opt(host);
+        self.out.push(d);
+        self.out.found.last_mut().expect("just pushed")
+    }
+
+    /// Records that a check could not run, and why.
+    pub fn skip(&mut self, slug: Check, reason: impl Into<std::borrow::Cow<'static, str>>) {
+        let _ = self.severity(slug);
+        self.out
+            .skip(self.rule.code, slug, self.zone, self.host, reason);
     }
 }
 

@@ -157,9 +157,10 @@ pub struct ZoneConfig {
     /// template (e.g. `remove anet` after `create -t SYSsolaris10`).
     pub template_removals: Vec<Spanned<String>>,
     pub quirks: Vec<Quirk>,
-    /// The release whose `create` template was applied by
-    /// [`ZoneConfig::resolve`], if any.
-    pub template_applied: Option<super::template::Release>,
+    /// `create`'s default template was applied (by
+    /// [`super::template::resolve`]) on an assumed release, because no
+    /// capture's `uname -v` said which release the zone is for.
+    pub template_assumed: bool,
     /// The whole text.
     pub span: Span,
 }
@@ -181,20 +182,6 @@ pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
         }
     }
     b.finish()
-}
-
-/// The configuration of zone `zonename` as the checks judge it: parsed,
-/// then tokens expanded and `create`'s template applied for `release`
-/// (see [`super::template`]). Everything that must agree with `zrules
-/// check` about a configuration (zgen fix) reads it through here.
-pub fn parse_resolved(
-    src: &str,
-    zonename: &str,
-    release: &super::template::Release,
-) -> Result<ZoneConfig, SyntaxError> {
-    let mut config = parse(src)?;
-    config.resolve(zonename, release);
-    Ok(config)
 }
 
 /// A resource being filled, and where it goes back on `end`.
@@ -281,12 +268,6 @@ impl ZoneConfig {
     /// Resources of one type, in file order.
     pub fn resources_of<'s>(&'s self, kind: &'s str) -> impl Iterator<Item = &'s Resource> + 's {
         self.resources.iter().filter(move |r| r.kind.value == kind)
-    }
-
-    /// Expands tokens and adds `create`'s template defaults, as zonecfg
-    /// would for zone `zonename` (see [`super::template`]).
-    pub fn resolve(&mut self, zonename: &str, release: &super::template::Release) {
-        super::template::resolve(self, zonename, release);
     }
 
     /// The configuration as `zonecfg export` would print it, with values

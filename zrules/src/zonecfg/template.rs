@@ -24,7 +24,22 @@
 
 use crate::span::Spanned;
 
-use super::model::{PropValue, Property, Resource, ZoneConfig};
+use super::model::{PropValue, Property, Resource, ZoneConfig, parse};
+use super::syntax::SyntaxError;
+
+/// The configuration of zone `zonename` as the checks judge it: parsed,
+/// then tokens expanded and `create`'s template applied for `release`.
+/// Everything that must agree with `zrules check` about a configuration
+/// (zgen fix) reads it through here.
+pub fn parse_resolved(
+    src: &str,
+    zonename: &str,
+    release: &Release,
+) -> Result<ZoneConfig, SyntaxError> {
+    let mut config = parse(src)?;
+    resolve(&mut config, zonename, release);
+    Ok(config)
+}
 
 /// What a run assumes of a zone configuration checked without a capture's
 /// `uname -v` whose `create` brought the default template.
@@ -160,7 +175,7 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let Some(why) = release.describe() else {
         return;
     };
-    config.template_applied = Some(release.clone());
+    config.template_assumed = *release == Release::Assumed;
     let at = create.span;
     let implied = |name: &str, value: String| Property {
         name: Spanned::new(name.to_owned(), at),
