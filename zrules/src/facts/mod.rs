@@ -220,10 +220,14 @@ pub(crate) fn parse_lines_except<T>(
             format!("this line and {} more do not parse either", n - 1),
         ));
     }
-    if rows.is_empty() && (header.is_some() || errors.len() > 1) {
-        let first = errors.swap_remove(0);
-        let message = match header {
-            Some(h) => format!(
+    if let Some(h) = header {
+        // The header's own error (always the first) becomes the hint; the
+        // table's rows go with it unless some parsed (`pkg list` without
+        // `-H` prints parsable rows under its header).
+        let table = RowError::new(
+            h.number,
+            h.span(),
+            format!(
                 "this is a human-readable table (header `{}`), not the command's parsable output",
                 split_blank(h.text)
                     .iter()
@@ -231,15 +235,22 @@ pub(crate) fn parse_lines_except<T>(
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
-            None => format!(
+        );
+        if rows.is_empty() {
+            errors = vec![table];
+        } else {
+            errors[0] = table;
+        }
+    } else if rows.is_empty() && errors.len() > 1 {
+        let first = errors.swap_remove(0);
+        errors = vec![RowError::new(
+            first.line,
+            first.span,
+            format!(
                 "none of its lines parses (is it the human-readable form?); line {}: {}",
                 first.line, first.message
             ),
-        };
-        errors = vec![RowError::new(first.line, first.span, message)];
-        if let Some(h) = header {
-            errors[0].span = h.span();
-        }
+        )];
     }
     Rows { rows, errors }
 }
@@ -393,5 +404,58 @@ impl HostFacts {
     /// The `zoneadm list -cp` row of zone `name`.
     pub fn zone_entry(&self, name: &str) -> Option<&Fact<ZoneEntry>> {
         self.zones.as_ref()?.iter().find(|z| z.value.name == name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_human_table_is_one_error_at_its_header() {
+        // `zoneadm list -cv`, the layout of the Oracle Solaris 11 guide
+        // ("Listing Zones"); none of its rows is a `-p` row.
+        let text = "  ID NAME             STATUS     PATH                           BRAND    IP\n   \
+                    0 global           running    /                              solaris  shared\n   \
+                    - myzone           configured /zones/myzone                  solaris  excl\n";
+        let rows = zoneadm::parse(text);
+        assert!(rows.rows.is_empty());
+        assert_eq!(rows.errors.len(), 1, "{:?}", rows.errors);
+        assert_eq!(rows.errors[0].line, 1);
+        assert!(
+            rows.errors[0]
+                .message
+                .contains("(header `ID NAME STATUS PATH BRAND IP`)"),
+            "{}",
+            rows.errors[0].message
+        );
+    }
+
+    #[test]
+    fn a_header_over_parsable_rows_costs_the_header_only() {
+        // `pkg list` without -H: the rows are the -H rows.
+        let text = "NAME (PUBLISHER)        VERSION        IFO\n\
+                    system/zones            0.5.11-0.175.1.0.0.24.2  i--\n";
+        let rows = pkg::parse(text);
+        assert_eq!(rows.rows.len(), 1);
+        assert_eq!(rows.errors.len(), 1);
+        assert!(
+            rows.errors[0].message.contains("human-readable table"),
+            "{}",
+            rows.errors[0].message
+        );
+    }
+
+    #[test]
+    fn row_errors_are_capped() {
+        let text = "bad\n".repeat(1000) + "0:global:running:/::solaris:shared:-:none\n";
+        let rows = zoneadm::parse(&text);
+        assert_eq!(rows.rows.len(), 1);
+        assert_eq!(rows.errors.len(), MAX_ROW_ERRORS + 1);
+        assert_eq!(
+            rows.errors[MAX_ROW_ERRORS].message,
+            "this line and 899 more do not parse either"
+        );
+        assert_eq!(rows.errors[MAX_ROW_ERRORS].line, 101);
     }
 }
