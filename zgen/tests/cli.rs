@@ -8,6 +8,9 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::SimHost;
 
+#[path = "../../tests/support/closed_stdout.rs"]
+mod closed_stdout;
+
 fn zgen() -> Command {
     let mut c = Command::cargo_bin("zgen").expect("binary");
     // No zrules.yaml from the developer's tree may leak in.
@@ -518,27 +521,20 @@ fn fix_finds_the_capture_a_report_names_by_its_path() {
 
 #[test]
 fn a_closed_stdout_ends_the_run_quietly() {
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zgen"))
-        .current_dir(std::env::temp_dir())
-        .args([
-            "zone",
-            "www",
-            "--gz-ip",
-            "192.168.31.12",
-            "--zone-id",
-            "1",
-            "--over",
-            "net0",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("zgen"));
+    cmd.current_dir(std::env::temp_dir()).args([
+        "zone",
+        "www",
+        "--gz-ip",
+        "192.168.31.12",
+        "--zone-id",
+        "1",
+        "--over",
+        "net0",
+    ]);
+    let (code, err) = closed_stdout::run(cmd);
     assert!(err.is_empty(), "{err}");
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(code, Some(0));
 }
 
 /// With no facts given, zgen reads the machine it runs on, and refuses one

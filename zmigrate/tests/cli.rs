@@ -14,6 +14,9 @@ use assert_cmd::Command;
 use zrules::check::{CaptureInput, CheckInput};
 use zrules::shell::quote;
 
+#[path = "../../tests/support/closed_stdout.rs"]
+mod closed_stdout;
+
 const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/fleet/baremetal");
 
 /// A directory of fake programs answering the layout's commands from the
@@ -491,18 +494,12 @@ fn a_closed_stdout_ends_the_run_quietly() {
     let bin = fake_gz(Path::new(FIXTURE), &[]);
     let tmp = tempfile::tempdir().expect("tempdir");
     let policy = policy_file(tmp.path());
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zmigrate"))
-        .env("PATH", bin.path())
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("zmigrate"));
+    cmd.env("PATH", bin.path())
         .current_dir(tmp.path())
         .args(["check", "--local", "--format", "json", "--policy"])
-        .arg(&policy)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    let err = String::from_utf8_lossy(&out.stderr);
+        .arg(&policy);
+    let (code, err) = closed_stdout::run(cmd);
     assert!(!err.contains("error"), "{err}");
-    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(code, Some(0), "{err}");
 }

