@@ -157,3 +157,64 @@ fn a_human_readable_table_in_a_capture_is_one_finding() {
         "{out}"
     );
 }
+
+/// zonecfg's `set`, `select` and `remove` find what they change by
+/// scanning, so a crafted file of many distinct `set`s in one resource, or
+/// many `select`s of many resources, costs time quadratic in its size. Past
+/// a budget proportional to the input (16 comparisons per byte) the file is
+/// a Z00 at the command that went over, and the run goes on; a hand-written
+/// command file of a realistic size, `select`s included, is read as ever.
+#[test]
+fn quadratic_command_files_are_refused_at_the_command_that_costs_too_much() {
+    let d = scratch();
+    let mut sets = String::from("create -b\nset zonepath=/zones/sets\nadd attr\n");
+    for i in 0..50_000 {
+        sets.push_str(&format!("set p{i}=v\n"));
+    }
+    sets.push_str("end\n");
+    fs::write(d.path().join("sets.zonecfg"), sets).expect("write");
+    let mut sel = String::from("create -b\nset zonepath=/zones/sel\n");
+    for i in 0..10_000 {
+        sel.push_str(&format!("add net\nset physical=sel{i}\nend\n"));
+    }
+    for i in 0..10_000 {
+        sel.push_str(&format!(
+            "select net physical=sel{i}\nset defrouter=10.0.0.1\nend\n"
+        ));
+    }
+    fs::write(d.path().join("sel.zonecfg"), sel).expect("write");
+    // Realistic: 300 resources, each selected again once.
+    let mut ok = String::from("create -b\nset zonepath=/zones/ok\nset ip-type=exclusive\n");
+    for i in 0..300 {
+        ok.push_str(&format!(
+            "add fs\nset dir=/data/{i}\nset special=pool1/ok/{i}\nset type=lofs\nend\n"
+        ));
+    }
+    for i in 0..300 {
+        ok.push_str(&format!("select fs dir=/data/{i}\nset options=ro\nend\n"));
+    }
+    fs::write(d.path().join("ok.zonecfg"), ok).expect("write");
+    let (code, out) = run(d.path(), &["check", "--format", "concise", "."]);
+    assert_eq!(code, Some(1), "{out}");
+    let costly: Vec<&str> = out
+        .lines()
+        .filter(|l| l.contains("Z00") && l.contains("too costly to read"))
+        .collect();
+    assert_eq!(costly.len(), 2, "{out}");
+    // At a command past the point where the scans outgrow the file: a
+    // `set` deep inside the attr resource, a `select` among the selects.
+    let line_of = |file: &str| -> usize {
+        let l = costly
+            .iter()
+            .find(|l| l.starts_with(file))
+            .unwrap_or_else(|| panic!("{file}: {out}"));
+        l.split(':').nth(1).expect("line").parse().expect("number")
+    };
+    assert!(line_of("./sets.zonecfg") > 1_000, "{out}");
+    assert!(line_of("./sel.zonecfg") > 30_000, "{out}");
+    assert!(
+        !out.lines()
+            .any(|l| l.starts_with("./ok.zonecfg") && l.contains("Z00")),
+        "{out}"
+    );
+}

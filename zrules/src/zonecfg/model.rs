@@ -195,7 +195,27 @@ struct Builder<'d, 'a> {
     doc: &'d Document<'a>,
     cfg: ZoneConfig,
     stack: Vec<Open>,
+    /// Elements scanned so far by `set`, `add`, `clear`, `select` and
+    /// `remove` (each looks through the open resource's properties or the
+    /// zone's resources), and how many the input may cost: see [`WORK_PER_BYTE`].
+    work: u64,
+    budget: u64,
 }
+
+/// How many property or resource comparisons one byte of input may cost.
+///
+/// zonecfg's commands find what they change by scanning: `set` the open
+/// resource's properties, `select` and `remove` every resource. A real
+/// configuration has tens of resources of a few properties each, so this
+/// never binds; a crafted file of 50,000 distinct `set`s in one resource, or
+/// 10,000 `select`s of 10,000 resources, would otherwise take time
+/// quadratic in its size (seconds per megabyte, hours for the largest file
+/// read). Past the budget the file is refused with a `Z00` at the command
+/// that exceeded it, so the time any input can take grows with its size.
+pub const WORK_PER_BYTE: u64 = 16;
+
+/// The budget's constant part: small files are never refused for it.
+const WORK_FLOOR: u64 = 1_000_000;
 
 fn err(span: Span, message: impl Into<String>) -> SyntaxError {
     SyntaxError {
@@ -213,6 +233,29 @@ impl<'d, 'a> Builder<'d, 'a> {
                 ..ZoneConfig::default()
             },
             stack: Vec::new(),
+            work: 0,
+            budget: WORK_FLOOR.saturating_add(WORK_PER_BYTE.saturating_mul(doc.src.len() as u64)),
+        }
+    }
+
+    /// What `cmd` will scan: the open resource's properties (and, for an
+    /// in-resource `remove`, a list's members), or the zone's globals or
+    /// resources.
+    fn scan_cost(&self, name: &str) -> usize {
+        match (name, self.stack.last()) {
+            ("set" | "add" | "clear", Some(open)) => open.res.props.len(),
+            ("remove", Some(open)) => open
+                .res
+                .props
+                .iter()
+                .map(|p| match &p.value {
+                    PropValue::List { items, .. } => 1 + items.len(),
+                    _ => 1,
+                })
+                .sum(),
+            ("set" | "clear", None) => self.cfg.globals.len(),
+            ("select" | "remove", None) => self.cfg.resources.len(),
+            _ => 0,
         }
     }
 
@@ -420,6 +463,16 @@ impl Builder<'_, '_> {
 
     fn command(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
         let name = self.doc.text(cmd.name);
+        self.work = self.work.saturating_add(self.scan_cost(name) as u64);
+        if self.work > self.budget {
+            return Err(err(
+                cmd.name,
+                format!(
+                    "this configuration is too costly to read: its set/select/remove commands scan {} properties or resources, more than {WORK_PER_BYTE} per byte of input (a real configuration needs a few)",
+                    self.work
+                ),
+            ));
+        }
         match name {
             "create" => self.create(cmd),
             "set" => self.set(cmd),
