@@ -8,6 +8,10 @@ use std::path::Path;
 use assert_cmd::Command;
 use common::SimHost;
 
+#[path = "../../tests/support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 #[path = "../../tests/support/closed_stdout.rs"]
 mod closed_stdout;
 
@@ -469,19 +473,6 @@ fn policy_discovery_stops_at_the_repository_root() {
         err.contains("zrules.yaml:1:1: unknown field `mac_prefx`"),
         "{err}"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for e in std::fs::read_dir(from).expect("list") {
-        let p = e.expect("entry").path();
-        let dest = to.join(p.file_name().expect("name"));
-        if p.is_dir() {
-            copy_tree(&p, &dest);
-        } else {
-            std::fs::copy(&p, &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

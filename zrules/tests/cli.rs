@@ -6,6 +6,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "../../tests/support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 #[path = "../../tests/support/closed_stdout.rs"]
 mod closed_stdout;
 
@@ -325,19 +329,6 @@ fn documentation_commands() {
         text.contains("dladm show-vnic -p -o link,over,macaddress,macaddrtype"),
         "{text}"
     );
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for e in fs::read_dir(from).expect("list") {
-        let p = e.expect("entry").path();
-        let dest = to.join(p.file_name().expect("name"));
-        if p.is_dir() {
-            copy_tree(&p, &dest);
-        } else {
-            fs::copy(&p, &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

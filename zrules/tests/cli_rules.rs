@@ -7,6 +7,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "../../tests/support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
@@ -89,19 +93,6 @@ fn create_without_b_brings_the_solaris_11_default_template() {
     let (_, out) = run(d.path(), &["check", "www.zonecfg", "--format", "concise"]);
     assert!(out.contains("Z04 ip-type"), "{out}");
     assert!(!out.contains("Z04 anet"), "{out}");
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for e in fs::read_dir(from).expect("list") {
-        let p = e.expect("entry").path();
-        let dest = to.join(p.file_name().expect("name"));
-        if p.is_dir() {
-            copy_tree(&p, &dest);
-        } else {
-            fs::copy(&p, &dest).expect("copy");
-        }
-    }
 }
 
 #[test]

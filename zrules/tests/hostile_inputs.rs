@@ -8,6 +8,10 @@ use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
 
+#[path = "../../tests/support/tree.rs"]
+mod tree;
+use tree::copy_tree;
+
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
 }
@@ -35,20 +39,6 @@ fn scratch() -> tempfile::TempDir {
     let d = tempfile::tempdir().expect("tempdir");
     fs::create_dir(d.path().join(".git")).expect("git dir");
     d
-}
-
-/// Copies a capture directory of the example fleet into `to`.
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).expect("mkdir");
-    for entry in fs::read_dir(from).expect("readable") {
-        let path = entry.expect("entry").path();
-        let dest = to.join(path.file_name().expect("name"));
-        if path.is_dir() {
-            copy_tree(&path, &dest);
-        } else {
-            fs::copy(&path, &dest).expect("copy");
-        }
-    }
 }
 
 /// `add value (a=(a=(a=…` nested `depth` levels, inside an rctl. The issue
