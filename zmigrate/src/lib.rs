@@ -17,4 +17,5 @@
 pub mod check;
 pub mod collect;
 pub mod exec;
+pub mod migrate;
 pub mod progress;

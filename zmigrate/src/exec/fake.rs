@@ -12,7 +12,7 @@ use std::sync::Mutex;
 
 use zrules::shell::Command;
 
-use super::{ExecError, Executor, Output};
+use super::{ExecError, Executor, Limit, Output};
 
 /// What the fake does for one command.
 #[derive(Debug)]
@@ -29,6 +29,7 @@ pub struct FakeExecutor {
     host: String,
     answers: BTreeMap<Vec<String>, Answer>,
     asked: Mutex<Vec<Vec<String>>>,
+    fed: Mutex<Vec<(Vec<String>, Vec<u8>)>>,
 }
 
 impl FakeExecutor {
@@ -76,13 +77,58 @@ impl Executor for FakeExecutor {
         &self.host
     }
 
-    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+    fn run_with(
+        &self,
+        cmd: &Command,
+        input: Option<&[u8]>,
+        _limit: Limit,
+    ) -> Result<Output, ExecError> {
         let argv = cmd.argv();
         self.asked
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
             .push(argv.clone());
-        match self.answers.get(&argv) {
+        if let Some(bytes) = input {
+            self.fed
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner())
+                .push((argv.clone(), bytes.to_vec()));
+        }
+        self.answer_for(cmd, &argv)
+    }
+
+    /// A local `sh` that prints the table's answer and exits with its
+    /// status, reading (and dropping) whatever it is fed.
+    fn spawn(&self, cmd: &Command) -> Result<std::process::Child, ExecError> {
+        let out = self.run(cmd)?;
+        let code = match out.status {
+            super::Status::Exited(c) => c,
+            super::Status::Signaled(s) => 128 + s,
+        };
+        let mut c = std::process::Command::new("/bin/sh");
+        c.args([
+            "-c",
+            "cat >/dev/null; printf %s \"$1\"; printf %s \"$2\" >&2; exit \"$3\"",
+            "fake",
+        ])
+        .arg(String::from_utf8_lossy(&out.stdout).as_ref())
+        .arg(String::from_utf8_lossy(&out.stderr).as_ref())
+        .arg(code.to_string());
+        super::process::spawn(c, &cmd.to_string())
+    }
+}
+
+impl FakeExecutor {
+    /// What each command run with input was fed, in order.
+    pub fn fed(&self) -> Vec<(Vec<String>, Vec<u8>)> {
+        self.fed
+            .lock()
+            .map(|a| a.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    fn answer_for(&self, cmd: &Command, argv: &[String]) -> Result<Output, ExecError> {
+        match self.answers.get(argv) {
             Some(Answer::Output(o)) => Ok(o.clone()),
             Some(Answer::Error(f)) => Err(f(&self.host)),
             None => Ok(Output::failed(

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use zrules::shell::Command;
 
-use super::{ExecError, Executor, Output, process};
+use super::{ExecError, Executor, Limit, Output, process};
 
 /// Runs commands on this machine.
 #[derive(Clone, Debug)]
@@ -42,18 +42,38 @@ impl LocalExecutor {
     }
 }
 
-impl Executor for LocalExecutor {
-    fn host(&self) -> &str {
-        &self.label
-    }
-
-    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+impl LocalExecutor {
+    fn process(&self, cmd: &Command) -> Process {
         let mut c = Process::new(&cmd.program);
         c.args(&cmd.args);
         if let Some(p) = &self.path {
             c.env("PATH", p);
         }
-        process::run(c, &cmd.to_string(), self.timeout)
+        c
+    }
+}
+
+impl Executor for LocalExecutor {
+    fn host(&self) -> &str {
+        &self.label
+    }
+
+    fn run_with(
+        &self,
+        cmd: &Command,
+        input: Option<&[u8]>,
+        limit: Limit,
+    ) -> Result<Output, ExecError> {
+        let limit = match limit {
+            Limit::Default => Some(self.timeout),
+            Limit::After(d) => Some(d),
+            Limit::None => None,
+        };
+        process::run_with(self.process(cmd), &cmd.to_string(), input, limit)
+    }
+
+    fn spawn(&self, cmd: &Command) -> Result<std::process::Child, ExecError> {
+        process::spawn(self.process(cmd), &cmd.to_string())
     }
 }
 

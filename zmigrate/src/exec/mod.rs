@@ -120,14 +120,26 @@ pub enum ExecError {
     },
 }
 
+/// How long a command may run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Limit {
+    /// The executor's own limit (`--timeout`, [`DEFAULT_TIMEOUT`]).
+    Default,
+    /// This long.
+    After(Duration),
+    /// As long as it takes: a transfer of a large dataset, or a command
+    /// that carries its own deadline.
+    None,
+}
+
 /// Runs commands on one host.
 ///
 /// Object-safe and `Send + Sync`, so a move can hold the source's and the
 /// target's executors as `Box<dyn Executor>` and drive them from several
 /// threads (a `zfs send` on one host feeding a `zfs receive` on the other).
-/// Commands that need standard input or streamed output will get their own
-/// methods beside [`Executor::run`]; `run` keeps its meaning: no input, the
-/// whole output at the end.
+/// [`Executor::run`] is the common case (no input, the whole output at the
+/// end, the executor's time limit); [`Executor::run_with`] adds standard
+/// input and another limit; [`Executor::spawn`] streams.
 pub trait Executor: Send + Sync {
     /// The host the commands run on, as the user named it (`localhost` for
     /// the local executor).
@@ -135,7 +147,24 @@ pub trait Executor: Send + Sync {
 
     /// Runs `cmd` with no standard input and returns its output, whatever
     /// its exit status.
-    fn run(&self, cmd: &Command) -> Result<Output, ExecError>;
+    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+        self.run_with(cmd, None, Limit::Default)
+    }
+
+    /// Runs `cmd` with `input` on its standard input (none when `None`),
+    /// stopped when `limit` passes.
+    fn run_with(
+        &self,
+        cmd: &Command,
+        input: Option<&[u8]>,
+        limit: Limit,
+    ) -> Result<Output, ExecError>;
+
+    /// Starts `cmd` with its standard input, output and error as pipes and
+    /// hands the running process over: the caller streams through it and
+    /// waits for it. (For remote hosts the process is the local `ssh`
+    /// carrying the command.)
+    fn spawn(&self, cmd: &Command) -> Result<std::process::Child, ExecError>;
 }
 
 /// How long one command may run before it is stopped (a zlogin into a hung

@@ -32,12 +32,15 @@ fn status_of(s: std::process::ExitStatus) -> Status {
     }
 }
 
-/// Waits for `child` up to `limit`; kills it when the limit passes.
-/// Returns `None` on timeout.
+/// Waits for `child` up to `limit` (forever with `None`); kills it when the
+/// limit passes. Returns `None` on timeout.
 fn wait_limited(
     child: &mut Child,
-    limit: Duration,
+    limit: Option<Duration>,
 ) -> std::io::Result<Option<std::process::ExitStatus>> {
+    let Some(limit) = limit else {
+        return child.wait().map(Some);
+    };
     let end = Instant::now() + limit;
     let mut pause = Duration::from_millis(1);
     loop {
@@ -56,14 +59,44 @@ fn wait_limited(
 
 /// Runs `cmd` with stdin closed and both outputs captured. `shown` is the
 /// command as messages should name it.
-pub(crate) fn run(mut cmd: Command, shown: &str, limit: Duration) -> Result<Output, ExecError> {
-    cmd.stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+pub(crate) fn run(cmd: Command, shown: &str, limit: Duration) -> Result<Output, ExecError> {
+    run_with(cmd, shown, None, Some(limit))
+}
+
+/// Runs `cmd` with `input` on its standard input (closed when `None`) and
+/// both outputs captured, stopped after `limit` (never with `None`: a
+/// transfer of a large dataset takes as long as it takes).
+pub(crate) fn run_with(
+    mut cmd: Command,
+    shown: &str,
+    input: Option<&[u8]>,
+    limit: Option<Duration>,
+) -> Result<Output, ExecError> {
+    cmd.stdin(if input.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().map_err(|source| ExecError::Start {
         command: shown.to_owned(),
         source,
     })?;
+    // The input is written on its own thread, so a command that prints
+    // before it has read everything cannot deadlock against us; a command
+    // that exits without reading it all is not an error here (its status
+    // says what happened).
+    let feeder = match (input, child.stdin.take()) {
+        (Some(bytes), Some(mut pipe)) => {
+            let bytes = bytes.to_vec();
+            Some(thread::spawn(move || {
+                use std::io::Write;
+                let _ = pipe.write_all(&bytes);
+            }))
+        }
+        _ => None,
+    };
     let out = drain(child.stdout.take());
     let err = drain(child.stderr.take());
     let io = |source| ExecError::Io {
@@ -76,13 +109,16 @@ pub(crate) fn run(mut cmd: Command, shown: &str, limit: Duration) -> Result<Outp
     let Some(status) = status else {
         return Err(ExecError::Timeout {
             command: shown.to_owned(),
-            limit,
+            limit: limit.unwrap_or_default(),
         });
     };
     let join = |h: JoinHandle<std::io::Result<Vec<u8>>>| {
         h.join()
             .unwrap_or_else(|_| Err(std::io::Error::other("output reader panicked")))
     };
+    if let Some(f) = feeder {
+        let _ = f.join();
+    }
     let stdout = join(out).map_err(io)?;
     let stderr = join(err).map_err(io)?;
     Ok(Output {
@@ -90,6 +126,23 @@ pub(crate) fn run(mut cmd: Command, shown: &str, limit: Duration) -> Result<Outp
         stdout,
         stderr,
     })
+}
+
+/// Starts `cmd` with all three streams as pipes, for a caller that streams
+/// through it (a relayed `zfs send` into a `zfs receive`).
+pub(crate) fn spawn(mut cmd: Command, shown: &str) -> Result<Child, ExecError> {
+    cmd.stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd.spawn().map_err(|source| ExecError::Start {
+        command: shown.to_owned(),
+        source,
+    })
+}
+
+/// How a child ended, in the executors' terms.
+pub(crate) fn status(s: std::process::ExitStatus) -> Status {
+    status_of(s)
 }
 
 #[cfg(test)]
@@ -135,6 +188,19 @@ mod tests {
         assert!(matches!(e, ExecError::Timeout { .. }), "{e}");
         assert!(start.elapsed() < Duration::from_secs(10));
         assert_eq!(e.to_string(), "sleepy: no answer within 0 s; stopped");
+    }
+
+    #[test]
+    fn input_reaches_the_command_and_no_limit_waits() {
+        let o =
+            run_with(sh("tr a-z A-Z; echo done >&2"), "t", Some(b"hello\n"), None).expect("ran");
+        assert_eq!(o.stdout, b"HELLO\n");
+        assert_eq!(o.stderr, b"done\n");
+        // A command that ignores its input still ends normally.
+        let big = vec![b'x'; 1 << 20];
+        let o =
+            run_with(sh("exit 4"), "t", Some(&big), Some(Duration::from_secs(10))).expect("ran");
+        assert_eq!(o.status, Status::Exited(4));
     }
 
     #[test]

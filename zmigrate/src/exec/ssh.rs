@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 use zrules::names::validate_host_name;
 use zrules::shell::Command;
 
-use super::{ExecError, Executor, Output, Status, process};
+use super::{ExecError, Executor, Limit, Output, Status, process};
 
 /// How to reach hosts.
 #[derive(Clone, Debug)]
@@ -277,11 +277,21 @@ impl Executor for SshExecutor {
         &self.host
     }
 
-    fn run(&self, cmd: &Command) -> Result<Output, ExecError> {
+    fn run_with(
+        &self,
+        cmd: &Command,
+        input: Option<&[u8]>,
+        limit: Limit,
+    ) -> Result<Output, ExecError> {
         let mut c = Process::new(&self.opts.program);
         c.args(self.ssh_args(cmd));
         let shown = format!("{}: {cmd}", self.host);
-        let out = process::run(c, &shown, self.opts.command_timeout)?;
+        let limit = match limit {
+            Limit::Default => Some(self.opts.command_timeout),
+            Limit::After(d) => Some(d),
+            Limit::None => None,
+        };
+        let out = process::run_with(c, &shown, input, limit)?;
         // ssh exits 255 for its own errors; a remote command may too. Only
         // when the master is gone is it the connection.
         if out.status == Status::Exited(255) && self.master_exited().is_some() {
@@ -297,6 +307,20 @@ impl Executor for SshExecutor {
             });
         }
         Ok(out)
+    }
+
+    fn spawn(&self, cmd: &Command) -> Result<std::process::Child, ExecError> {
+        let mut c = Process::new(&self.opts.program);
+        c.args(self.ssh_args(cmd));
+        process::spawn(c, &format!("{}: {cmd}", self.host))
+    }
+}
+
+impl SshExecutor {
+    /// Whether the control master still runs: after a command failed with
+    /// ssh's 255, this tells a lost connection from a command's own 255.
+    pub fn connected(&self) -> bool {
+        self.master_exited().is_none()
     }
 }
 
