@@ -19,3 +19,4 @@ pub mod collect;
 pub mod exec;
 pub mod migrate;
 pub mod progress;
+pub mod run;

@@ -9,6 +9,7 @@
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod cli;
+mod move_cli;
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -94,6 +95,61 @@ Exit codes: 0 no finding at or above the failing level; 1 findings; 2 usage,
 policy or host errors (a host that cannot be reached)."
     )]
     Check(CheckArgs),
+    /// Print the move of a zone to another global zone as a commented shell script; changes nothing.
+    #[command(
+        long_about = "\
+Probe both global zones read-only (the capture layout on each, zrules' checks,
+dataset sizes, free space, snapshots, whether the source reaches the target)
+and print the whole move, in the order `zmigrate move` runs it, as a commented
+POSIX shell script to run on the source global zone: readable by a Solaris
+administrator, and a fallback to run by hand. Nothing is changed on either
+host. The pre-copy shows the full send and one increment; `move` repeats
+increments until the convergence rule says switch.",
+        after_help = "\
+Examples:
+  zmigrate plan www --from gz-a --to gz-b
+  zmigrate plan www --from gz-a --to gz-b --format json
+  zmigrate plan www -F tb/ssh_config --from gz-a --to gz-b
+
+Exit codes: 0 the plan was printed; 2 the move cannot be planned (every reason
+is listed), a host cannot be reached, or usage errors."
+    )]
+    Plan(PlanArgs),
+    /// Move a zone to another global zone: pre-copy while it runs, clean shutdown, last increment, attach, boot, verify.
+    #[command(
+        long_about = "\
+Move ZONE from the source global zone to the target with minimal downtime:
+
+  1. pre-flight (nothing changed): both hosts collected and checked with zrules,
+     the zone absent from the target, space, a dry-run detach/attach, the VNICs
+     with MACs derived from the target's address (house rule 6);
+  2. prepare (zone running): configuration and VNICs on the target;
+  3. pre-copy (zone running): recursive snapshots, full sends, then incremental
+     rounds until the next increment is predicted small enough (--converge-bytes,
+     --downtime-target) or --max-rounds, received unmounted;
+  4. switch: clean shutdown (never halt), final snapshot and increment, attach,
+     boot; if the shutdown does not finish within --shutdown-timeout, or
+     anything fails before the zone runs on the target, what the move created on
+     the target is removed and the zone runs on the source again;
+  5. verify: snapshot GUIDs equal on both sides, the target's configuration the
+     one sent, the zone running; then autoboot=false on the source.
+
+The source keeps the zone's configuration, datasets and snapshots: nothing that
+existed before the move is destroyed. Every step is recorded in a journal
+(--journal-dir) and a lock prevents two moves of the same zone.",
+        after_help = "\
+Examples:
+  zmigrate move www --from gz-a --to gz-b
+  zmigrate move www --from gz-a --to gz-b --yes --report move.json
+  zmigrate move www --from-here --to gz-b --max-rounds 5 --downtime-target 1
+  zmigrate move www -F tb/ssh_config --from gz-a --to gz-b --yes --json
+
+Exit codes: 0 the zone runs on the target and was verified; 1 it runs on the
+target but verification found differences (listed, with the command that moves
+it back); 2 the move was refused, rolled back (the zone is on the source) or
+stopped (the one recovery command is printed), or usage errors."
+    )]
+    Move(MoveArgs),
     /// Shell completions and man pages, for packagers.
     #[command(subcommand, hide = true)]
     Generate(zrules::generate::Generate),
@@ -143,6 +199,117 @@ struct CheckArgs {
     lint: LintOptions,
     #[command(flatten)]
     how: HostArgs,
+}
+
+/// The zone and the two hosts of a move.
+#[derive(Debug, Args)]
+struct MoveHosts {
+    /// The zone to move.
+    zone: String,
+    /// The source global zone (ssh host name or alias).
+    #[arg(long, value_name = "HOST", value_parser = host_operand, required_unless_present = "from_here", conflicts_with = "from_here")]
+    from: Option<String>,
+    /// The source is this machine (refused unless it is a Solaris or illumos global zone).
+    #[arg(long)]
+    from_here: bool,
+    /// The target global zone (ssh host name or alias).
+    #[arg(long, value_name = "HOST", value_parser = host_operand)]
+    to: String,
+    /// The target's name as the source's ssh knows it [default: --to].
+    #[arg(long, value_name = "HOST", value_parser = host_operand)]
+    target_from_source: Option<String>,
+    /// Relay the streams through this machine instead of sending them from the source to the target directly.
+    #[arg(long)]
+    relay: bool,
+    /// Policy file (zrules.yaml) [default: discovered as zrules does].
+    #[arg(long, value_name = "FILE")]
+    policy: Option<PathBuf>,
+    /// Move even though zrules reports errors about the zone, for this reason (recorded).
+    #[arg(long, value_name = "REASON")]
+    force: Option<String>,
+    /// Most pre-copy rounds, the full send included.
+    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u32).range(1..=100))]
+    max_rounds: u32,
+    /// Switch when the next increment is predicted at most this many bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 4 << 20)]
+    converge_bytes: u64,
+    /// Switch when the next increment is predicted to send within this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 2.0)]
+    downtime_target: f64,
+    /// Seconds the clean shutdown may take; then the switch is abandoned and the zone runs on the source.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    shutdown_timeout: u64,
+    /// Seconds the boot on the target may take to reach running.
+    #[arg(long, value_name = "SECS", default_value_t = 300)]
+    boot_timeout: u64,
+    /// Where journals and locks are kept [default: $ZMIGRATE_JOURNAL_DIR, $XDG_STATE_HOME/zmigrate or ~/.local/state/zmigrate].
+    #[arg(long, value_name = "DIR")]
+    journal_dir: Option<PathBuf>,
+    #[command(flatten)]
+    how: HostArgs,
+}
+
+#[derive(Debug, Args)]
+struct PlanArgs {
+    #[command(flatten)]
+    m: MoveHosts,
+    /// `sh`: the commented script; `json`: the same plan as data.
+    #[arg(long, value_name = "FORMAT", default_value = "sh", value_parser = ["sh", "json"])]
+    format: String,
+}
+
+#[derive(Debug, Args)]
+struct MoveArgs {
+    #[command(flatten)]
+    m: MoveHosts,
+    /// Do not ask before moving (for scripts).
+    #[arg(short, long)]
+    yes: bool,
+    /// Progress as JSON lines on stdout, for automation.
+    #[arg(long)]
+    json: bool,
+    /// Write the move's report (rounds, downtime, steps, outcome) as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Bytes per second at most (streams are then relayed through this machine).
+    #[arg(long, value_name = "BYTES")]
+    bwlimit: Option<u64>,
+    /// ssh compression on the streams (direct path).
+    #[arg(long)]
+    compress: bool,
+}
+
+impl MoveHosts {
+    fn request(self) -> anyhow::Result<move_cli::MoveRequest> {
+        if !(self.downtime_target.is_finite() && self.downtime_target >= 0.0) {
+            anyhow::bail!("--downtime-target must be a number of seconds, 0 or more");
+        }
+        Ok(move_cli::MoveRequest {
+            zone: self.zone,
+            hosts: move_cli::Hosts {
+                from: self.from,
+                to: self.to,
+                ssh_config: self.how.ssh_config,
+                connect_timeout: std::time::Duration::from_secs(self.how.connect_timeout),
+                timeout: std::time::Duration::from_secs(self.how.timeout),
+                target_from_source: self.target_from_source,
+                relay: self.relay,
+            },
+            options: zmigrate::migrate::plan::Options {
+                limits: zmigrate::migrate::converge::Limits {
+                    max_rounds: self.max_rounds as usize,
+                    converge_bytes: self.converge_bytes,
+                    downtime_target: std::time::Duration::from_secs_f64(self.downtime_target),
+                },
+                shutdown_timeout: std::time::Duration::from_secs(self.shutdown_timeout),
+                boot_timeout: std::time::Duration::from_secs(self.boot_timeout),
+                force: self.force,
+                ..Default::default()
+            },
+            policy: self.policy,
+            journal_dir: self.journal_dir,
+        })
+    }
 }
 
 /// A host operand, refused by clap (exit 2, before anything runs) unless it
@@ -215,6 +382,22 @@ fn main() -> ExitCode {
             keep: a.keep,
             lint: a.lint,
             how: a.how.into(),
+        }),
+        Command::Plan(a) => a
+            .m
+            .request()
+            .and_then(|r| move_cli::plan(&r, a.format == "json")),
+        Command::Move(a) => a.m.request().and_then(|r| {
+            move_cli::do_move(
+                &r,
+                a.yes,
+                a.json,
+                a.report,
+                zmigrate::run::runner::Transport {
+                    bwlimit: a.bwlimit,
+                    compress: a.compress,
+                },
+            )
         }),
         Command::Generate(what) => generate(&what),
     };

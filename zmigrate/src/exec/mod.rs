@@ -167,6 +167,11 @@ pub trait Executor: Send + Sync {
     fn spawn(&self, cmd: &Command) -> Result<std::process::Child, ExecError>;
 }
 
+/// How a local process ended, in the executors' terms.
+pub(crate) fn status_of(s: std::process::ExitStatus) -> Status {
+    process::status(s)
+}
+
 /// How long one command may run before it is stopped (a zlogin into a hung
 /// zone must not stall a collection forever).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);

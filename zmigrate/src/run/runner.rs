@@ -1,0 +1,931 @@
+//! The one place where a move plan meets the hosts.
+//!
+//! [`run`] walks the plan's steps in order on the source's and target's
+//! executors, records each in the journal before going on, asks the
+//! convergence rule after every pre-copy round, and measures what the
+//! report shows. Every decision is the pure core's; this file only runs
+//! commands, keeps time and handles failure:
+//!
+//! * **Before the zone is shut down**, any failure removes what the move
+//!   created on the target (the steps' undo commands, in reverse) and
+//!   leaves the zone running on the source.
+//! * **After the shutdown and before the zone runs on the target** (the
+//!   shutdown never finished, the last increment, attach or boot failed),
+//!   the target is cleaned the same way and the zone is booted again on
+//!   the source.
+//! * **Once the zone runs on the target**, nothing is undone: a failed
+//!   verification is reported with what differs and the command that moves
+//!   the zone back.
+//!
+//! When an undo or the source's reboot itself fails (the target vanished,
+//! say), the move stops with the one command that recovers, and the
+//! journal says so.
+
+use std::collections::BTreeMap;
+use std::thread;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use serde::Serialize;
+use zrules::shell::{Command, Role};
+
+use crate::exec::{ExecError, Executor, Limit};
+use crate::migrate::converge::{self, Decision, Round, Switch};
+use crate::migrate::journal::{Event, Outcome};
+use crate::migrate::plan::{Action, MovePlan, Phase, Step, TransferPath, snapshot_name, wait_command};
+use crate::migrate::verify;
+
+use super::journal_store::{Journal, StoreError};
+use super::transfer::{self, SourceSsh, TransferError};
+
+/// What the runner tells whoever watches (progress bars, `--json`).
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "kebab-case", tag = "event")]
+pub enum Progress<'a> {
+    Phase { phase: Phase },
+    Step { key: &'a str, why: &'a str, command: String },
+    Done { key: &'a str, seconds: f64 },
+    Failed { key: &'a str, error: String },
+    Bytes { key: &'a str, bytes: u64, estimate: Option<u64> },
+    Round { round: usize, bytes: u64, seconds: f64, decision: Decision },
+    Note { text: String },
+}
+
+/// Watches a move.
+pub trait Observer: Send {
+    fn event(&mut self, at: f64, p: &Progress<'_>);
+}
+
+/// An observer that ignores everything.
+#[derive(Debug, Default)]
+pub struct Silent;
+
+impl Observer for Silent {
+    fn event(&mut self, _: f64, _: &Progress<'_>) {}
+}
+
+/// How the streams are carried, beyond the plan.
+#[derive(Clone, Debug, Default)]
+pub struct Transport {
+    /// Bytes per second at most, relayed (the direct path has no portable
+    /// limiter; the plan's path is overridden to relay when this is set).
+    pub bwlimit: Option<u64>,
+    /// ssh compression on the direct path.
+    pub compress: bool,
+}
+
+/// The figures of one step.
+#[derive(Clone, Debug, Serialize)]
+pub struct StepFigure {
+    pub key: String,
+    /// Seconds since the move started.
+    pub started: f64,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    pub ok: bool,
+}
+
+/// One pre-copy or final round.
+#[derive(Clone, Debug, Serialize)]
+pub struct RoundFigure {
+    pub round: usize,
+    pub bytes: u64,
+    pub seconds: f64,
+    pub bytes_per_second: f64,
+    /// Sent while the zone was down.
+    pub final_round: bool,
+}
+
+/// The downtime window and where it went.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Downtime {
+    /// From the shutdown request until the zone runs on the target.
+    pub total: f64,
+    /// Until the zone was installed (and its final snapshot taken).
+    pub shutdown_wait: f64,
+    pub final_transfer: f64,
+    pub attach: f64,
+    /// `boot` until `running`.
+    pub boot: f64,
+    /// Everything else inside the window.
+    pub other: f64,
+    /// Bytes sent while the zone was down.
+    pub bytes: u64,
+}
+
+/// What `--report FILE` holds.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub id: String,
+    pub zone: String,
+    pub source: String,
+    pub target: String,
+    pub path: String,
+    pub outcome: Outcome,
+    pub rounds: Vec<RoundFigure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub switch_reason: Option<Switch>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub downtime: Option<Downtime>,
+    pub steps: Vec<StepFigure>,
+    pub total_seconds: f64,
+    /// Differences found by verification (empty when the move verified).
+    pub differences: Vec<String>,
+    pub notes: Vec<String>,
+    pub journal: String,
+}
+
+/// Why a step failed.
+#[derive(Debug, thiserror::Error)]
+enum StepError {
+    #[error(transparent)]
+    Exec(#[from] ExecError),
+    #[error(transparent)]
+    Transfer(#[from] TransferError),
+    #[error("`{command}` ended with {status}: {stderr}")]
+    Failed {
+        command: String,
+        status: crate::exec::Status,
+        stderr: String,
+    },
+    #[error(transparent)]
+    Journal(#[from] StoreError),
+}
+
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64())
+}
+
+/// What a stream needs, shareable between the threads of one round.
+#[derive(Clone, Copy)]
+struct Streamer<'a> {
+    source: &'a dyn Executor,
+    target: &'a dyn Executor,
+    ssh: Option<&'a SourceSsh>,
+    bwlimit: Option<u64>,
+}
+
+impl Streamer<'_> {
+    fn stream(&self, step: &Step, from: &Command, to: &Command) -> Result<Option<u64>, StepError> {
+        if step.phase == Phase::Preflight {
+            transfer::small(self.source, self.target, from, to)?;
+            return Ok(None);
+        }
+        match self.ssh {
+            Some(ssh) if self.bwlimit.is_none() => {
+                transfer::direct(self.source, from, to, ssh)?;
+                Ok(None)
+            }
+            _ => Ok(Some(transfer::relay(
+                self.source,
+                self.target,
+                from,
+                to,
+                self.bwlimit,
+                &|_| {},
+            )?)),
+        }
+    }
+}
+
+struct Runner<'a> {
+    plan: &'a MovePlan,
+    source: &'a dyn Executor,
+    target: &'a dyn Executor,
+    journal: &'a mut Journal,
+    obs: &'a mut dyn Observer,
+    transport: Transport,
+    t0: Instant,
+    /// Steps done whose effect a rollback removes, in order.
+    created: Vec<Step>,
+    figures: Vec<StepFigure>,
+    rounds: Vec<RoundFigure>,
+    notes: Vec<String>,
+    /// The source's own ssh to the target (direct path).
+    source_ssh: Option<SourceSsh>,
+}
+
+impl Runner<'_> {
+    fn tell(&mut self, p: &Progress<'_>) {
+        self.obs.event(now(), p);
+    }
+
+    fn note(&mut self, text: String) {
+        self.tell(&Progress::Note { text: text.clone() });
+        let _ = self.journal.record(now(), Event::Note { text: text.clone() });
+        self.notes.push(text);
+    }
+
+    fn exec(&self, role: Role) -> &dyn Executor {
+        match role {
+            Role::Target => self.target,
+            Role::Source | Role::Local => self.source,
+        }
+    }
+
+    fn since(&self) -> f64 {
+        self.t0.elapsed().as_secs_f64()
+    }
+
+    /// Runs one command step's command.
+    fn run_command(
+        &self,
+        role: Role,
+        command: &Command,
+        input: Option<&str>,
+    ) -> Result<(), StepError> {
+        // A wait loop carries its own deadline; everything else gets the
+        // executor's limit.
+        let limit = if command.program == "sh" {
+            Limit::None
+        } else {
+            Limit::Default
+        };
+        let out = self
+            .exec(role)
+            .run_with(command, input.map(str::as_bytes), limit)?;
+        if !out.success() {
+            return Err(StepError::Failed {
+                command: command.to_string(),
+                status: out.status,
+                stderr: out.stderr_text(),
+            });
+        }
+        Ok(())
+    }
+
+    /// Runs one stream (a pipe step): direct or relayed.
+    fn stream(&self, step: &Step, from: &Command, to: &Command) -> Result<Option<u64>, StepError> {
+        self.streamer().stream(step, from, to)
+    }
+
+    fn streamer(&self) -> Streamer<'_> {
+        Streamer {
+            source: self.source,
+            target: self.target,
+            ssh: self.source_ssh.as_ref(),
+            bwlimit: self.transport.bwlimit,
+        }
+    }
+
+    fn begin(&mut self, step: &Step) -> Result<(), StepError> {
+        self.journal.record(
+            now(),
+            Event::Begin {
+                key: step.key.clone(),
+            },
+        )?;
+        self.tell(&Progress::Step {
+            key: &step.key,
+            why: &step.why,
+            command: step.command().to_string(),
+        });
+        Ok(())
+    }
+
+    fn end(
+        &mut self,
+        step: &Step,
+        started: f64,
+        result: Result<Option<u64>, StepError>,
+    ) -> Result<Option<u64>, StepError> {
+        let seconds = self.since() - started;
+        let ok = result.is_ok();
+        self.figures.push(StepFigure {
+            key: step.key.clone(),
+            started,
+            seconds,
+            bytes: result.as_ref().ok().copied().flatten(),
+            ok,
+        });
+        // A full receive that failed may have left part of its tree: the
+        // tree is the move's (pre-flight saw none), so its undo applies.
+        let full_send = step.key.starts_with("pre-copy/0/send/");
+        if step.undo.is_some() && (ok || full_send) {
+            self.created.push(step.clone());
+        }
+        match result {
+            Ok(bytes) => {
+                self.journal.record(
+                    now(),
+                    Event::Done {
+                        key: step.key.clone(),
+                        seconds,
+                        bytes,
+                    },
+                )?;
+                self.tell(&Progress::Done {
+                    key: &step.key,
+                    seconds,
+                });
+                Ok(bytes)
+            }
+            Err(e) => {
+                let error = e.to_string();
+                let _ = self.journal.record(
+                    now(),
+                    Event::Failed {
+                        key: step.key.clone(),
+                        error: error.clone(),
+                    },
+                );
+                self.tell(&Progress::Failed {
+                    key: &step.key,
+                    error,
+                });
+                Err(e)
+            }
+        }
+    }
+
+    /// Runs one step and records it.
+    fn step(&mut self, step: &Step) -> Result<Option<u64>, StepError> {
+        self.begin(step)?;
+        let started = self.since();
+        let result = match &step.action {
+            Action::Run { command, input } => self
+                .run_command(step.role, command, input.as_deref())
+                .map(|()| None),
+            Action::Pipe { from, to } => self.stream(step, from, to),
+        };
+        self.end(step, started, result)
+    }
+
+    /// Runs the streams of one round, all trees at once (they share the
+    /// link; sending them side by side hides each stream's set-up time).
+    /// A receive refused because the target changed since its last
+    /// snapshot is retried once with `receive -F`: the target datasets are
+    /// the move's own.
+    fn streams(&mut self, steps: &[Step]) -> Result<u64, StepError> {
+        for s in steps {
+            self.begin(s)?;
+        }
+        let started = self.since();
+        let results: Vec<(Result<Option<u64>, StepError>, f64)> = {
+            let streamer = self.streamer();
+            let dialect = self.plan.dialect;
+            let t0 = self.t0;
+            thread::scope(|sc| {
+                let handles: Vec<_> = steps
+                    .iter()
+                    .map(|s| {
+                        sc.spawn(move || {
+                            let Action::Pipe { from, to } = &s.action else {
+                                return (Ok(None), 0.0);
+                            };
+                            let mut r = streamer.stream(s, from, to);
+                            if matches!(&r, Err(StepError::Transfer(t)) if t.target_modified()) {
+                                let parent = to.args.last().cloned().unwrap_or_default();
+                                let forced = dialect.receive(&parent, true);
+                                r = streamer.stream(s, from, &forced);
+                            }
+                            (r, t0.elapsed().as_secs_f64())
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+                    .collect()
+            })
+        };
+        let mut first_err = None;
+        let mut total = 0;
+        for (s, (r, ended)) in steps.iter().zip(results) {
+            let r = self.end(s, started, r);
+            if let Some(f) = self.figures.last_mut() {
+                f.seconds = ended - started;
+            }
+            match r {
+                Ok(b) => total += b.unwrap_or(0),
+                Err(e) if first_err.is_none() => first_err = Some(e),
+                Err(_) => {}
+            }
+        }
+        match first_err {
+            Some(e) => Err(e),
+            None => Ok(total),
+        }
+    }
+
+    /// The exact size of round `k`'s streams, asked of the source with
+    /// `zfs send -nvP` (one command for all trees): the direct path does
+    /// not count bytes itself.
+    fn estimate(&mut self, k: usize) -> u64 {
+        let snap = snapshot_name(&self.plan.id, k);
+        let from = k.checked_sub(1).map(|p| snapshot_name(&self.plan.id, p));
+        let parts: Vec<String> = self
+            .plan
+            .trees
+            .iter()
+            .map(|t| self.plan.dialect.estimate(&t.root, from.as_deref(), &snap).to_shell())
+            .collect();
+        let cmd = Command::new("sh", ["-c", &parts.join("; ")]);
+        match self.source.run(&cmd) {
+            Ok(o) if o.success() => String::from_utf8_lossy(&o.stdout)
+                .lines()
+                .filter_map(|l| l.strip_prefix("size\t"))
+                .filter_map(|n| n.trim().parse::<u64>().ok())
+                .sum(),
+            Ok(o) => {
+                self.note(format!("size estimate of round {k} failed: {}", o.stderr_text()));
+                0
+            }
+            Err(e) => {
+                self.note(format!("size estimate of round {k} failed: {e}"));
+                0
+            }
+        }
+    }
+
+    /// One pre-copy round: snapshot, streams, figures.
+    fn round(&mut self, k: usize) -> Result<Round, StepError> {
+        let steps = self.plan.round(k);
+        let t = Instant::now();
+        self.step(&steps[0])?;
+        let counted = self.streams(&steps[1..])?;
+        let seconds = t.elapsed().as_secs_f64();
+        let bytes = if counted > 0 { counted } else { self.estimate(k) };
+        self.journal.record(
+            now(),
+            Event::Round {
+                round: k,
+                bytes,
+                seconds,
+            },
+        )?;
+        self.rounds.push(RoundFigure {
+            round: k,
+            bytes,
+            seconds,
+            bytes_per_second: if seconds > 0.0 { bytes as f64 / seconds } else { 0.0 },
+            final_round: false,
+        });
+        Ok(Round { bytes, seconds })
+    }
+
+    /// The zone's state on a host (`zoneadm -z Z list -p`, third field).
+    fn state(&self, role: Role) -> Result<String, StepError> {
+        let cmd = Command::new("zoneadm", ["-z", self.plan.zone.as_str(), "list", "-p"]);
+        let out = self.exec(role).run(&cmd)?;
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .split(':')
+            .nth(2)
+            .unwrap_or("")
+            .trim()
+            .to_owned())
+    }
+
+    /// Removes what the move created on the target, newest first. Returns
+    /// the undo commands that failed.
+    fn undo_target(&mut self) -> Vec<String> {
+        let mut failed = Vec::new();
+        let created: Vec<Step> = self.created.drain(..).rev().collect();
+        for s in created {
+            let Some(undo) = &s.undo else { continue };
+            let r = self.run_command(Role::Target, undo, None);
+            match r {
+                Ok(()) => self.note(format!("undone on {}: {undo}", self.plan.target)),
+                Err(e) => {
+                    // A full receive that failed before creating anything
+                    // has nothing to destroy.
+                    let absent = matches!(&e, StepError::Failed { stderr, .. } if stderr.contains("does not exist"));
+                    if absent {
+                        continue;
+                    }
+                    self.note(format!("could not undo on {}: {undo}: {e}", self.plan.target));
+                    failed.push(format!("ssh {} {}", self.plan.target, zrules::shell::quote(&undo.to_shell())));
+                }
+            }
+        }
+        failed
+    }
+
+    /// Brings the zone back up on the source after an abandoned switch:
+    /// a zone stuck shutting down is halted first (the shutdown already
+    /// stopped its services; halt only ends the wait), then booted, and
+    /// the runner waits until it runs.
+    fn restart_source(&mut self) -> Result<(), StepError> {
+        let z = self.plan.zone.clone();
+        let state = self.state(Role::Source)?;
+        match state.as_str() {
+            "running" => return Ok(()),
+            "shutting_down" | "down" => {
+                self.note(format!("zone {z} is {state} on {}: halting it to boot it again", self.plan.source));
+                self.run_command(Role::Source, &Command::new("zoneadm", ["-z", z.as_str(), "halt"]), None)?;
+            }
+            _ => {}
+        }
+        self.run_command(Role::Source, &Command::new("zoneadm", ["-z", z.as_str(), "boot"]), None)?;
+        self.run_command(
+            Role::Source,
+            &wait_command(&z, &["running"], self.plan.options.boot_timeout),
+            None,
+        )?;
+        self.note(format!("zone {z} runs on {} again", self.plan.source));
+        Ok(())
+    }
+
+    /// Abandons the move: the target cleaned, the zone running on the
+    /// source (booted again if it was shut down).
+    fn roll_back(&mut self, reason: String, was_down: bool) -> Outcome {
+        self.note(format!("rolling back: {reason}"));
+        let failed = self.undo_target();
+        let boot = if was_down && self.plan.running() {
+            self.restart_source().err()
+        } else {
+            None
+        };
+        match (failed.is_empty(), boot) {
+            (true, None) => Outcome::RolledBack { reason },
+            (_, Some(e)) => Outcome::Stopped {
+                reason: format!("{reason}; then booting the zone on {} failed: {e}", self.plan.source),
+                recovery: format!("ssh {} zoneadm -z {} boot", self.plan.source, self.plan.zone),
+            },
+            (false, None) => Outcome::Stopped {
+                reason: format!(
+                    "{reason}; the zone runs on {}, but what the move created on {} could not all be removed",
+                    self.plan.source, self.plan.target
+                ),
+                recovery: failed.join("; "),
+            },
+        }
+    }
+
+    fn phase(&mut self, phase: Phase) {
+        self.tell(&Progress::Phase { phase });
+    }
+
+    /// Opens the source's control master to the target (OpenSSH only;
+    /// SunSSH has no multiplexing, and then each pipe connects anew).
+    fn open_source_master(&mut self) {
+        let TransferPath::Direct { target } = &self.plan.path else {
+            return;
+        };
+        let mut ssh = SourceSsh {
+            target: target.clone(),
+            control_path: None,
+            compress: self.transport.compress,
+        };
+        let version = self
+            .source
+            .run(&Command::new("ssh", ["-V"]))
+            .map(|o| String::from_utf8_lossy(&o.stderr).into_owned())
+            .unwrap_or_default();
+        if version.contains("OpenSSH") {
+            let path = format!("/tmp/zmigrate-{}.ctl", self.plan.id);
+            let master = Command::new(
+                "ssh",
+                [
+                    "-o",
+                    "BatchMode=yes",
+                    "-o",
+                    "ControlMaster=yes",
+                    "-o",
+                    &format!("ControlPath={path}"),
+                    "-o",
+                    "ControlPersist=3600",
+                    "-f",
+                    "-N",
+                    "--",
+                    target.as_str(),
+                ],
+            );
+            match self.source.run(&master) {
+                Ok(o) if o.success() => ssh.control_path = Some(path),
+                Ok(o) => self.note(format!(
+                    "no shared ssh connection from {} to {target} ({}): each stream connects anew",
+                    self.plan.source,
+                    o.stderr_text()
+                )),
+                Err(e) => self.note(format!("no shared ssh connection from the source: {e}")),
+            }
+        } else {
+            self.note(format!(
+                "{}'s ssh is not OpenSSH ({}): each stream opens its own connection",
+                self.plan.source,
+                version.trim()
+            ));
+        }
+        self.source_ssh = Some(ssh);
+    }
+
+    fn close_source_master(&mut self) {
+        let Some(SourceSsh {
+            target,
+            control_path: Some(path),
+            ..
+        }) = self.source_ssh.clone()
+        else {
+            return;
+        };
+        let exit = Command::new(
+            "ssh",
+            ["-o", &format!("ControlPath={path}"), "-O", "exit", "--", target.as_str()],
+        );
+        let _ = self.source.run(&exit);
+    }
+}
+
+/// The figures of the downtime window from the step figures.
+fn downtime(figures: &[StepFigure], bytes: u64) -> Option<Downtime> {
+    let find = |p: &str| figures.iter().find(|f| f.key.starts_with(p) && f.ok);
+    let start = find("switch/shutdown")?;
+    let end = find("switch/wait-running")?;
+    let total = end.started + end.seconds - start.started;
+    let sum = |p: &str| -> f64 {
+        figures
+            .iter()
+            .filter(|f| f.key.starts_with(p))
+            .map(|f| f.seconds)
+            .fold(0.0, f64::max)
+    };
+    let shutdown_wait = start.seconds
+        + figures
+            .iter()
+            .filter(|f| f.key.starts_with("switch/") && f.key.ends_with("/snapshot"))
+            .map(|f| f.seconds)
+            .sum::<f64>();
+    // Streams of one round run side by side: the round takes as long as
+    // the longest.
+    let final_transfer = figures
+        .iter()
+        .filter(|f| f.key.starts_with("switch/") && f.key.contains("/send/"))
+        .map(|f| f.seconds)
+        .fold(0.0, f64::max);
+    let attach = sum("switch/attach");
+    let boot = sum("switch/boot") + sum("switch/wait-running");
+    let other = (total - shutdown_wait - final_transfer - attach - boot).max(0.0);
+    Some(Downtime {
+        total,
+        shutdown_wait,
+        final_transfer,
+        attach,
+        boot,
+        other,
+        bytes,
+    })
+}
+
+/// Runs the move. Whatever happens, the outcome is in the report and the
+/// journal; an `Err` means the journal itself could not be written.
+pub fn run(
+    plan: &MovePlan,
+    source: &dyn Executor,
+    target: &dyn Executor,
+    journal: &mut Journal,
+    obs: &mut dyn Observer,
+    transport: Transport,
+) -> Result<Report, StoreError> {
+    let plan_json = serde_json::to_value(plan).unwrap_or(serde_json::Value::Null);
+    journal.record(
+        now(),
+        Event::Started {
+            zone: plan.zone.clone(),
+            source: plan.source.clone(),
+            target: plan.target.clone(),
+            plan: plan_json,
+        },
+    )?;
+    let journal_path = journal.path().display().to_string();
+    let mut r = Runner {
+        plan,
+        source,
+        target,
+        journal,
+        obs,
+        transport,
+        t0: Instant::now(),
+        created: Vec::new(),
+        figures: Vec::new(),
+        rounds: Vec::new(),
+        notes: Vec::new(),
+        source_ssh: None,
+    };
+    let mut switch_reason = None;
+    let mut differences = Vec::new();
+    let outcome = drive(&mut r, &mut switch_reason, &mut differences);
+    r.close_source_master();
+    r.journal.record(now(), Event::Finished(outcome.clone()))?;
+    let down_bytes = r
+        .rounds
+        .iter()
+        .filter(|x| x.final_round)
+        .map(|x| x.bytes)
+        .sum();
+    Ok(Report {
+        id: plan.id.clone(),
+        zone: plan.zone.clone(),
+        source: plan.source.clone(),
+        target: plan.target.clone(),
+        path: match &plan.path {
+            TransferPath::Direct { .. } if r.transport.bwlimit.is_none() => "direct".to_owned(),
+            _ => "relay".to_owned(),
+        },
+        outcome,
+        rounds: r.rounds.clone(),
+        switch_reason,
+        downtime: downtime(&r.figures, down_bytes),
+        steps: r.figures.clone(),
+        total_seconds: r.since(),
+        differences,
+        notes: r.notes.clone(),
+        journal: journal_path,
+    })
+}
+
+fn drive(r: &mut Runner<'_>, switch_reason: &mut Option<Switch>, differences: &mut Vec<String>) -> Outcome {
+    let plan = r.plan;
+    // Pre-flight's dry run and prepare: the zone runs, nothing of the
+    // source changes.
+    let fixed: Vec<Step> = plan
+        .steps
+        .iter()
+        .filter(|s| matches!(s.phase, Phase::Preflight | Phase::Prepare))
+        .cloned()
+        .collect();
+    let mut phase = None;
+    for s in &fixed {
+        if phase != Some(s.phase) {
+            phase = Some(s.phase);
+            r.phase(s.phase);
+        }
+        if let Err(e) = r.step(s) {
+            return r.roll_back(format!("{}: {e}", s.key), false);
+        }
+    }
+    r.open_source_master();
+    r.phase(Phase::PreCopy);
+    let mut measured = Vec::new();
+    let mut k = 0;
+    loop {
+        match r.round(k) {
+            Ok(round) => measured.push(round),
+            Err(e) => return r.roll_back(format!("pre-copy round {k}: {e}"), false),
+        }
+        // An installed zone writes nothing: the full copy is all there is.
+        let decision = if plan.running() {
+            converge::decide(&measured, &plan.options.limits)
+        } else {
+            Decision::Switch(Switch::SmallEnough { predicted_bytes: 0 })
+        };
+        let last = measured.last().copied().unwrap_or(Round { bytes: 0, seconds: 0.0 });
+        r.tell(&Progress::Round {
+            round: k,
+            bytes: last.bytes,
+            seconds: last.seconds,
+            decision,
+        });
+        if let Decision::Switch(why) = decision {
+            *switch_reason = Some(why);
+            r.note(format!("pre-copy ends after round {k}: {why:?}"));
+            break;
+        }
+        k += 1;
+    }
+    // The switch: the downtime window.
+    r.phase(Phase::Switch);
+    let steps = plan.switch(k);
+    let final_k = k + 1;
+    let mut i = 0;
+    let mut down = false;
+    while i < steps.len() {
+        let s = &steps[i];
+        if s.phase == Phase::Finish {
+            break;
+        }
+        if matches!(s.action, Action::Pipe { .. }) {
+            let j = steps[i..]
+                .iter()
+                .position(|x| !matches!(x.action, Action::Pipe { .. }))
+                .map_or(steps.len(), |p| i + p);
+            let t = Instant::now();
+            match r.streams(&steps[i..j]) {
+                Ok(counted) => {
+                    let seconds = t.elapsed().as_secs_f64();
+                    r.rounds.push(RoundFigure {
+                        round: final_k,
+                        bytes: counted,
+                        seconds,
+                        bytes_per_second: 0.0,
+                        final_round: true,
+                    });
+                }
+                Err(e) => return r.roll_back(format!("final increment: {e}"), down),
+            }
+            i = j;
+            continue;
+        }
+        if s.key == "switch/shutdown" {
+            down = true;
+        }
+        if let Err(e) = r.step(s) {
+            let why = if s.key.ends_with("/snapshot") && down {
+                format!(
+                    "the zone did not shut down within {} s ({e})",
+                    plan.options.shutdown_timeout.as_secs()
+                )
+            } else {
+                format!("{}: {e}", s.key)
+            };
+            if s.key == "switch/wait-running" || s.key == "switch/boot" {
+                // It may be half up on the target: stop it there first.
+                let halt = Command::new("zoneadm", ["-z", plan.zone.as_str(), "halt"]);
+                let _ = r.run_command(Role::Target, &halt, None);
+            }
+            return r.roll_back(why, down);
+        }
+        i += 1;
+    }
+    // The zone runs on the target (or, if it was installed, is attached
+    // there). From here nothing is undone.
+    // Direct path: the size of the final increment, asked now that the
+    // zone runs again (outside the window).
+    if r.rounds.iter().any(|x| x.final_round && x.bytes == 0) {
+        let b = r.estimate(final_k);
+        if let Some(fin) = r.rounds.iter_mut().find(|x| x.final_round) {
+            fin.bytes = b;
+            fin.bytes_per_second = if fin.seconds > 0.0 { b as f64 / fin.seconds } else { 0.0 };
+        }
+    }
+    r.phase(Phase::Finish);
+    *differences = verify_move(r, final_k);
+    let finish: Vec<Step> = steps.iter().filter(|s| s.phase == Phase::Finish).cloned().collect();
+    for s in &finish {
+        if let Err(e) = r.step(s) {
+            r.note(format!("{}: {e}", s.key));
+            return Outcome::Stopped {
+                reason: format!(
+                    "zone {} runs on {}, but autoboot could not be turned off on {}: {e}",
+                    plan.zone, plan.target, plan.source
+                ),
+                recovery: format!(
+                    "ssh {} zonecfg -z {} set autoboot=false",
+                    plan.source, plan.zone
+                ),
+            };
+        }
+    }
+    if differences.is_empty() {
+        Outcome::Moved
+    } else {
+        Outcome::Stopped {
+            reason: format!(
+                "zone {} runs on {}, but verification found differences: {}",
+                plan.zone,
+                plan.target,
+                differences.join("; ")
+            ),
+            recovery: format!(
+                "zmigrate move {} --from {} --to {}",
+                plan.zone, plan.target, plan.source
+            ),
+        }
+    }
+}
+
+/// GUIDs of the final snapshot on both sides, and the configuration.
+fn verify_move(r: &mut Runner<'_>, final_k: usize) -> Vec<String> {
+    let plan = r.plan;
+    let snap = snapshot_name(&plan.id, final_k);
+    let mut diffs = Vec::new();
+    let read = |x: &dyn Executor, c: &Command| -> Result<String, String> {
+        match x.run(c) {
+            Ok(o) if o.success() => Ok(String::from_utf8_lossy(&o.stdout).into_owned()),
+            Ok(o) => Err(format!("`{c}` on {}: {}", x.host(), o.stderr_text())),
+            Err(e) => Err(e.to_string()),
+        }
+    };
+    let mut src = BTreeMap::new();
+    let mut dst = BTreeMap::new();
+    for t in &plan.trees {
+        let c = verify::guid_command(&t.root);
+        match (read(r.source, &c), read(r.target, &c)) {
+            (Ok(a), Ok(b)) => {
+                src.extend(verify::guids_of(&a, &snap));
+                dst.extend(verify::guids_of(&b, &snap));
+            }
+            (Err(e), _) | (_, Err(e)) => diffs.push(e),
+        }
+    }
+    diffs.extend(verify::compare_guids(&src, &dst));
+    let export = Command::new("zonecfg", ["-z", plan.zone.as_str(), "export"]);
+    match read(r.target, &export) {
+        Ok(text) => diffs.extend(verify::compare_configs(&plan.config, &text)),
+        Err(e) => diffs.push(e),
+    }
+    if plan.running() {
+        match r.state(Role::Target) {
+            Ok(s) if s == "running" => {}
+            Ok(s) => diffs.push(format!("the zone is {s} on {}", plan.target)),
+            Err(e) => diffs.push(e.to_string()),
+        }
+    }
+    let n = src.len();
+    if diffs.is_empty() {
+        r.note(format!("verified: {n} snapshot GUIDs equal on both hosts, configuration identical"));
+    }
+    diffs
+}
