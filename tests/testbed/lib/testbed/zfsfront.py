@@ -18,9 +18,11 @@ Fault `send-abort N` (one-shot): the next `zfs send` on this GZ dies
 """
 
 import os
+import re
 import signal
 import subprocess
 import sys
+import time
 
 from . import common
 from .common import Fail
@@ -414,6 +416,224 @@ def zone_view_args(sub, args):
     return out
 
 
+# ---------------------------------------------------------------------------
+# snapshot with several operands
+
+
+def snapshot(h, args):
+    """`zfs snapshot [-r] [-o prop=value]... SNAP...`: Solaris 11 zfs(1M) and
+    illumos zfs(8) take several snapshot operands and make them atomically;
+    zfs-fuse takes one ("too many arguments"). With several, each operand
+    (and with -r each descendant) is checked first, then each is made, and
+    should one still fail, those made are destroyed again: all or nothing,
+    as far as the testbed can (the real one is one transaction group)."""
+    opts, snaps, recursive = [], [], False
+    i = 0
+    while i < len(args):
+        a = args[i]
+        if a == "-o" and i + 1 < len(args):
+            opts += [a, args[i + 1]]
+            i += 2
+            continue
+        if a.startswith("-o") and len(a) > 2:
+            opts.append(a)
+        elif a.startswith("-") and len(a) > 1 and set(a[1:]) <= {"r"}:
+            recursive = True
+        elif a.startswith("-"):
+            exec_real(["snapshot"] + args)  # zfs-fuse's own usage message
+        else:
+            snaps.append(a)
+        i += 1
+    if len(snaps) < 2:
+        exec_real(["snapshot"] + args)
+    made = []
+    for snap in snaps:
+        ds, at, name = snap.partition("@")
+        if not at or not name:
+            raise Fail("cannot create snapshot '%s': missing '@' delimiter in snapshot name" % snap)
+        r = subprocess.run([REAL, "list", "-H", "-o", "name", "-t", "filesystem,volume"]
+                           + (["-r"] if recursive else []) + [ds],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            raise Fail(r.stderr.rstrip("\n"), 1)
+        for d in r.stdout.split():
+            if subprocess.run([REAL, "list", "-H", "-o", "name", d + "@" + name], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL).returncode == 0:
+                raise Fail("cannot create snapshot '%s@%s': dataset already exists" % (d, name), 1)
+    for snap in snaps:
+        r = subprocess.run([REAL, "snapshot"] + (["-r"] if recursive else []) + opts + [snap],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        if r.returncode != 0:
+            for m in reversed(made):
+                subprocess.run([REAL, "destroy"] + (["-r"] if recursive else []) + [m],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            raise Fail(r.stderr.rstrip("\n"), r.returncode)
+        made.append(snap)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# holds
+
+
+def holds_path(h):
+    return h.path("state", "zfs-holds.json")
+
+
+def snap_guids(names):
+    """{snapshot: "POOL/GUID"} for those of `names` that exist. The GUID key
+    survives `zfs rename` of the snapshot, as a hold does."""
+    if not names:
+        return {}
+    r = subprocess.run([REAL, "get", "-H", "-p", "-o", "name,value", "guid"] + list(names),
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    out = {}
+    for line in r.stdout.splitlines():
+        n, _, v = line.partition("\t")
+        out[n] = n.split("/")[0].split("@")[0] + "/" + v
+    return out
+
+
+def expand_snaps(snap, recursive):
+    """The snapshots one operand names: itself, and with -r the same-named
+    snapshot of every descendant that has one."""
+    ds, _, name = snap.partition("@")
+    if not recursive:
+        return [snap]
+    r = subprocess.run([REAL, "list", "-H", "-o", "name", "-r", "-t", "snapshot", ds],
+                       stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return [n for n in r.stdout.split() if n.endswith("@" + name)]
+
+
+def hold_release(h, sub, args):
+    """`zfs hold [-r] TAG SNAP...` / `zfs release [-r] TAG SNAP...`: zfs-fuse's
+    own (its kernel keeps the holds and refuses to destroy a held snapshot,
+    `dataset is busy`), one operand at a time; what was held is recorded
+    with its time under the GZ's state directory for `zfs holds`, which
+    zfs-fuse cannot list (its `holds` needs the missing pyzfs helper)."""
+    flags, rest = [], []
+    for a in args:
+        (flags if a.startswith("-") and len(a) > 1 and not rest else rest).append(a)
+    recursive = any("r" in f[1:] for f in flags)
+    if len(rest) < 2 or any(set(f[1:]) - {"r"} for f in flags):
+        exec_real([sub] + args)  # zfs-fuse's own option/usage errors
+    tag, snaps = rest[0], rest[1:]
+    rc = 0
+    with h.lock("holds"):
+        rec = common.load_json(holds_path(h), {})
+        for snap in snaps:
+            r = subprocess.run([REAL, sub] + (["-r"] if recursive else []) + [tag, snap],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            sys.stderr.write(r.stderr)
+            if r.returncode != 0:
+                rc = r.returncode
+                continue
+            for key in snap_guids(expand_snaps(snap, recursive)).values():
+                tags = rec.setdefault(key, {})
+                if sub == "hold":
+                    tags.setdefault(tag, int(time.time()))
+                else:
+                    tags.pop(tag, None)
+                    if not tags:
+                        del rec[key]
+        common.save_json(holds_path(h), rec)
+    return rc
+
+
+def holds(h, args):
+    """`zfs holds [-r] SNAP...` in the platform's format.
+
+    illumos (zfs_main.c print_holds): a header `NAME  TAG  TIMESTAMP`
+    unless -H, columns padded to the longest name/tag and two blanks apart,
+    time as strftime("%a %b %e %k:%M %Y"); with -H the same padding but one
+    tab as separator (sic); `no datasets available` when nothing is held.
+    Solaris 11 (the Python `zfs holds` of OpenSolaris, as in Oracle's
+    "Holding ZFS Snapshots" examples): every column padded to its widest
+    cell or header and followed by two blanks, time as ctime(3) (seconds
+    included); only -r (no -H)."""
+    solaris = h.platform == "solaris11"
+    recursive = scripted = False
+    snaps = []
+    for a in args:
+        if a.startswith("-") and len(a) > 1 and not snaps:
+            for c in a[1:]:
+                if c == "r":
+                    recursive = True
+                elif c == "H" and not solaris:
+                    scripted = True
+                elif solaris:
+                    # pyzfs parses with optparse (prog "zfs")
+                    raise Fail("Usage: zfs holds [-r] <snapshot> ...\n\nzfs: error: no such option: -%s" % c, 2)
+                else:
+                    raise Fail("invalid option '%s'\nusage:\n\tholds [-r] <snapshot> ..." % c, 2)
+        else:
+            snaps.append(a)
+    if not snaps:
+        if solaris:
+            raise Fail("Usage: zfs holds [-r] <snapshot> ...\n\nzfs: error: missing snapshot argument", 2)
+        raise Fail("usage:\n\tholds [-r] <snapshot> ...", 2)
+    errors = 0
+    visited = []
+    for snap in snaps:
+        if "@" not in snap:
+            sys.stderr.write("'%s' is not a snapshot\n" % snap)
+            errors += 1
+            continue
+        found = expand_snaps(snap, recursive)
+        if not recursive and subprocess.run([REAL, "list", "-H", "-o", "name", snap], stdout=subprocess.DEVNULL,
+                                            stderr=subprocess.DEVNULL).returncode != 0:
+            found = []
+        if not found:
+            sys.stderr.write("cannot open '%s': dataset does not exist\n" % (snap.split("@")[0] if recursive
+                                                                              else snap))
+            errors += 1
+        visited += [n for n in found if n not in visited]
+    keys = snap_guids(visited)
+    with h.lock("holds"):
+        rec = common.load_json(holds_path(h), {})
+    rows = []
+    for n in visited:
+        tags = rec.get(keys.get(n, ""), {})
+        for tag, ts in sorted(tags.items(), key=lambda kv: (kv[1], kv[0])):
+            rows.append((n, tag, ts))
+    out = []
+    if solaris:
+        if rows:
+            cells = [("NAME", "TAG", "TIMESTAMP")] + [(n, t, time.ctime(ts)) for n, t, ts in sorted(rows)]
+            widths = [max(len(c[i]) for c in cells) for i in range(3)]
+            out = ["".join(c[i].ljust(widths[i]) + "  " for i in range(3)) for c in cells]
+    else:
+        nw = max([len(n) for n in visited] or [0])
+        tw = max([len(t) for _, t, _ in rows] or [0])
+        if not scripted:
+            out.append("%-*s  %-*s  %s" % (nw, "NAME", tw, "TAG", "TIMESTAMP"))
+        sep = "\t" if scripted else "  "
+        for n, t, ts in rows:
+            stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
+            out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
+        if not rows:
+            out.append("no datasets available")
+    sys.stdout.write("".join(x + "\n" for x in out))
+    return 1 if errors else 0
+
+
+def destroy(h, args):
+    """illumos (and OpenZFS) destroy snapshots through lzc_destroy_snaps and
+    word a refusal `cannot destroy snapshot P@S: REASON` (libzfs
+    zfs_destroy_snaps_nvl; e.g. `dataset is busy` for a held snapshot, as
+    quoted in openzfs/zfs#14538). zfs-fuse and Solaris 11 say
+    `cannot destroy 'P@S': dataset is busy` (Oracle's "Holding ZFS
+    Snapshots")."""
+    if h.platform == "solaris11":
+        exec_real(["destroy"] + args)
+    r = subprocess.run([REAL, "destroy"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sys.stdout.write(r.stdout)
+    err = re.sub(r"^cannot destroy '([^'@]+@[^']+)': dataset is busy$", r"cannot destroy snapshot \1: dataset is busy",
+                 r.stderr, flags=re.M)
+    sys.stderr.write(err)
+    return r.returncode
+
+
 def main(argv):
     h = common.this_host()
     if not argv:
@@ -431,4 +651,12 @@ def main(argv):
         return receive(h, args)
     if sub == "list":
         return zlist(h, args)
+    if sub == "snapshot" or sub == "snap":
+        return snapshot(h, args)
+    if sub in ("hold", "release"):
+        return hold_release(h, sub, args)
+    if sub == "holds":
+        return holds(h, args)
+    if sub == "destroy":
+        return destroy(h, args)
     exec_real(argv)

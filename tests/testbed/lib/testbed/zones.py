@@ -66,13 +66,39 @@ def root_dataset(h, zds):
 
 
 def mount_zone(h, rec):
-    """Mount the zonepath dataset and its boot environment (attach, boot)."""
+    """Mount the zonepath dataset and its boot environment (attach: a real
+    attach mounts the zone root to check it)."""
     zds = zonepath_dataset(rec)
     for ds in (zds, root_dataset(h, zds)):
         if dataset_exists(ds):
             mounted = zfs("get", "-H", "-o", "value", "mounted", ds).stdout.strip()
             if mounted != "yes":
                 zfs("mount", ds, check=False)
+
+
+def mount_all(h, rec):
+    """What a real boot mounts: zoneadmd the zone root, then the zone's own
+    svc:/system/filesystem/local every other file system of the zone (its
+    rpool/export, export/home, ...) and the delegated datasets with their
+    descendants. Datasets received with `zfs receive -u` are unmounted until
+    then. Parents first (shortest mountpoint first); `canmount=off`,
+    `noauto`, `none` and `legacy` are left alone, as `zfs mount -a` does."""
+    tops = []
+    zds = zonepath_dataset(rec)
+    if zds:
+        tops.append(zds)
+    for r in rec["config"]["resources"]:
+        if r["type"] == "dataset" and r["props"].get("name"):
+            tops.append(r["props"]["name"])
+    rows = []
+    for top in tops:
+        r = zfs("list", "-H", "-o", "name,mountpoint,canmount,mounted", "-r", "-t", "filesystem", top,
+                check=False)
+        rows += [line.split("\t") for line in r.stdout.splitlines() if line.count("\t") == 3]
+    for name, mp, canmount, mounted in sorted(rows, key=lambda x: (x[1].count("/"), x[1])):
+        if mounted == "yes" or canmount != "on" or not mp.startswith("/"):
+            continue
+        zfs("mount", name, check=False)
 
 
 def unmount_tree(ds):
@@ -245,7 +271,7 @@ def do_boot(h, rec):
     if missing:
         msg = "\n".join("zone '%s': %s" % (zone, m) for m in missing)
         raise Fail(msg + "\nzoneadm: zone '%s': call to zoneadmd failed" % zone)
-    mount_zone(h, rec)
+    mount_all(h, rec)
     zid = rec["zoneid"] if rec["state"] == "ready" else zonestore.lowest_free_id(h)
     rec["booted_at"] = time.time()
     set_state(h, rec, "running", zid)
@@ -408,6 +434,14 @@ def zoneadm(argv):
              "mark")
     if sub not in known:
         die("zoneadm: unknown subcommand '%s'\n%s" % (sub, USAGE), 2)
+    if sub == "attach" and dry_run_manifest(args) is not None:
+        # illumos zoneadm.c attach_func: "If the no-execute option was
+        # specified, we don't do validation and need to figure out the brand,
+        # since there is no zone required to be configured for this option."
+        # main() still refuses an unknown -z zone (zone_get_id).
+        if zone is not None and zone != "global" and zonestore.load(h, zone) is None:
+            raise Fail("zoneadm: %s: No such zone configured" % zone)
+        return attach_dry_run(h, zone, args)
     if zone is None:
         die("zoneadm: no zone specified", 1)
     if zone == "global":
@@ -573,6 +607,13 @@ def z_detach(h, rec, args):
     zone = rec["name"]
     if "n" in f and "F" in f:
         zerror(zone, "-F option is incompatible with -n and -? options")
+    if "n" in f:
+        # illumos zoneadm.c detach_func: sanity_check (and with it the state
+        # check) runs only `if (execute)`; a dry run "only does minimal
+        # validation" (a zone is named and is not the global zone), so
+        # `detach -n` prints the manifest of a running zone too.
+        sys.stdout.write(manifest(h, rec))
+        return 0
     if rec["state"] in ID_STATES:
         zerror(zone, "detach operation is invalid for %s zones." % rec["state"])
     if rec["state"] != "installed":
@@ -587,20 +628,60 @@ def z_detach(h, rec, args):
     return 0
 
 
+def dry_run_manifest(args):
+    """The PATH of `attach … -n PATH` (None without -n)."""
+    try:
+        f, _ = flags(args, "FunbU", "nb")
+    except Fail:
+        return None
+    return f.get("n")
+
+
+def attach_dry_run(h, zone, args):
+    """`zoneadm [-z Z] attach -n PATH|-`: validate a detach manifest without
+    touching any zone (illumos zoneadm.c attach_func and dryrun_get_brand).
+    Errors are zerror()'s: prefixed `zone 'Z': ` only when -z was given."""
+    f, _ = flags(args, "FunbU", "nb")
+
+    def err(msg):
+        raise Fail("zoneadm: %s%s" % ("zone '%s': " % zone if zone else "", msg))
+
+    if "F" in f:
+        err("-F and -n flags are mutually exclusive")
+    path = f["n"]
+    if path == "-":
+        text = STDIN_TEXT if STDIN_TEXT is not None else sys.stdin.read()
+    else:
+        # main() has done chdir("/"), so a relative path is taken from /,
+        # and the message puts the cwd ("/") before it.
+        full = path if path.startswith("/") else "/" + path
+        try:
+            with open(full, errors="replace") as fh:
+                text = fh.read() if os.path.isfile(full) else None
+        except OSError as e:
+            err("could not open manifest path %s: %s" % (full, e.strerror))
+        if text is None:
+            err("%s is not an XML file" % path)
+    import xml.etree.ElementTree as ET
+
+    try:
+        doc = ET.fromstring(text)
+    except ET.ParseError:
+        doc = None
+    if doc is None or doc.tag != "zone":
+        if path == "-":
+            err("Input is not a valid XML file")
+        if not text.startswith("<?xml"):
+            err("%s is not an XML file" % path)
+        err("Cannot attach to an earlier release of the operating system")
+    if not doc.get("brand"):
+        err("missing or invalid brand")
+    return 0
+
+
 def z_attach(h, rec, args):
     f, _ = flags(args, "FunbU", "nb")
     zone = rec["name"]
-    if "F" in f and "n" in f:
-        zerror(zone, "-F and -n flags are mutually exclusive")
-    if "n" in f:
-        path = f["n"]
-        try:
-            text = STDIN_TEXT if path == "-" else open(path).read()
-        except OSError as e:
-            zerror(zone, "could not open manifest path %s: %s" % (path, e.strerror))
-        if not text.lstrip().startswith("<?xml"):
-            zerror(zone, "%s is not an XML file" % path)
-        return 0
     if rec["state"] == "installed" or rec["state"] in ID_STATES:
         zerror(zone, "is already installed.")
     if rec["state"] == "incomplete" and "F" not in f:
