@@ -313,7 +313,7 @@ pub fn wait_command(zone: &str, states: &[&str], timeout: Duration) -> Command {
     let zone_q = zrules::shell::quote(zone);
     let script = format!(
         "i=0; while :; do s=$(zoneadm -z {zone_q} list -p | cut -d: -f3); \
-         case $s in {want}) exit 0;; esac; i=$((i+1)); \
+         case $s in {want}) break;; esac; i=$((i+1)); \
          if [ $i -ge {tries} ]; then echo \"zone {zone} is $s after {secs} s\" >&2; exit 3; fi; \
          sleep 0.1; done",
         secs = timeout.as_secs()
