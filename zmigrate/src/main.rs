@@ -383,10 +383,10 @@ fn main() -> ExitCode {
             lint: a.lint,
             how: a.how.into(),
         }),
-        Command::Plan(a) => a
-            .m
-            .request()
-            .and_then(|r| move_cli::plan(&r, a.format == "json")),
+        Command::Plan(a) => {
+            a.m.request()
+                .and_then(|r| move_cli::plan(&r, a.format == "json"))
+        }
         Command::Move(a) => a.m.request().and_then(|r| {
             move_cli::do_move(
                 &r,

@@ -56,13 +56,15 @@ impl Hosts {
             None => {
                 let local = LocalExecutor::new(HERE).timeout(self.timeout);
                 zmigrate::exec::probe::ensure_global_zone(&local).map_err(|e| {
-                    anyhow::anyhow!("{e}: --from-here needs zmigrate to run on the source global zone")
+                    anyhow::anyhow!(
+                        "{e}: --from-here needs zmigrate to run on the source global zone"
+                    )
                 })?;
                 Box::new(local)
             }
         };
-        let target = SshExecutor::connect(&self.to, opts)
-            .with_context(|| format!("target {}", self.to))?;
+        let target =
+            SshExecutor::connect(&self.to, opts).with_context(|| format!("target {}", self.to))?;
         Ok((source, Box::new(target)))
     }
 
@@ -96,8 +98,16 @@ fn unix_now() -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
+/// A plan with the connections it was made over (kept open for the move:
+/// no new connection is needed later).
+struct Prepared {
+    plan: MovePlan,
+    source: Box<dyn Executor>,
+    target: Box<dyn Executor>,
+}
+
 /// Opens the hosts, runs pre-flight and builds the plan.
-fn prepare(req: &MoveRequest) -> Result<(MovePlan, Box<dyn Executor>, Box<dyn Executor>)> {
+fn prepare(req: &MoveRequest) -> Result<Prepared> {
     zrules::names::validate_zone_name(&req.zone)?;
     let policy = zrules::policy::load(&StdFs, req.policy.as_deref())?.policy;
     let (source, target) = req.hosts.open()?;
@@ -118,12 +128,16 @@ fn prepare(req: &MoveRequest) -> Result<(MovePlan, Box<dyn Executor>, Box<dyn Ex
         },
     )?;
     let plan = plan::build(&facts, &req.options)?;
-    Ok((plan, source, target))
+    Ok(Prepared {
+        plan,
+        source,
+        target,
+    })
 }
 
 /// `zmigrate plan`.
 pub fn plan(req: &MoveRequest, json: bool) -> Result<ExitCode> {
-    let (plan, _s, _t) = prepare(req)?;
+    let plan = prepare(req)?.plan;
     let text = if json {
         let mut v = serde_json::to_value(&plan)?;
         v["script_rounds"] = serde_json::json!(2);
@@ -224,9 +238,16 @@ pub fn do_move(
         .unwrap_or_else(journal_store::default_dir);
     let lock = ZoneLock::take(&dir, &req.zone)?;
     if let Some(pid) = lock.took_over {
-        eprintln!("note: took over a stale lock on zone {} (process {pid} is gone)", req.zone);
+        eprintln!(
+            "note: took over a stale lock on zone {} (process {pid} is gone)",
+            req.zone
+        );
     }
-    let (plan, source, target) = prepare(req)?;
+    let Prepared {
+        plan,
+        source,
+        target,
+    } = prepare(req)?;
     if !yes {
         eprint!("{}", script::render(&plan, 2));
         if !confirm(&format!(
@@ -275,13 +296,21 @@ pub fn do_move(
 pub fn summary(r: &Report) -> String {
     use std::fmt::Write as _;
     let mut s = String::new();
-    let _ = writeln!(s, "\nmove {} of zone {}: {} → {}", r.id, r.zone, r.source, r.target);
+    let _ = writeln!(
+        s,
+        "\nmove {} of zone {}: {} → {}",
+        r.id, r.zone, r.source, r.target
+    );
     for x in &r.rounds {
         let _ = writeln!(
             s,
             "  round {}{}: {} in {:.2} s",
             x.round,
-            if x.final_round { " (final, zone down)" } else { "" },
+            if x.final_round {
+                " (final, zone down)"
+            } else {
+                ""
+            },
             human_bytes(x.bytes),
             x.seconds
         );

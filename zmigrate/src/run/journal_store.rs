@@ -27,8 +27,14 @@ pub enum StoreError {
         #[source]
         source: std::io::Error,
     },
-    #[error("zone {zone} is being moved by process {pid} (lock {path}); wait for it, or remove the lock if that process is not zmigrate")]
-    Locked { zone: String, pid: u32, path: PathBuf },
+    #[error(
+        "zone {zone} is being moved by process {pid} (lock {path}); wait for it, or remove the lock if that process is not zmigrate"
+    )]
+    Locked {
+        zone: String,
+        pid: u32,
+        path: PathBuf,
+    },
     #[error("{path}: {source}")]
     Corrupt {
         path: PathBuf,
@@ -201,13 +207,26 @@ mod tests {
     fn a_journal_is_appended_and_read_back() {
         let dir = tempfile::tempdir().expect("tmp");
         let mut j = Journal::create(dir.path(), "m1").expect("create");
-        j.record(1.0, Event::Note { text: "hello".into() }).expect("write");
-        j.record(2.0, Event::Begin { key: "k".into() }).expect("write");
-        assert!(Journal::create(dir.path(), "m1").is_err(), "IDs are never reused");
+        j.record(
+            1.0,
+            Event::Note {
+                text: "hello".into(),
+            },
+        )
+        .expect("write");
+        j.record(2.0, Event::Begin { key: "k".into() })
+            .expect("write");
+        assert!(
+            Journal::create(dir.path(), "m1").is_err(),
+            "IDs are never reused"
+        );
         let st = read(dir.path(), "m1").expect("read");
         assert_eq!(st.interrupted.as_deref(), Some("k"));
         assert_eq!(list(dir.path()).expect("list"), ["m1"]);
-        assert!(matches!(read(dir.path(), "nope"), Err(StoreError::Unknown { .. })));
+        assert!(matches!(
+            read(dir.path(), "nope"),
+            Err(StoreError::Unknown { .. })
+        ));
     }
 
     #[test]

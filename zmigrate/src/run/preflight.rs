@@ -103,7 +103,11 @@ fn numbers(
 /// The zone's trees: the dataset mounted at its zonepath, and for each
 /// delegated dataset `POOL/ZONE/…` the tree `POOL/ZONE` (house rule 10
 /// puts them there; a dataset delegated elsewhere moves on its own).
-pub fn trees(zone: &str, export: &str, facts: &zrules::facts::HostFacts) -> Result<Vec<String>, String> {
+pub fn trees(
+    zone: &str,
+    export: &str,
+    facts: &zrules::facts::HostFacts,
+) -> Result<Vec<String>, String> {
     let cfg = zrules::zonecfg::parse(export).map_err(|e| format!("zonecfg export: {e}"))?;
     let datasets: Vec<(&str, &str)> = facts
         .datasets
@@ -123,7 +127,9 @@ pub fn trees(zone: &str, export: &str, facts: &zrules::facts::HostFacts) -> Resu
         .ok_or_else(|| format!("no dataset is mounted at zone {zone}'s zonepath {zonepath}"))?;
     roots.push(zp);
     for r in cfg.resources_of("dataset") {
-        let Some(name) = r.simple("name") else { continue };
+        let Some(name) = r.simple("name") else {
+            continue;
+        };
         let parts: Vec<&str> = name.value.split('/').collect();
         let root = if parts.len() >= 3 && parts[1] == zone {
             format!("{}/{}", parts[0], parts[1])
@@ -141,7 +147,8 @@ pub fn trees(zone: &str, export: &str, facts: &zrules::facts::HostFacts) -> Resu
 }
 
 fn parent(root: &str) -> String {
-    root.rsplit_once('/').map_or_else(|| root.to_owned(), |(p, _)| p.to_owned())
+    root.rsplit_once('/')
+        .map_or_else(|| root.to_owned(), |(p, _)| p.to_owned())
 }
 
 fn collect_both(source: &dyn Executor, target: &dyn Executor) -> (Capture, Capture) {
@@ -207,7 +214,12 @@ pub fn gather(
         .files
         .get(&export_path)
         .map(|b| String::from_utf8_lossy(b).into_owned())
-        .ok_or_else(|| host_err(source, format!("zone {zone} is not configured (no zonecfg export)")))?;
+        .ok_or_else(|| {
+            host_err(
+                source,
+                format!("zone {zone} is not configured (no zonecfg export)"),
+            )
+        })?;
     let roots = trees(zone, &export, &src.facts).map_err(|e| host_err(source, e))?;
     let used = numbers(source, "used", &roots)?;
     let trees: Vec<Tree> = roots
@@ -237,7 +249,8 @@ pub fn gather(
         })
         .collect();
     dst.available = numbers(target, "available", &pools)?;
-    let vnics = plan_vnics(zone, &export, &src, &dst, req.policy).map_err(|e| host_err(target, e))?;
+    let vnics =
+        plan_vnics(zone, &export, &src, &dst, req.policy).map_err(|e| host_err(target, e))?;
     let path = match &req.path {
         PathChoice::Relay => TransferPath::Relay,
         PathChoice::Auto { target: name } => {
@@ -274,7 +287,15 @@ fn reaches(source: &dyn Executor, target: &str) -> Result<bool, PreflightError> 
     zrules::names::validate_host_name(target).map_err(|e| host_err(source, e.to_string()))?;
     let cmd = Command::new(
         "ssh",
-        ["-o", "BatchMode=yes", "-o", "ConnectTimeout=10", "--", target, "true"],
+        [
+            "-o",
+            "BatchMode=yes",
+            "-o",
+            "ConnectTimeout=10",
+            "--",
+            target,
+            "true",
+        ],
     );
     Ok(source
         .run_with(&cmd, None, Limit::After(std::time::Duration::from_secs(30)))?

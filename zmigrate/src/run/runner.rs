@@ -31,7 +31,9 @@ use zrules::shell::{Command, Role};
 use crate::exec::{ExecError, Executor, Limit};
 use crate::migrate::converge::{self, Decision, Round, Switch};
 use crate::migrate::journal::{Event, Outcome};
-use crate::migrate::plan::{Action, MovePlan, Phase, Step, TransferPath, snapshot_name, wait_command};
+use crate::migrate::plan::{
+    Action, MovePlan, Phase, Step, TransferPath, snapshot_name, wait_command,
+};
 use crate::migrate::verify;
 
 use super::journal_store::{Journal, StoreError};
@@ -41,13 +43,36 @@ use super::transfer::{self, SourceSsh, TransferError};
 #[derive(Clone, Debug, Serialize)]
 #[serde(rename_all = "kebab-case", tag = "event")]
 pub enum Progress<'a> {
-    Phase { phase: Phase },
-    Step { key: &'a str, why: &'a str, command: String },
-    Done { key: &'a str, seconds: f64 },
-    Failed { key: &'a str, error: String },
-    Bytes { key: &'a str, bytes: u64, estimate: Option<u64> },
-    Round { round: usize, bytes: u64, seconds: f64, decision: Decision },
-    Note { text: String },
+    Phase {
+        phase: Phase,
+    },
+    Step {
+        key: &'a str,
+        why: &'a str,
+        command: String,
+    },
+    Done {
+        key: &'a str,
+        seconds: f64,
+    },
+    Failed {
+        key: &'a str,
+        error: String,
+    },
+    Bytes {
+        key: &'a str,
+        bytes: u64,
+        estimate: Option<u64>,
+    },
+    Round {
+        round: usize,
+        bytes: u64,
+        seconds: f64,
+        decision: Decision,
+    },
+    Note {
+        text: String,
+    },
 }
 
 /// Watches a move.
@@ -214,7 +239,9 @@ impl Runner<'_> {
 
     fn note(&mut self, text: String) {
         self.tell(&Progress::Note { text: text.clone() });
-        let _ = self.journal.record(now(), Event::Note { text: text.clone() });
+        let _ = self
+            .journal
+            .record(now(), Event::Note { text: text.clone() });
         self.notes.push(text);
     }
 
@@ -420,7 +447,12 @@ impl Runner<'_> {
             .plan
             .trees
             .iter()
-            .map(|t| self.plan.dialect.estimate(&t.root, from.as_deref(), &snap).to_shell())
+            .map(|t| {
+                self.plan
+                    .dialect
+                    .estimate(&t.root, from.as_deref(), &snap)
+                    .to_shell()
+            })
             .collect();
         let cmd = Command::new("sh", ["-c", &parts.join("; ")]);
         match self.source.run(&cmd) {
@@ -430,7 +462,10 @@ impl Runner<'_> {
                 .filter_map(|n| n.trim().parse::<u64>().ok())
                 .sum(),
             Ok(o) => {
-                self.note(format!("size estimate of round {k} failed: {}", o.stderr_text()));
+                self.note(format!(
+                    "size estimate of round {k} failed: {}",
+                    o.stderr_text()
+                ));
                 0
             }
             Err(e) => {
@@ -447,7 +482,11 @@ impl Runner<'_> {
         self.step(&steps[0])?;
         let counted = self.streams(&steps[1..])?;
         let seconds = t.elapsed().as_secs_f64();
-        let bytes = if counted > 0 { counted } else { self.estimate(k) };
+        let bytes = if counted > 0 {
+            counted
+        } else {
+            self.estimate(k)
+        };
         self.journal.record(
             now(),
             Event::Round {
@@ -460,7 +499,11 @@ impl Runner<'_> {
             round: k,
             bytes,
             seconds,
-            bytes_per_second: if seconds > 0.0 { bytes as f64 / seconds } else { 0.0 },
+            bytes_per_second: if seconds > 0.0 {
+                bytes as f64 / seconds
+            } else {
+                0.0
+            },
             final_round: false,
         });
         Ok(Round { bytes, seconds })
@@ -495,8 +538,15 @@ impl Runner<'_> {
                     if absent {
                         continue;
                     }
-                    self.note(format!("could not undo on {}: {undo}: {e}", self.plan.target));
-                    failed.push(format!("ssh {} {}", self.plan.target, zrules::shell::quote(&undo.to_shell())));
+                    self.note(format!(
+                        "could not undo on {}: {undo}: {e}",
+                        self.plan.target
+                    ));
+                    failed.push(format!(
+                        "ssh {} {}",
+                        self.plan.target,
+                        zrules::shell::quote(&undo.to_shell())
+                    ));
                 }
             }
         }
@@ -513,12 +563,23 @@ impl Runner<'_> {
         match state.as_str() {
             "running" => return Ok(()),
             "shutting_down" | "down" => {
-                self.note(format!("zone {z} is {state} on {}: halting it to boot it again", self.plan.source));
-                self.run_command(Role::Source, &Command::new("zoneadm", ["-z", z.as_str(), "halt"]), None)?;
+                self.note(format!(
+                    "zone {z} is {state} on {}: halting it to boot it again",
+                    self.plan.source
+                ));
+                self.run_command(
+                    Role::Source,
+                    &Command::new("zoneadm", ["-z", z.as_str(), "halt"]),
+                    None,
+                )?;
             }
             _ => {}
         }
-        self.run_command(Role::Source, &Command::new("zoneadm", ["-z", z.as_str(), "boot"]), None)?;
+        self.run_command(
+            Role::Source,
+            &Command::new("zoneadm", ["-z", z.as_str(), "boot"]),
+            None,
+        )?;
         self.run_command(
             Role::Source,
             &wait_command(&z, &["running"], self.plan.options.boot_timeout),
@@ -541,8 +602,14 @@ impl Runner<'_> {
         match (failed.is_empty(), boot) {
             (true, None) => Outcome::RolledBack { reason },
             (_, Some(e)) => Outcome::Stopped {
-                reason: format!("{reason}; then booting the zone on {} failed: {e}", self.plan.source),
-                recovery: format!("ssh {} zoneadm -z {} boot", self.plan.source, self.plan.zone),
+                reason: format!(
+                    "{reason}; then booting the zone on {} failed: {e}",
+                    self.plan.source
+                ),
+                recovery: format!(
+                    "ssh {} zoneadm -z {} boot",
+                    self.plan.source, self.plan.zone
+                ),
             },
             (false, None) => Outcome::Stopped {
                 reason: format!(
@@ -623,7 +690,14 @@ impl Runner<'_> {
         };
         let exit = Command::new(
             "ssh",
-            ["-o", &format!("ControlPath={path}"), "-O", "exit", "--", target.as_str()],
+            [
+                "-o",
+                &format!("ControlPath={path}"),
+                "-O",
+                "exit",
+                "--",
+                target.as_str(),
+            ],
         );
         let _ = self.source.run(&exit);
     }
@@ -736,7 +810,11 @@ pub fn run(
     })
 }
 
-fn drive(r: &mut Runner<'_>, switch_reason: &mut Option<Switch>, differences: &mut Vec<String>) -> Outcome {
+fn drive(
+    r: &mut Runner<'_>,
+    switch_reason: &mut Option<Switch>,
+    differences: &mut Vec<String>,
+) -> Outcome {
     let plan = r.plan;
     // Pre-flight's dry run and prepare: the zone runs, nothing of the
     // source changes.
@@ -771,7 +849,10 @@ fn drive(r: &mut Runner<'_>, switch_reason: &mut Option<Switch>, differences: &m
         } else {
             Decision::Switch(Switch::SmallEnough { predicted_bytes: 0 })
         };
-        let last = measured.last().copied().unwrap_or(Round { bytes: 0, seconds: 0.0 });
+        let last = measured.last().copied().unwrap_or(Round {
+            bytes: 0,
+            seconds: 0.0,
+        });
         r.tell(&Progress::Round {
             round: k,
             bytes: last.bytes,
@@ -847,12 +928,20 @@ fn drive(r: &mut Runner<'_>, switch_reason: &mut Option<Switch>, differences: &m
         let b = r.estimate(final_k);
         if let Some(fin) = r.rounds.iter_mut().find(|x| x.final_round) {
             fin.bytes = b;
-            fin.bytes_per_second = if fin.seconds > 0.0 { b as f64 / fin.seconds } else { 0.0 };
+            fin.bytes_per_second = if fin.seconds > 0.0 {
+                b as f64 / fin.seconds
+            } else {
+                0.0
+            };
         }
     }
     r.phase(Phase::Finish);
     *differences = verify_move(r, final_k);
-    let finish: Vec<Step> = steps.iter().filter(|s| s.phase == Phase::Finish).cloned().collect();
+    let finish: Vec<Step> = steps
+        .iter()
+        .filter(|s| s.phase == Phase::Finish)
+        .cloned()
+        .collect();
     for s in &finish {
         if let Err(e) = r.step(s) {
             r.note(format!("{}: {e}", s.key));
@@ -925,7 +1014,9 @@ fn verify_move(r: &mut Runner<'_>, final_k: usize) -> Vec<String> {
     }
     let n = src.len();
     if diffs.is_empty() {
-        r.note(format!("verified: {n} snapshot GUIDs equal on both hosts, configuration identical"));
+        r.note(format!(
+            "verified: {n} snapshot GUIDs equal on both hosts, configuration identical"
+        ));
     }
     diffs
 }

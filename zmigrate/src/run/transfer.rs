@@ -75,7 +75,11 @@ impl SourceSsh {
     /// `ssh -o BatchMode=yes [options] -- TARGET`, the words before the
     /// remote command.
     pub fn words(&self) -> Vec<String> {
-        let mut w = vec!["ssh".to_owned(), "-o".to_owned(), "BatchMode=yes".to_owned()];
+        let mut w = vec![
+            "ssh".to_owned(),
+            "-o".to_owned(),
+            "BatchMode=yes".to_owned(),
+        ];
         if let Some(p) = &self.control_path {
             w.push("-o".to_owned());
             w.push(format!("ControlPath={p}"));
@@ -232,7 +236,8 @@ pub fn relay(
     // (inside the closure); now both ends finish.
     let send_status = send.wait().map_err(TransferError::Copy)?;
     let recv_status = recv.wait().map_err(TransferError::Copy)?;
-    let text = |h: Option<thread::JoinHandle<String>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
+    let text =
+        |h: Option<thread::JoinHandle<String>>| h.and_then(|h| h.join().ok()).unwrap_or_default();
     let send_stderr = text(send_err);
     let recv_stderr = text(recv_err);
     let _ = text(recv_out);
@@ -282,7 +287,10 @@ mod tests {
              ssh -o BatchMode=yes -o ControlPath=/tmp/zmigrate-x/cm -- gz-b 'zfs receive -u -e pool1'"
         );
         let (s, rest) = split_status(b"cannot open 'x': no such pool\nzmigrate-send-status 1\n");
-        assert_eq!((s, rest.as_str()), (Some(1), "cannot open 'x': no such pool"));
+        assert_eq!(
+            (s, rest.as_str()),
+            (Some(1), "cannot open 'x': no such pool")
+        );
     }
 
     #[test]
