@@ -3,7 +3,7 @@
 //! Compiled into the `zmigrate` binary only; what a move does is decided in
 //! the library (`migrate`) and done by its runner (`run`).
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -18,7 +18,8 @@ use zmigrate::migrate::plan::{self, MovePlan, Options};
 use zmigrate::migrate::script;
 use zmigrate::run::journal_store::{self, Journal, ZoneLock};
 use zmigrate::run::preflight::{self, PathChoice};
-use zmigrate::run::runner::{self, Observer, Progress, Report, Transport};
+use zmigrate::run::runner::{self, Report, Transport};
+use zmigrate::run::watch::{MoveLog, human_bytes};
 use zrules::os::StdFs;
 
 /// Where the zone goes from and to, and how to reach them.
@@ -102,6 +103,7 @@ fn unix_now() -> u64 {
 /// no new connection is needed later).
 struct Prepared {
     plan: MovePlan,
+    policy: zrules::policy::Policy,
     source: Box<dyn Executor>,
     target: Box<dyn Executor>,
 }
@@ -130,6 +132,7 @@ fn prepare(req: &MoveRequest) -> Result<Prepared> {
     let plan = plan::build(&facts, &req.options)?;
     Ok(Prepared {
         plan,
+        policy,
         source,
         target,
     })
@@ -148,69 +151,6 @@ pub fn plan(req: &MoveRequest, json: bool) -> Result<ExitCode> {
     };
     zrules::os::print(&text)?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// How `zmigrate move` reports while it runs.
-#[derive(Debug)]
-struct Log {
-    json: bool,
-    start: f64,
-}
-
-impl Observer for Log {
-    fn event(&mut self, at: f64, p: &Progress<'_>) {
-        if self.json {
-            let mut v = serde_json::to_value(p).unwrap_or_default();
-            v["at"] = serde_json::json!(at);
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{v}");
-            let _ = out.flush();
-            return;
-        }
-        let t = at - self.start;
-        let line = match p {
-            Progress::Phase { phase } => format!("---- {phase}"),
-            Progress::Step { key, command, .. } => format!("{key}: {command}"),
-            Progress::Done { key, seconds } => format!("{key}: done in {seconds:.2} s"),
-            Progress::Failed { key, error } => format!("{key}: FAILED: {error}"),
-            Progress::Bytes { key, bytes, .. } => format!("{key}: {bytes} bytes"),
-            Progress::Round {
-                round,
-                bytes,
-                seconds,
-                decision,
-            } => format!(
-                "round {round}: {} in {seconds:.2} s; {}",
-                human_bytes(*bytes),
-                match decision {
-                    zmigrate::migrate::converge::Decision::Continue { predicted_bytes } => {
-                        match predicted_bytes {
-                            Some(b) => format!("next predicted {}: another round", human_bytes(*b)),
-                            None => "another round".to_owned(),
-                        }
-                    }
-                    zmigrate::migrate::converge::Decision::Switch(s) => format!("switch ({s:?})"),
-                }
-            ),
-            Progress::Note { text } => format!("note: {text}"),
-        };
-        eprintln!("[{t:7.2}s] {line}");
-    }
-}
-
-fn human_bytes(b: u64) -> String {
-    const UNITS: [&str; 5] = ["B", "KiB", "MiB", "GiB", "TiB"];
-    let mut v = b as f64;
-    let mut u = 0;
-    while v >= 1024.0 && u + 1 < UNITS.len() {
-        v /= 1024.0;
-        u += 1;
-    }
-    if u == 0 {
-        format!("{b} B")
-    } else {
-        format!("{v:.1} {}", UNITS[u])
-    }
 }
 
 /// Asks once on the terminal.
@@ -245,6 +185,7 @@ pub fn do_move(
     }
     let Prepared {
         plan,
+        policy,
         source,
         target,
     } = prepare(req)?;
@@ -267,18 +208,21 @@ pub fn do_move(
         plan.target,
         journal.path().display()
     );
-    let mut log = Log {
-        json,
-        start: unix_now() as f64,
-    };
-    let rep = runner::run(
+    let start = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let log = MoveLog::new(json, start, std::io::stderr().is_terminal());
+    let mut rep = runner::run(
         &plan,
         source.as_ref(),
         target.as_ref(),
         &mut journal,
-        &mut log,
+        &log,
         transport,
     )?;
+    if rep.outcome == Outcome::Moved {
+        rep.findings = target_findings(target.as_ref(), &plan.zone, &policy);
+    }
     if let Some(path) = &report {
         std::fs::write(path, serde_json::to_string_pretty(&rep)? + "\n")
             .with_context(|| format!("writing the report {}", path.display()))?;
@@ -290,6 +234,24 @@ pub fn do_move(
         Outcome::Stopped { .. } if !rep.differences.is_empty() => ExitCode::from(1),
         _ => ExitCode::from(2),
     })
+}
+
+/// zrules' findings about the zone on the target, read live after the
+/// move (the same collection and checks as `zmigrate check TARGET`).
+fn target_findings(
+    target: &dyn Executor,
+    zone: &str,
+    policy: &zrules::policy::Policy,
+) -> Vec<String> {
+    let cap = zmigrate::collect::collect(target, &mut zmigrate::collect::Quiet);
+    let outcome = zmigrate::check::lint(std::slice::from_ref(&cap), None, policy);
+    outcome
+        .report
+        .diagnostics
+        .iter()
+        .filter(|d| d.zone.as_deref() == Some(zone))
+        .map(|d| format!("{} {} {}: {}", d.severity, d.code, d.check, d.message))
+        .collect()
 }
 
 /// The account printed at the end of a move.
@@ -344,6 +306,9 @@ pub fn summary(r: &Report) -> String {
     }
     for d in &r.differences {
         let _ = writeln!(s, "  difference: {d}");
+    }
+    for f in &r.findings {
+        let _ = writeln!(s, "  zrules on {}: {f}", r.target);
     }
     let _ = writeln!(s, "journal: {}", r.journal);
     s

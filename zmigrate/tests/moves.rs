@@ -363,3 +363,24 @@ fn refusals_change_nothing() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn the_source_may_be_the_machine_zmigrate_runs_on() {
+    let Some(tb) = testbed(Platform::Solaris11) else {
+        return;
+    };
+    running_zone(&tb, "www");
+    // zmigrate itself runs on gz-a (the source tree and target directory
+    // are visible inside the simulated GZ) and reaches gz-b with gz-a's ssh.
+    let bin = assert_cmd::cargo::cargo_bin("zmigrate");
+    let script = format!(
+        "{} move www --from-here --to gz-b --yes --journal-dir /var/tmp/zmigrate-journal",
+        zone_testbed::shell_quote(&bin.display().to_string())
+    );
+    let out = tb.sh("gz-a", &script);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("zone www from localhost to gz-b"), "{err}");
+    assert_eq!(tb.zone_state("gz-b", "www").as_deref(), Some("running"));
+    assert_eq!(tb.zone_state("gz-a", "www").as_deref(), Some("installed"));
+}

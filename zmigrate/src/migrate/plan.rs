@@ -274,6 +274,8 @@ pub struct MovePlan {
     pub config: String,
     pub trees: Vec<Tree>,
     pub vnics: Vec<PlannedVnic>,
+    /// Available bytes of the target's pools, as pre-flight read them.
+    pub available: Vec<(String, u64)>,
     /// The zone's state on the source when planned (`running` or
     /// `installed`: an installed zone has no downtime to minimise).
     pub source_state: String,
@@ -461,6 +463,7 @@ pub fn build(facts: &Facts, options: &Options) -> Result<MovePlan, Refused> {
         config,
         trees: facts.trees.clone(),
         vnics: facts.vnics.clone(),
+        available: dst.available.clone(),
         source_state: state,
         steps: Vec::new(),
         forced: if options.force.is_some() {

@@ -7,11 +7,13 @@
 //! * [`transfer`]: one stream from the source to the target, direct or
 //!   relayed.
 //! * [`journal_store`]: journals (JSON lines, synced) and the per-zone lock.
+//! * [`watch`]: the log, progress bars and `--json` events of a move.
 
 pub mod journal_store;
 pub mod preflight;
 pub mod runner;
 pub mod transfer;
+pub mod watch;
 
 /// A move ID from the time it starts (UTC, to the second) and this
 /// process's ID: sortable, unique per machine, and usable in a snapshot

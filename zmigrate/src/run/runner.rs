@@ -75,9 +75,10 @@ pub enum Progress<'a> {
     },
 }
 
-/// Watches a move.
-pub trait Observer: Send {
-    fn event(&mut self, at: f64, p: &Progress<'_>);
+/// Watches a move. Called from the threads that carry a round's streams
+/// too (byte counts), hence `&self` and `Sync`.
+pub trait Observer: Sync {
+    fn event(&self, at: f64, p: &Progress<'_>);
 }
 
 /// An observer that ignores everything.
@@ -85,7 +86,7 @@ pub trait Observer: Send {
 pub struct Silent;
 
 impl Observer for Silent {
-    fn event(&mut self, _: f64, _: &Progress<'_>) {}
+    fn event(&self, _: f64, _: &Progress<'_>) {}
 }
 
 /// How the streams are carried, beyond the plan.
@@ -156,6 +157,9 @@ pub struct Report {
     pub total_seconds: f64,
     /// Differences found by verification (empty when the move verified).
     pub differences: Vec<String>,
+    /// zrules' findings about the zone on the target after the move
+    /// (filled by the caller, which holds the policy).
+    pub findings: Vec<String>,
     pub notes: Vec<String>,
     pub journal: String,
 }
@@ -175,6 +179,8 @@ enum StepError {
     },
     #[error(transparent)]
     Journal(#[from] StoreError),
+    #[error("{0}")]
+    Space(String),
 }
 
 fn now() -> f64 {
@@ -190,6 +196,7 @@ struct Streamer<'a> {
     target: &'a dyn Executor,
     ssh: Option<&'a SourceSsh>,
     bwlimit: Option<u64>,
+    obs: &'a dyn Observer,
 }
 
 impl Streamer<'_> {
@@ -203,14 +210,33 @@ impl Streamer<'_> {
                 transfer::direct(self.source, from, to, ssh)?;
                 Ok(None)
             }
-            _ => Ok(Some(transfer::relay(
-                self.source,
-                self.target,
-                from,
-                to,
-                self.bwlimit,
-                &|_| {},
-            )?)),
+            _ => {
+                // Byte counts, at most four a second (a JSON consumer
+                // does not want one line per 128 KiB).
+                let last = std::sync::Mutex::new(Instant::now());
+                let counted = |bytes: u64| {
+                    let Ok(mut l) = last.lock() else { return };
+                    if l.elapsed() >= std::time::Duration::from_millis(250) {
+                        *l = Instant::now();
+                        self.obs.event(
+                            now(),
+                            &Progress::Bytes {
+                                key: &step.key,
+                                bytes,
+                                estimate: None,
+                            },
+                        );
+                    }
+                };
+                Ok(Some(transfer::relay(
+                    self.source,
+                    self.target,
+                    from,
+                    to,
+                    self.bwlimit,
+                    &counted,
+                )?))
+            }
         }
     }
 }
@@ -220,7 +246,7 @@ struct Runner<'a> {
     source: &'a dyn Executor,
     target: &'a dyn Executor,
     journal: &'a mut Journal,
-    obs: &'a mut dyn Observer,
+    obs: &'a dyn Observer,
     transport: Transport,
     t0: Instant,
     /// Steps done whose effect a rollback removes, in order.
@@ -294,6 +320,7 @@ impl Runner<'_> {
             target: self.target,
             ssh: self.source_ssh.as_ref(),
             bwlimit: self.transport.bwlimit,
+            obs: self.obs,
         }
     }
 
@@ -390,7 +417,7 @@ impl Runner<'_> {
             self.begin(s)?;
         }
         let started = self.since();
-        let results: Vec<(Result<Option<u64>, StepError>, f64)> = {
+        let results: Vec<(Result<Option<u64>, StepError>, f64, bool)> = {
             let streamer = self.streamer();
             let dialect = self.plan.dialect;
             let t0 = self.t0;
@@ -400,15 +427,17 @@ impl Runner<'_> {
                     .map(|s| {
                         sc.spawn(move || {
                             let Action::Pipe { from, to } = &s.action else {
-                                return (Ok(None), 0.0);
+                                return (Ok(None), 0.0, false);
                             };
                             let mut r = streamer.stream(s, from, to);
-                            if matches!(&r, Err(StepError::Transfer(t)) if t.target_modified()) {
+                            let retried =
+                                matches!(&r, Err(StepError::Transfer(t)) if t.target_modified());
+                            if retried {
                                 let parent = to.args.last().cloned().unwrap_or_default();
                                 let forced = dialect.receive(&parent, true);
                                 r = streamer.stream(s, from, &forced);
                             }
-                            (r, t0.elapsed().as_secs_f64())
+                            (r, t0.elapsed().as_secs_f64(), retried)
                         })
                     })
                     .collect();
@@ -420,7 +449,14 @@ impl Runner<'_> {
         };
         let mut first_err = None;
         let mut total = 0;
-        for (s, (r, ended)) in steps.iter().zip(results) {
+        for (s, (r, ended, retried)) in steps.iter().zip(results) {
+            if retried {
+                self.note(format!(
+                    "{}: the target's copy changed since its last snapshot; received again with \
+                     receive -F (the dataset is this move's own)",
+                    s.key
+                ));
+            }
             let r = self.end(s, started, r);
             if let Some(f) = self.figures.last_mut() {
                 f.seconds = ended - started;
@@ -437,10 +473,11 @@ impl Runner<'_> {
         }
     }
 
-    /// The exact size of round `k`'s streams, asked of the source with
-    /// `zfs send -nvP` (one command for all trees): the direct path does
-    /// not count bytes itself.
-    fn estimate(&mut self, k: usize) -> u64 {
+    /// The exact size of round `k`'s streams, per tree, asked of the
+    /// source with `zfs send -nvP` (one command for all trees; each prints
+    /// its `size\tN` last): the direct path does not count bytes itself.
+    /// `None` when the source could not tell.
+    fn estimate(&mut self, k: usize) -> Option<Vec<u64>> {
         let snap = snapshot_name(&self.plan.id, k);
         let from = k.checked_sub(1).map(|p| snapshot_name(&self.plan.id, p));
         let parts: Vec<String> = self
@@ -454,25 +491,52 @@ impl Runner<'_> {
                     .to_shell()
             })
             .collect();
-        let cmd = Command::new("sh", ["-c", &parts.join("; ")]);
-        match self.source.run(&cmd) {
-            Ok(o) if o.success() => String::from_utf8_lossy(&o.stdout)
-                .lines()
-                .filter_map(|l| l.strip_prefix("size\t"))
-                .filter_map(|n| n.trim().parse::<u64>().ok())
-                .sum(),
-            Ok(o) => {
-                self.note(format!(
-                    "size estimate of round {k} failed: {}",
-                    o.stderr_text()
-                ));
-                0
+        let cmd = Command::new("sh", ["-c", &parts.join(" && ")]);
+        let why = match self.source.run(&cmd) {
+            Ok(o) if o.success() => {
+                let sizes: Vec<u64> = String::from_utf8_lossy(&o.stdout)
+                    .lines()
+                    .filter_map(|l| l.strip_prefix("size\t"))
+                    .filter_map(|n| n.trim().parse::<u64>().ok())
+                    .collect();
+                if sizes.len() == self.plan.trees.len() {
+                    return Some(sizes);
+                }
+                "the estimate did not name every tree".to_owned()
             }
-            Err(e) => {
-                self.note(format!("size estimate of round {k} failed: {e}"));
-                0
+            Ok(o) => o.stderr_text(),
+            Err(e) => e.to_string(),
+        };
+        self.note(format!("size estimate of round {k} failed: {why}"));
+        None
+    }
+
+    /// After the first snapshot, the exact size of the full streams is
+    /// known: each target pool must hold its trees' streams plus the
+    /// margin (pre-flight could only use `used`).
+    fn check_space(&self, sizes: &[u64]) -> Result<(), StepError> {
+        let margin = 1.0 + self.plan.options.space_margin;
+        let mut need: BTreeMap<&str, u64> = BTreeMap::new();
+        for (t, n) in self.plan.trees.iter().zip(sizes) {
+            *need.entry(t.pool()).or_default() += (*n as f64 * margin).ceil() as u64;
+        }
+        for (pool, bytes) in need {
+            let avail = self
+                .plan
+                .available
+                .iter()
+                .find(|(p, _)| p == pool)
+                .map_or(0, |(_, a)| *a);
+            if avail < bytes {
+                return Err(StepError::Space(format!(
+                    "pool {pool} on {} has {avail} bytes available; the full streams need {bytes} \
+                     (zfs send -nvP, plus {:.0} %)",
+                    self.plan.target,
+                    self.plan.options.space_margin * 100.0
+                )));
             }
         }
+        Ok(())
     }
 
     /// One pre-copy round: snapshot, streams, figures.
@@ -480,12 +544,23 @@ impl Runner<'_> {
         let steps = self.plan.round(k);
         let t = Instant::now();
         self.step(&steps[0])?;
+        let full = if k == 0 {
+            let sizes = self.estimate(0);
+            if let Some(s) = &sizes {
+                self.check_space(s)?;
+            }
+            sizes
+        } else {
+            None
+        };
         let counted = self.streams(&steps[1..])?;
         let seconds = t.elapsed().as_secs_f64();
         let bytes = if counted > 0 {
             counted
+        } else if let Some(sizes) = full {
+            sizes.iter().sum()
         } else {
-            self.estimate(k)
+            self.estimate(k).map_or(0, |s| s.iter().sum())
         };
         self.journal.record(
             now(),
@@ -750,7 +825,7 @@ pub fn run(
     source: &dyn Executor,
     target: &dyn Executor,
     journal: &mut Journal,
-    obs: &mut dyn Observer,
+    obs: &dyn Observer,
     transport: Transport,
 ) -> Result<Report, StoreError> {
     let plan_json = serde_json::to_value(plan).unwrap_or(serde_json::Value::Null);
@@ -764,6 +839,7 @@ pub fn run(
         },
     )?;
     let journal_path = journal.path().display().to_string();
+    let direct = matches!(plan.path, TransferPath::Direct { .. });
     let mut r = Runner {
         plan,
         source,
@@ -778,6 +854,16 @@ pub fn run(
         notes: Vec::new(),
         source_ssh: None,
     };
+    if r.transport.bwlimit.is_some() && direct {
+        r.note(
+            "the bandwidth limit is applied by relaying the streams through this machine: \
+                the source has no portable rate limiter"
+                .to_owned(),
+        );
+    }
+    if r.transport.compress && (!direct || r.transport.bwlimit.is_some()) {
+        r.note("compression applies to the direct path (ssh from the source); relayed streams are not compressed".to_owned());
+    }
     let mut switch_reason = None;
     let mut differences = Vec::new();
     let outcome = drive(&mut r, &mut switch_reason, &mut differences);
@@ -805,6 +891,7 @@ pub fn run(
         steps: r.figures.clone(),
         total_seconds: r.since(),
         differences,
+        findings: Vec::new(),
         notes: r.notes.clone(),
         journal: journal_path,
     })
@@ -925,7 +1012,7 @@ fn drive(
     // Direct path: the size of the final increment, asked now that the
     // zone runs again (outside the window).
     if r.rounds.iter().any(|x| x.final_round && x.bytes == 0) {
-        let b = r.estimate(final_k);
+        let b = r.estimate(final_k).map_or(0, |s| s.iter().sum());
         if let Some(fin) = r.rounds.iter_mut().find(|x| x.final_round) {
             fin.bytes = b;
             fin.bytes_per_second = if fin.seconds > 0.0 {

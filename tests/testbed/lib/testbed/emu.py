@@ -31,6 +31,7 @@ def main(prog):
         "svcadm": lazy("smf", "svcadm"),
         "zfs": lazy("zfsfront", "main"),
         "uname": lazy("misc", "uname"),
+        "zonename": lazy("misc", "zonename"),
         "share": lazy("misc", "share"),
         "useradd": lazy("misc", "useradd"),
         "usermod": lazy("misc", "usermod"),

@@ -1,4 +1,4 @@
-"""Emulated uname, share, useradd and usermod (the last two edit the
+"""Emulated uname, zonename, share, useradd and usermod (the last two edit the
 passwd file of the GZ or, under zlogin, of the zone)."""
 
 import os
@@ -23,6 +23,16 @@ def uname(argv):
         opts = "snrvmpi"
     order = "snrvmpi"
     print(" ".join(vals[c] for c in order if c in opts))
+    return 0
+
+
+def zonename(argv):
+    """zonename(1): the name of the current zone, `global` in the GZ. It
+    takes no operands or options (illumos zonename.c: anything else is
+    `usage: zonename`, exit 2)."""
+    if argv:
+        die("usage: zonename", 2)
+    print(os.environ.get("TB_ZONE") or "global")
     return 0
 
 
