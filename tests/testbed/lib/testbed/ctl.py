@@ -169,7 +169,8 @@ def sshd_config_text(d, h):
     )
 
 
-def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None):
+def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None,
+       ingress_bps=None):
     miss = missing_prereqs()
     if miss:
         die("up: cannot start a testbed:\n  " + "\n  ".join(miss), 2)
@@ -181,6 +182,12 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     if any(c.isspace() or c in "\"'\\$`;&|<>*?" for c in d):
         die("up: DIR must not contain blanks or shell metacharacters: %s" % d, 2)
     size = parse_size(pool_size)
+    if ingress_bps is not None:
+        try:
+            if float(ingress_bps) < 0:
+                raise ValueError
+        except ValueError:
+            die("up: --ingress-bps wants bytes per second, not %r" % ingress_bps, 2)
     if size < 64 << 20:
         die("up: --pool-size must be at least 64M (a ZFS vdev minimum)", 2)
     created_dir = not os.path.exists(d)
@@ -191,7 +198,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     os.makedirs(d, exist_ok=True)
     os.chmod(d, 0o755)
     try:
-        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner)
+        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps)
     except BaseException:
         try:
             down(d, quiet=True)
@@ -200,7 +207,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
         raise
 
 
-def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
+def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps=None):
     names = host_names(n_hosts)
     addrs = pick_addresses(n_hosts)
     hs = []
@@ -239,6 +246,8 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
         write_text(os.path.join(home, "sshd_config"), sshd_config_text(d, h))
         if shutdown_seconds is not None:
             write_text(os.path.join(home, "knobs", "shutdown-seconds"), "%s\n" % shutdown_seconds)
+        if ingress_bps is not None and float(ingress_bps) > 0:
+            write_text(os.path.join(home, "knobs", "ingress-bps"), "%s\n" % ingress_bps)
         from . import gzinit
 
         gzinit.init_state(common.Host(d, h, platform))
@@ -650,7 +659,8 @@ def session_env(d, h):
 
 
 USAGE = """usage:
-  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S] [--owner PID]
+  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S]
+         [--ingress-bps BPS] [--owner PID]
   down DIR
   enter DIR HOST [CMD...]
 """
@@ -662,13 +672,14 @@ def main(argv):
     cmd, args = argv[0], argv[1:]
     if cmd == "up":
         opts = {"n_hosts": 2, "platform": "solaris11", "pool_size": DEFAULT_POOL_SIZE, "shutdown_seconds": None,
-                "owner": None}
+                "owner": None, "ingress_bps": None}
         pos = []
         i = 0
         while i < len(args):
             a = args[i]
             key = {"--hosts": "n_hosts", "--platform": "platform", "--pool-size": "pool_size",
-                   "--shutdown-seconds": "shutdown_seconds", "--owner": "owner"}.get(a.split("=")[0])
+                   "--shutdown-seconds": "shutdown_seconds", "--owner": "owner",
+                   "--ingress-bps": "ingress_bps"}.get(a.split("=")[0])
             if key:
                 if "=" in a:
                     v = a.split("=", 1)[1]

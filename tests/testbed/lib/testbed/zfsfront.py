@@ -13,8 +13,9 @@ platforms have and zfs-fuse lacks.
 * both: `zfs list -p` (exact numbers through `zfs get -p`).
 * `receive -s` (resumable) and `-o`/`-x` are not available: refused.
 
-Fault `send-abort N` (one-shot): the next `zfs send` on this GZ dies
-(SIGKILL) after writing N bytes.
+Fault `send-abort N` (one-shot): the first `zfs send` on this GZ whose
+stream is longer than N bytes dies (SIGKILL, exit 137) after writing N
+bytes; shorter streams are sent whole and leave the fault armed.
 """
 
 import os
@@ -211,26 +212,39 @@ def send(h, args):
             return 0
         sys.stderr.write(text)
         sys.stderr.flush()
-    limit = h.take_fault("send-abort")
-    if limit is None:
+    if h.fault("send-abort") is None:
         if sys.stdout.isatty():
             raise Fail("Error: Stream can not be written to a terminal.\nYou must redirect standard output.")
         exec_real(["send"] + real)
-    limit = int(limit or "0")
+    return send_watched(h, real)
+
+
+def send_watched(h, real):
+    """Fault `send-abort N`: the first send whose stream is longer than N
+    bytes writes N bytes and is SIGKILLed (exit 137). A shorter stream goes
+    through whole and leaves the fault armed for the next send."""
     p = subprocess.Popen([REAL, "send"] + real, stdout=subprocess.PIPE)
     out = sys.stdout.buffer
     sent = 0
-    while sent < limit:
-        b = p.stdout.read(min(1 << 16, limit - sent))
+    while True:
+        b = p.stdout.read1(1 << 16)
         if not b:
             break
+        armed = h.fault("send-abort")
+        if armed is not None:
+            limit = int(armed or "0")
+            if sent + len(b) > limit and h.take_fault("send-abort") is not None:
+                out.write(b[: max(0, limit - sent)])
+                out.flush()
+                p.kill()
+                p.wait()
+                common.write_text(h.path("log", "send-abort.log"),
+                                  "killed after %d bytes: zfs send %s\n" % (limit, " ".join(real)))
+                os.kill(os.getpid(), signal.SIGKILL)
         out.write(b)
         sent += len(b)
     out.flush()
-    p.kill()
-    p.wait()
-    common.write_text(h.path("log", "send-abort.log"), "killed after %d bytes: zfs send %s\n" % (sent, " ".join(real)))
-    os.kill(os.getpid(), signal.SIGKILL)
+    return p.wait()
 
 
 # ---------------------------------------------------------------------------
