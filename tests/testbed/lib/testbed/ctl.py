@@ -163,7 +163,9 @@ def sshd_config_text(d, h):
             "X11Forwarding no",
             "AllowTcpForwarding no",
             "PermitUserEnvironment no",
-            "ForceCommand %s %s/lib/testbed/session.py %s %s" % (common.PY, common.SRC, d, h["name"]),
+            # Bytecode cached under DIR (never in the source tree).
+            "ForceCommand %s -X pycache_prefix=%s/pycache %s/lib/testbed/session.py %s %s"
+            % (common.PY, d, common.SRC, d, h["name"]),
             "",
         ]
     )
@@ -274,7 +276,7 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingres
             ],
             cwd=os.path.join(common.SRC, "lib"),
             env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONPATH": os.path.join(common.SRC, "lib"),
-                 "TB_DIR": d, "TB_HOST": h["name"]},
+                 "TB_DIR": d, "TB_HOST": h["name"], "PYTHONPYCACHEPREFIX": os.path.join(d, "pycache")},
             stdin=subprocess.DEVNULL,
             stdout=logf,
             stderr=logf,
@@ -650,7 +652,10 @@ def session_env(d, h):
         "LANG": "C",
         "LC_ALL": "C",
         "PYTHONPATH": os.path.join(common.SRC, "lib"),
-        "PYTHONDONTWRITEBYTECODE": "1",
+        # Bytecode of the emulators (and the stdlib modules they use) is
+        # cached under DIR, never in the source tree: it saves every
+        # emulated command its compile time.
+        "PYTHONPYCACHEPREFIX": os.path.join(d, "pycache"),
     }
 
 

@@ -610,25 +610,32 @@ def holds(h, args):
         tags = rec.get(keys.get(n, ""), {})
         for tag, ts in sorted(tags.items(), key=lambda kv: (kv[1], kv[0])):
             rows.append((n, tag, ts))
+    out = holds_lines(solaris, visited, rows, scripted)
+    sys.stdout.write("".join(x + "\n" for x in out))
+    return 1 if errors else 0
+
+
+def holds_lines(solaris, visited, rows, scripted=False):
+    """The lines `zfs holds` prints for `rows` [(snapshot, tag, epoch)] of
+    the snapshots `visited` (see holds())."""
     out = []
     if solaris:
         if rows:
             cells = [("NAME", "TAG", "TIMESTAMP")] + [(n, t, time.ctime(ts)) for n, t, ts in sorted(rows)]
             widths = [max(len(c[i]) for c in cells) for i in range(3)]
             out = ["".join(c[i].ljust(widths[i]) + "  " for i in range(3)) for c in cells]
-    else:
-        nw = max([len(n) for n in visited] or [0])
-        tw = max([len(t) for _, t, _ in rows] or [0])
-        if not scripted:
-            out.append("%-*s  %-*s  %s" % (nw, "NAME", tw, "TAG", "TIMESTAMP"))
-        sep = "\t" if scripted else "  "
-        for n, t, ts in rows:
-            stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
-            out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
-        if not rows:
-            out.append("no datasets available")
-    sys.stdout.write("".join(x + "\n" for x in out))
-    return 1 if errors else 0
+        return out
+    nw = max([len(n) for n in visited] or [0])
+    tw = max([len(t) for _, t, _ in rows] or [0])
+    if not scripted:
+        out.append("%-*s  %-*s  %s" % (nw, "NAME", tw, "TAG", "TIMESTAMP"))
+    sep = "\t" if scripted else "  "
+    for n, t, ts in rows:
+        stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
+        out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
+    if not rows:
+        out.append("no datasets available")
+    return out
 
 
 def destroy(h, args):
