@@ -48,6 +48,10 @@ pub struct Options {
     pub pool_size: String,
     /// Seconds a zone takes from `init 5`/`zoneadm shutdown` to `installed`.
     pub shutdown_seconds: Option<f64>,
+    /// Bytes per second that may flow into each GZ over ssh (the stdin of
+    /// every session, whoever the client); `None`: no limit. Per GZ and at
+    /// any time: [`Testbed::set_ingress_bps`].
+    pub ingress_bps: Option<u64>,
 }
 
 impl Default for Options {
@@ -57,6 +61,7 @@ impl Default for Options {
             platform: Platform::Solaris11,
             pool_size: "256M".into(),
             shutdown_seconds: None,
+            ingress_bps: None,
         }
     }
 }
@@ -64,9 +69,13 @@ impl Default for Options {
 /// A fault to inject into one GZ (see `tests/testbed/fault`).
 #[derive(Clone, Debug)]
 pub enum Fault {
-    /// The next `zfs send` on the GZ is killed after this many bytes.
+    /// The first `zfs send` on the GZ whose stream is longer than this many
+    /// bytes writes that many and is SIGKILLed (exit 137); shorter streams
+    /// are sent whole and leave the fault armed.
     SendAbort(u64),
-    /// The next ssh session into the GZ is cut after this many bytes of stdin.
+    /// The first ssh session into the GZ whose stdin carries this many
+    /// bytes has its connection cut there (client exit 255); sessions with
+    /// less (or no) stdin are unaffected and leave the fault armed.
     SshDrop(u64),
     /// The named pool has (almost) no space left.
     PoolFull(String),
@@ -76,7 +85,9 @@ pub enum Fault {
     AttachFail(Option<String>),
     /// Write a file into a dataset (e.g. a received one) right now.
     Modify(String),
-    /// Drop the GZ: its sshd stops.
+    /// Drop the GZ off the network: its sshd stops (new connections are
+    /// refused) and every established connection into it, a ControlMaster's
+    /// included, is cut.
     StopSshd,
     /// Bring a dropped GZ's sshd back.
     StartSshd,
@@ -241,6 +252,9 @@ impl Testbed {
         if let Some(s) = opts.shutdown_seconds {
             cmd.args(["--shutdown-seconds", &s.to_string()]);
         }
+        if let Some(b) = opts.ingress_bps {
+            cmd.args(["--ingress-bps", &b.to_string()]);
+        }
         let command = format!("{cmd:?}");
         check(command, run_cmd(&mut cmd)?)?;
         let hosts = (0..opts.hosts)
@@ -369,6 +383,27 @@ impl Testbed {
         let mut args = vec![host.to_string()];
         args.extend(fault.args());
         self.tool("fault", args).map(|_| ())
+    }
+
+    /// Limit the bytes per second flowing into one GZ over ssh (`None`:
+    /// no limit). Sessions started afterwards are paced; a paced session
+    /// follows later changes within half a second.
+    pub fn set_ingress_bps(&self, host: &str, bps: Option<u64>) -> Result<(), TestbedError> {
+        let v = bps.map_or("clear".to_string(), |b| b.to_string());
+        self.tool("knob", [host, "ingress-bps", v.as_str()])
+            .map(|_| ())
+    }
+
+    /// Set (or with `None` clear) the time a zone of one GZ takes to shut
+    /// down.
+    pub fn set_shutdown_seconds(
+        &self,
+        host: &str,
+        seconds: Option<f64>,
+    ) -> Result<(), TestbedError> {
+        let v = seconds.map_or("clear".to_string(), |s| s.to_string());
+        self.tool("knob", [host, "shutdown-seconds", v.as_str()])
+            .map(|_| ())
     }
 
     /// Disarm every fault of one GZ (undoing pool-full).

@@ -120,7 +120,7 @@ fn gz_identity_per_platform() {
     for p in ["/usr/sbin/reboot", "/usr/sbin/init", "/usr/sbin/halt"] {
         assert_eq!(
             tb.ok("gz-a", &format!("head -1 {p}")),
-            "#!/usr/bin/python3\n",
+            "#!/usr/bin/python3 -S\n",
             "{p}"
         );
     }

@@ -163,13 +163,16 @@ def sshd_config_text(d, h):
             "X11Forwarding no",
             "AllowTcpForwarding no",
             "PermitUserEnvironment no",
-            "ForceCommand %s %s/lib/testbed/session.py %s %s" % (common.PY, common.SRC, d, h["name"]),
+            # Bytecode cached under DIR (never in the source tree).
+            "ForceCommand %s -X pycache_prefix=%s/pycache %s/lib/testbed/session.py %s %s"
+            % (common.PY, d, common.SRC, d, h["name"]),
             "",
         ]
     )
 
 
-def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None):
+def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None,
+       ingress_bps=None):
     miss = missing_prereqs()
     if miss:
         die("up: cannot start a testbed:\n  " + "\n  ".join(miss), 2)
@@ -181,6 +184,12 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     if any(c.isspace() or c in "\"'\\$`;&|<>*?" for c in d):
         die("up: DIR must not contain blanks or shell metacharacters: %s" % d, 2)
     size = parse_size(pool_size)
+    if ingress_bps is not None:
+        try:
+            if float(ingress_bps) < 0:
+                raise ValueError
+        except ValueError:
+            die("up: --ingress-bps wants bytes per second, not %r" % ingress_bps, 2)
     if size < 64 << 20:
         die("up: --pool-size must be at least 64M (a ZFS vdev minimum)", 2)
     created_dir = not os.path.exists(d)
@@ -191,7 +200,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     os.makedirs(d, exist_ok=True)
     os.chmod(d, 0o755)
     try:
-        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner)
+        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps)
     except BaseException:
         try:
             down(d, quiet=True)
@@ -200,7 +209,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
         raise
 
 
-def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
+def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps=None):
     names = host_names(n_hosts)
     addrs = pick_addresses(n_hosts)
     hs = []
@@ -239,6 +248,8 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
         write_text(os.path.join(home, "sshd_config"), sshd_config_text(d, h))
         if shutdown_seconds is not None:
             write_text(os.path.join(home, "knobs", "shutdown-seconds"), "%s\n" % shutdown_seconds)
+        if ingress_bps is not None and float(ingress_bps) > 0:
+            write_text(os.path.join(home, "knobs", "ingress-bps"), "%s\n" % ingress_bps)
         from . import gzinit
 
         gzinit.init_state(common.Host(d, h, platform))
@@ -265,7 +276,7 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner):
             ],
             cwd=os.path.join(common.SRC, "lib"),
             env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "PYTHONPATH": os.path.join(common.SRC, "lib"),
-                 "TB_DIR": d, "TB_HOST": h["name"]},
+                 "TB_DIR": d, "TB_HOST": h["name"], "PYTHONPYCACHEPREFIX": os.path.join(d, "pycache")},
             stdin=subprocess.DEVNULL,
             stdout=logf,
             stderr=logf,
@@ -641,7 +652,10 @@ def session_env(d, h):
         "LANG": "C",
         "LC_ALL": "C",
         "PYTHONPATH": os.path.join(common.SRC, "lib"),
-        "PYTHONDONTWRITEBYTECODE": "1",
+        # Bytecode of the emulators (and the stdlib modules they use) is
+        # cached under DIR, never in the source tree: it saves every
+        # emulated command its compile time.
+        "PYTHONPYCACHEPREFIX": os.path.join(d, "pycache"),
     }
 
 
@@ -650,7 +664,8 @@ def session_env(d, h):
 
 
 USAGE = """usage:
-  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S] [--owner PID]
+  up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S]
+         [--ingress-bps BPS] [--owner PID]
   down DIR
   enter DIR HOST [CMD...]
 """
@@ -662,13 +677,14 @@ def main(argv):
     cmd, args = argv[0], argv[1:]
     if cmd == "up":
         opts = {"n_hosts": 2, "platform": "solaris11", "pool_size": DEFAULT_POOL_SIZE, "shutdown_seconds": None,
-                "owner": None}
+                "owner": None, "ingress_bps": None}
         pos = []
         i = 0
         while i < len(args):
             a = args[i]
             key = {"--hosts": "n_hosts", "--platform": "platform", "--pool-size": "pool_size",
-                   "--shutdown-seconds": "shutdown_seconds", "--owner": "owner"}.get(a.split("=")[0])
+                   "--shutdown-seconds": "shutdown_seconds", "--owner": "owner",
+                   "--ingress-bps": "ingress_bps"}.get(a.split("=")[0])
             if key:
                 if "=" in a:
                     v = a.split("=", 1)[1]

@@ -1,21 +1,28 @@
 """tests/testbed/fault and tests/testbed/workload: inject faults into a
 running testbed and control zone workloads from outside.
 
-    fault DIR HOST send-abort BYTES        next `zfs send` on HOST dies after BYTES
-    fault DIR HOST ssh-drop BYTES          next ssh session into HOST is cut after
-                                           BYTES of its stdin
+    fault DIR HOST send-abort BYTES        the first `zfs send` on HOST whose stream is
+                                           longer than BYTES dies after BYTES
+    fault DIR HOST ssh-drop BYTES          the first ssh session into HOST whose stdin
+                                           carries BYTES is cut there
     fault DIR HOST pool-full POOL          fill POOL (a reservation takes its space)
     fault DIR HOST init-hang [ZONE]        `init 5`/shutdown never finish
     fault DIR HOST attach-fail [ZONE] [MSG]  `zoneadm attach` fails
     fault DIR HOST modify DATASET          write a file into DATASET (mounting it
                                            for the write if needed)
-    fault DIR HOST stop-sshd               drop the GZ: its sshd stops
+    fault DIR HOST stop-sshd               drop the GZ: its sshd stops and every
+                                           established connection into it is cut
     fault DIR HOST start-sshd              bring it back
     fault DIR HOST clear [KIND]            disarm all faults (or one kind)
 
     workload DIR HOST ZONE [--rate BPS] [--files N] [--size BYTES]   arm (and
         start, if the zone runs) the zone's writer
     workload DIR HOST ZONE verify          check the log against the files
+
+    knob DIR HOST ingress-bps BPS|clear    limit the bytes per second flowing into
+                                           HOST over ssh (session stdin)
+    knob DIR HOST shutdown-seconds S|clear zone shutdown time
+    knob DIR HOST NAME                     print the value (or `unset`)
 """
 
 import os
@@ -73,13 +80,7 @@ def fault(argv):
             "if [ \"$m\" != yes ]; then /usr/sbin/zfs unmount $ds; fi" % args[0])
         in_gz(h, ["/bin/sh", "-c", script])
     elif kind == "stop-sshd":
-        pid = int(common.read_text(h.path("sshd.pid"), "0") or 0)
-        if pid:
-            try:
-                os.kill(pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            common.wait_for(lambda: not ctl.pid_alive(pid), 10)
+        stop_sshd(h)
         write_text(os.path.join(fdir, "sshd-stopped"), "\n")
     elif kind == "start-sshd":
         in_gz(h, ["/usr/sbin/sshd", "-f", h.path("sshd_config"), "-E", h.path("log", "sshd.log")])
@@ -111,6 +112,90 @@ def fault(argv):
             os.unlink(os.path.join(fdir, f))
     else:
         die("fault: unknown kind %r\n%s" % (kind, __doc__), 2)
+    return 0
+
+
+def sshd_pids(h):
+    """The GZ's sshd processes: the listener and the per-connection ones
+    (`sshd: root@notty`, `sshd-session`, …), found by the GZ's mount
+    namespace and a TCP socket on the GZ's own address and port. (sshd
+    overwrites its environment with the process title, so TB_DIR cannot
+    tell them from another testbed's.)"""
+    ready = common.load_json(h.path("ready"), {})
+    ino = ready.get("mntns")
+    if ino is None:
+        return []
+    want = "%s:%04X" % ("".join("%02X" % int(o) for o in reversed(h.addr.split("."))), h.port)
+    inodes = set()
+    with open("/proc/net/tcp") as f:
+        for line in f.readlines()[1:]:
+            parts = line.split()
+            if parts[1] == want:
+                inodes.add(parts[9])
+    out = []
+    for pid in ctl.pids_in_ns(ino, exclude=(os.getpid(), ready.get("pid"))):
+        try:
+            with open("/proc/%d/comm" % pid) as f:
+                if not f.read().startswith("sshd"):
+                    continue
+        except OSError:
+            continue
+        if ctl.owns_socket(pid, inodes):
+            out.append(pid)
+    return out
+
+
+def stop_sshd(h):
+    """The GZ drops off the network: its sshd stops listening (new
+    connections are refused) and every established connection into it is
+    cut (sshd's per-connection processes killed), a ControlMaster's
+    included; clients see `closed by remote host`/exit 255. Commands those
+    sessions ran get EOF/EPIPE, as on a host whose link went away."""
+    pid = int(common.read_text(h.path("sshd.pid"), "0") or 0)
+    if pid:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    for _ in range(3):
+        pids = sshd_pids(h)
+        if not pids:
+            break
+        for p in pids:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        common.wait_for(lambda: not any(ctl.pid_alive(p) for p in pids), 10)
+
+
+KNOBS = {"ingress-bps": float, "shutdown-seconds": float}
+
+
+def knob(argv):
+    """knob DIR HOST NAME [VALUE|clear]: set (or clear, or print) a knob."""
+    if len(argv) < 3 or len(argv) > 4 or argv[2] not in KNOBS:
+        die("usage: knob DIR HOST NAME [VALUE|clear]   (NAME: %s)" % ", ".join(sorted(KNOBS)), 2)
+    d, host, name = os.path.abspath(argv[0]), argv[1], argv[2]
+    h = common.host_named(d, host)
+    p = h.path("knobs", name)
+    if len(argv) == 3:
+        v = common.read_text(p)
+        print(v.strip() if v is not None else "unset")
+        return 0
+    if argv[3] in ("clear", "off", "none"):
+        try:
+            os.unlink(p)
+        except FileNotFoundError:
+            pass
+        return 0
+    try:
+        val = KNOBS[name](argv[3])
+    except ValueError:
+        die("knob %s: not a number: %r" % (name, argv[3]), 2)
+    if val < 0:
+        die("knob %s: must not be negative" % name, 2)
+    write_text(p, argv[3] + "\n")
     return 0
 
 
@@ -155,4 +240,5 @@ def workload(argv):
 
 if __name__ == "__main__":
     prog = sys.argv[1]
-    common.run_main(lambda a: fault(a[1:]) if prog == "fault" else workload(a[1:]), prog)
+    fn = {"fault": fault, "workload": workload, "knob": knob}[prog]
+    common.run_main(lambda a: fn(a[1:]), prog)

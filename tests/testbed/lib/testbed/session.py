@@ -3,19 +3,143 @@ commands first on the PATH, sets TB_DIR/TB_HOST, and runs the requested
 command with bash (without reading the machine's ~/.bashrc), or an
 interactive shell.
 
-Fault `ssh-drop N` (one-shot): the next session that runs a command has its
-connection cut (sshd's session process killed) after N bytes of its stdin.
+Two things need the session's stdin to pass through this wrapper instead of
+going straight to the command:
+
+* fault `ssh-drop N` (one-shot): the first session whose stdin carries
+  N bytes or more has its connection cut (sshd's session process killed,
+  the client exits 255) once N bytes have passed; a session that carries
+  fewer bytes (or no stdin at all) is unaffected and leaves it armed;
+* knob `ingress-bps` (`knobs/ingress-bps`, re-read while the session runs):
+  the bytes per second flowing into the GZ over ssh, whoever the client is.
+  The wrapper forwards stdin to the command through a token bucket; as it
+  stops reading, TCP pushes back on the sender.
+
+Otherwise the command gets the connection's stdin itself (exec, no copy).
 """
 
 import os
+import select
 import signal
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from testbed import common  # noqa: E402
 from testbed.ctl import session_env  # noqa: E402
+
+CHUNK = 65536
+
+
+def ingress_bps(h):
+    """The knob's value in bytes per second, or 0 (no limit)."""
+    try:
+        v = float(h.knob("ingress-bps", "0") or 0)
+    except ValueError:
+        return 0
+    return v if v > 0 else 0
+
+
+class Bucket:
+    """A token bucket of `rate` bytes per second with a burst of 1/20 s
+    (at least one 4 KiB read), whose rate may change on the way."""
+
+    def __init__(self, rate):
+        self.rate = rate
+        self.tokens = 0.0
+        self.last = time.monotonic()
+
+    def burst(self):
+        return max(4096.0, self.rate / 20)
+
+    def wait(self, n):
+        """Sleep until n bytes may pass; n is at most burst()."""
+        while True:
+            now = time.monotonic()
+            self.tokens = min(self.burst(), self.tokens + (now - self.last) * self.rate)
+            self.last = now
+            if self.tokens >= n:
+                self.tokens -= n
+                return
+            time.sleep(min(0.25, (n - self.tokens) / self.rate))
+
+
+def cut_connection(h, child, limit, cmd):
+    common.write_text(h.path("log", "ssh-drop.log"), "dropped after %d bytes: %s\n" % (limit, cmd))
+    try:
+        os.killpg(child.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    ppid = os.getppid()
+    with open("/proc/%d/comm" % ppid) as f:
+        comm = f.read().strip()
+    if comm.startswith("sshd"):
+        os.kill(ppid, signal.SIGKILL)
+    os._exit(255)
+
+
+def relay(h, argv, env, cmd):
+    """Run argv with stdin copied from ours, paced and watched for ssh-drop."""
+    child = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, start_new_session=True)
+    fd = sys.stdin.fileno()
+    seen = 0
+    rate = ingress_bps(h)
+    bucket = Bucket(rate) if rate else None
+    next_knob = time.monotonic() + 0.5
+    try:
+        exited = os.pidfd_open(child.pid)
+    except (AttributeError, OSError):
+        exited = None
+    while True:
+        if time.monotonic() >= next_knob:
+            next_knob = time.monotonic() + 0.5
+            rate = ingress_bps(h)
+            if rate and bucket:
+                bucket.rate = rate
+            elif rate:
+                bucket = Bucket(rate)
+            else:
+                bucket = None
+        watch = [fd] + ([exited] if exited is not None else [])
+        ready, _, _ = select.select(watch, [], [], 0.5 if exited is not None else 0.1)
+        if fd not in ready:
+            if (exited is not None and exited in ready) or child.poll() is not None:
+                break  # the command is done and does not want the rest
+            continue
+        want = CHUNK
+        if bucket:
+            want = int(min(CHUNK, bucket.burst()))
+            bucket.wait(want)
+        chunk = os.read(fd, want)
+        if bucket and len(chunk) < want:
+            bucket.tokens += want - len(chunk)
+        if not chunk:
+            break
+        drop = h.fault("ssh-drop")
+        if drop is not None:
+            limit = int(drop or "0")
+            if seen + len(chunk) >= limit and h.take_fault("ssh-drop") is not None:
+                take = chunk[: max(0, limit - seen)]
+                try:
+                    if take:
+                        child.stdin.write(take)
+                        child.stdin.flush()
+                except BrokenPipeError:
+                    pass
+                cut_connection(h, child, limit, cmd)
+        seen += len(chunk)
+        try:
+            child.stdin.write(chunk)
+            child.stdin.flush()
+        except BrokenPipeError:
+            break
+    try:
+        child.stdin.close()
+    except BrokenPipeError:
+        pass
+    return child.wait()
 
 
 def main():
@@ -30,39 +154,10 @@ def main():
         rc = os.path.join(common.SRC, "lib", "bashrc")
         os.execve("/bin/bash", ["-bash", "--rcfile", rc, "-i"], env)
     argv = ["/bin/bash", "--norc", "--noprofile", "-c", cmd]
-    drop = h.take_fault("ssh-drop")
-    if drop is None:
+    if h.fault("ssh-drop") is None and not ingress_bps(h):
         os.execve(argv[0], argv, env)
-    limit = int(drop or "0")
-    child = subprocess.Popen(argv, env=env, stdin=subprocess.PIPE, start_new_session=True)
-    seen = 0
-    fd = sys.stdin.fileno()
-    while True:
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        take = chunk[: max(0, limit - seen)]
-        if take:
-            try:
-                child.stdin.write(take)
-                child.stdin.flush()
-            except BrokenPipeError:
-                break
-        seen += len(chunk)
-        if seen >= limit:
-            common.write_text(h.path("log", "ssh-drop.log"), "dropped after %d bytes: %s\n" % (limit, cmd))
-            try:
-                os.killpg(child.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            ppid = os.getppid()
-            with open("/proc/%d/comm" % ppid) as f:
-                comm = f.read().strip()
-            if comm.startswith("sshd"):
-                os.kill(ppid, signal.SIGKILL)
-            os._exit(255)
-    child.stdin.close()
-    sys.exit(child.wait())
+    code = relay(h, argv, env, cmd)
+    sys.exit(code if code >= 0 else 128 - code)
 
 
 if __name__ == "__main__":

@@ -13,8 +13,9 @@ platforms have and zfs-fuse lacks.
 * both: `zfs list -p` (exact numbers through `zfs get -p`).
 * `receive -s` (resumable) and `-o`/`-x` are not available: refused.
 
-Fault `send-abort N` (one-shot): the next `zfs send` on this GZ dies
-(SIGKILL) after writing N bytes.
+Fault `send-abort N` (one-shot): the first `zfs send` on this GZ whose
+stream is longer than N bytes dies (SIGKILL, exit 137) after writing N
+bytes; shorter streams are sent whole and leave the fault armed.
 """
 
 import os
@@ -211,26 +212,39 @@ def send(h, args):
             return 0
         sys.stderr.write(text)
         sys.stderr.flush()
-    limit = h.take_fault("send-abort")
-    if limit is None:
+    if h.fault("send-abort") is None:
         if sys.stdout.isatty():
             raise Fail("Error: Stream can not be written to a terminal.\nYou must redirect standard output.")
         exec_real(["send"] + real)
-    limit = int(limit or "0")
+    return send_watched(h, real)
+
+
+def send_watched(h, real):
+    """Fault `send-abort N`: the first send whose stream is longer than N
+    bytes writes N bytes and is SIGKILLed (exit 137). A shorter stream goes
+    through whole and leaves the fault armed for the next send."""
     p = subprocess.Popen([REAL, "send"] + real, stdout=subprocess.PIPE)
     out = sys.stdout.buffer
     sent = 0
-    while sent < limit:
-        b = p.stdout.read(min(1 << 16, limit - sent))
+    while True:
+        b = p.stdout.read1(1 << 16)
         if not b:
             break
+        armed = h.fault("send-abort")
+        if armed is not None:
+            limit = int(armed or "0")
+            if sent + len(b) > limit and h.take_fault("send-abort") is not None:
+                out.write(b[: max(0, limit - sent)])
+                out.flush()
+                p.kill()
+                p.wait()
+                common.write_text(h.path("log", "send-abort.log"),
+                                  "killed after %d bytes: zfs send %s\n" % (limit, " ".join(real)))
+                os.kill(os.getpid(), signal.SIGKILL)
         out.write(b)
         sent += len(b)
     out.flush()
-    p.kill()
-    p.wait()
-    common.write_text(h.path("log", "send-abort.log"), "killed after %d bytes: zfs send %s\n" % (sent, " ".join(real)))
-    os.kill(os.getpid(), signal.SIGKILL)
+    return p.wait()
 
 
 # ---------------------------------------------------------------------------
@@ -596,25 +610,32 @@ def holds(h, args):
         tags = rec.get(keys.get(n, ""), {})
         for tag, ts in sorted(tags.items(), key=lambda kv: (kv[1], kv[0])):
             rows.append((n, tag, ts))
+    out = holds_lines(solaris, visited, rows, scripted)
+    sys.stdout.write("".join(x + "\n" for x in out))
+    return 1 if errors else 0
+
+
+def holds_lines(solaris, visited, rows, scripted=False):
+    """The lines `zfs holds` prints for `rows` [(snapshot, tag, epoch)] of
+    the snapshots `visited` (see holds())."""
     out = []
     if solaris:
         if rows:
             cells = [("NAME", "TAG", "TIMESTAMP")] + [(n, t, time.ctime(ts)) for n, t, ts in sorted(rows)]
             widths = [max(len(c[i]) for c in cells) for i in range(3)]
             out = ["".join(c[i].ljust(widths[i]) + "  " for i in range(3)) for c in cells]
-    else:
-        nw = max([len(n) for n in visited] or [0])
-        tw = max([len(t) for _, t, _ in rows] or [0])
-        if not scripted:
-            out.append("%-*s  %-*s  %s" % (nw, "NAME", tw, "TAG", "TIMESTAMP"))
-        sep = "\t" if scripted else "  "
-        for n, t, ts in rows:
-            stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
-            out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
-        if not rows:
-            out.append("no datasets available")
-    sys.stdout.write("".join(x + "\n" for x in out))
-    return 1 if errors else 0
+        return out
+    nw = max([len(n) for n in visited] or [0])
+    tw = max([len(t) for _, t, _ in rows] or [0])
+    if not scripted:
+        out.append("%-*s  %-*s  %s" % (nw, "NAME", tw, "TAG", "TIMESTAMP"))
+    sep = "\t" if scripted else "  "
+    for n, t, ts in rows:
+        stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
+        out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
+    if not rows:
+        out.append("no datasets available")
+    return out
 
 
 def destroy(h, args):

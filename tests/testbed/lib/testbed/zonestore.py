@@ -7,7 +7,6 @@ Callers hold `host.lock("zones")` around read-modify-write sequences.
 import os
 import re
 import time
-import uuid
 
 from .common import load_json, save_json
 
@@ -82,4 +81,6 @@ def lowest_free_id(h):
 
 
 def new_uuid():
+    import uuid  # not on the `zoneadm list` path
+
     return str(uuid.uuid4())

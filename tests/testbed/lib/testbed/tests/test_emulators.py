@@ -2,6 +2,9 @@
 in fixtures/real (no root, no testbed needed)."""
 
 import os
+import subprocess
+import sys
+import time
 import types
 import unittest
 
@@ -132,6 +135,52 @@ class Nicenum(unittest.TestCase):
         self.assertEqual(zfsfront.nicenum(10216), "9.98K")
         self.assertEqual(zfsfront.nicenum(352 << 30), "352G")
         self.assertEqual(zfsfront.nicenum(int(23.4 * (1 << 30))), "23.4G")
+
+
+class Holds(unittest.TestCase):
+    def test_solaris_matches_oracle_guide(self):
+        # Oracle Solaris ZFS Administration Guide, "Holding ZFS Snapshots"
+        # (docs.oracle.com/cd/E19253-01/819-5461/gjdfk): every column padded
+        # and followed by two blanks, ctime(3) timestamps.
+        ts = int(time.mktime(time.strptime("Thu Jul 15 11:25:39 2010")))
+        lines = zfsfront.holds_lines(True, ["tank/home@now"], [("tank/home@now", "keep", ts)])
+        self.assertEqual(lines, ["NAME           TAG   TIMESTAMP                 ",
+                                 "tank/home@now  keep  Thu Jul 15 11:25:39 2010  "])
+        self.assertEqual(zfsfront.holds_lines(True, ["tank/home@now"], []), [])
+
+    def test_illumos_print_holds(self):
+        # illumos zfs_main.c print_holds: widths of the longest name/tag,
+        # "%a %b %e %k:%M %Y"; -H keeps the padding and puts one tab (sic).
+        ts = int(time.mktime(time.strptime("Fri Aug  3 09:05:53 2012")))
+        rows = [("pool1/h@s", "keep", ts), ("pool1/h/c@s", "k", ts)]
+        self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s", "pool1/h/c@s"], rows),
+                         ["NAME         TAG   TIMESTAMP",
+                          "pool1/h@s    keep  Fri Aug  3  9:05 2012",
+                          "pool1/h/c@s  k     Fri Aug  3  9:05 2012"])
+        self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s"], rows[:1], scripted=True),
+                         ["pool1/h@s\tkeep\tFri Aug  3  9:05 2012"])
+        self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s"], []),
+                         ["NAME       TAG  TIMESTAMP", "no datasets available"])
+
+
+class ListPath(unittest.TestCase):
+    def test_zoneadm_list_is_routed_to_the_light_module(self):
+        from testbed import emu
+
+        self.assertTrue(emu.is_list(["-z", "www", "list", "-p"]))
+        self.assertTrue(emu.is_list(["list", "-cp"]))
+        self.assertFalse(emu.is_list(["-z", "www", "boot"]))
+        self.assertFalse(emu.is_list(["-z", "list"]))
+
+    def test_listing_imports_nothing_heavy(self):
+        # A poller runs `zoneadm -z Z list -p` in a loop: its path must not
+        # start subprocess, ctypes, uuid or the rest of zoneadm.
+        code = ("import sys; sys.path.insert(0, %r); from testbed import emu, zonelist; "
+                "print(' '.join(m for m in ('subprocess', 'ctypes', 'uuid', 'testbed.zones', 'signal') "
+                "if m in sys.modules))" % os.path.dirname(os.path.dirname(os.path.dirname(
+                    os.path.abspath(__file__)))))
+        out = subprocess.run([sys.executable, "-S", "-c", code], stdout=subprocess.PIPE, text=True, check=True)
+        self.assertEqual(out.stdout.strip(), "")
 
 
 if __name__ == "__main__":
