@@ -219,6 +219,7 @@ pub fn do_move(
         &mut journal,
         &log,
         transport,
+        runner::Start::Fresh,
     )?;
     if rep.outcome == Outcome::Moved {
         rep.findings = target_findings(target.as_ref(), &plan.zone, &policy);

@@ -26,7 +26,7 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which host of an operation a command runs on.
 ///
@@ -34,7 +34,7 @@ use serde::Serialize;
 /// arrives on, and the machine `zmigrate` runs on (which may be either).
 /// `zgen`'s scripts run on the one global zone they are generated for,
 /// which is their [`Role::Target`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Role {
     /// The machine the tool itself runs on.
@@ -74,7 +74,7 @@ impl fmt::Display for Role {
 /// let odd = Command::new("echo", ["a b"]).in_zone("www");
 /// assert_eq!(odd.to_string(), r#"zlogin www echo ''\''a b'\'''"#);
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Command {
     pub program: String,
     pub args: Vec<String>,

@@ -25,7 +25,7 @@
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Increments that do not shrink for this many rounds in a row end the
 /// pre-copy.
@@ -42,7 +42,7 @@ pub struct Round {
 
 /// The limits the operator gave (`--max-rounds`, `--converge-bytes`,
 /// `--downtime-target`).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Limits {
     /// Rounds at most, the full send included.
     pub max_rounds: usize,
@@ -50,7 +50,7 @@ pub struct Limits {
     pub converge_bytes: u64,
     /// Switch when the next increment is predicted to take at most this
     /// long to send.
-    #[serde(with = "secs")]
+    #[serde(with = "super::plan::secs")]
     pub downtime_target: Duration,
 }
 
@@ -61,14 +61,6 @@ impl Default for Limits {
             converge_bytes: 4 << 20,
             downtime_target: Duration::from_secs(2),
         }
-    }
-}
-
-mod secs {
-    use serde::Serializer;
-    use std::time::Duration;
-    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_f64(d.as_secs_f64())
     }
 }
 

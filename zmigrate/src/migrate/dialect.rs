@@ -22,12 +22,12 @@
 
 use std::fmt;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zrules::shell::Command;
 use zrules::zonecfg::template::Release;
 
 /// The family of command forms a global zone speaks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Dialect {
     /// Oracle Solaris 11, with its update number (`11.1` → 1).
@@ -132,6 +132,23 @@ impl Dialect {
         Command::new("zfs", args)
     }
 
+    /// `zfs hold -r TAG ROOT@SNAP …`: protects the incremental base from
+    /// destruction until released (zfs(1M) Solaris 11, zfs(8) illumos: the
+    /// same form on both; `zfs destroy` of a held snapshot fails with
+    /// "dataset is busy").
+    pub fn hold(self, tag: &str, roots: &[String], snap: &str) -> Command {
+        let mut args = vec!["hold".to_owned(), "-r".to_owned(), tag.to_owned()];
+        args.extend(roots.iter().map(|r| format!("{r}@{snap}")));
+        Command::new("zfs", args)
+    }
+
+    /// `zfs release -r TAG ROOT@SNAP …`: the hold's end.
+    pub fn release(self, tag: &str, roots: &[String], snap: &str) -> Command {
+        let mut c = self.hold(tag, roots, snap);
+        c.args[0] = "release".to_owned();
+        c
+    }
+
     /// The clean shutdown of a running zone: `zoneadm -z Z shutdown` where
     /// the release has it, `zlogin Z init 5` on Solaris 11.0/11.1, as the
     /// hand procedure does there. It only asks; waiting is the caller's.
@@ -199,6 +216,16 @@ mod tests {
             "zfs receive -u -F -e pool1"
         );
         assert_eq!(sol.shutdown("www").to_string(), "zlogin www init 5");
+        assert_eq!(
+            sol.hold("zmigrate-x", &roots, "s").to_string(),
+            "zfs hold -r zmigrate-x rpool/zones/www@s pool1/www@s"
+        );
+        assert_eq!(
+            Dialect::Illumos
+                .release("zmigrate-x", &roots, "s")
+                .to_string(),
+            "zfs release -r zmigrate-x rpool/zones/www@s pool1/www@s"
+        );
         assert_eq!(
             Dialect::Solaris11 { update: 4 }.shutdown("www").to_string(),
             "zoneadm -z www shutdown"

@@ -14,11 +14,14 @@
 //! * [`script`]: the plan as the shell script `zmigrate plan` prints.
 //! * [`converge`]: when to stop copying while the zone runs.
 //! * [`journal`]: the events a move records, and what they say happened.
+//! * [`resume`]: where an interrupted move stands on the hosts, and what
+//!   resume, rollback and finalize do from there.
 //! * [`verify`]: whether the target holds what the source had.
 
 pub mod converge;
 pub mod dialect;
 pub mod journal;
 pub mod plan;
+pub mod resume;
 pub mod script;
 pub mod verify;

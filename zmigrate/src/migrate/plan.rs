@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use zrules::facts::HostFacts;
 use zrules::facts::zoneadm::ZoneState;
 use zrules::mac::Mac;
@@ -34,7 +34,7 @@ use super::converge::Limits;
 use super::dialect::Dialect;
 
 /// The parts of a move, in order.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Phase {
     /// Read-only checks; nothing changes.
@@ -68,7 +68,7 @@ impl fmt::Display for Phase {
 }
 
 /// What one step does.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "kind")]
 pub enum Action {
     /// Run a command on the step's host, with this text on its standard
@@ -84,7 +84,7 @@ pub enum Action {
 }
 
 /// One step of the move.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Step {
     /// A name unique within the move (`prepare/zonecfg`,
     /// `pre-copy/1/send/pool1/www`), under which the journal records it.
@@ -133,7 +133,7 @@ impl Step {
 
 /// One dataset tree of the zone that moves whole: the zonepath dataset
 /// (`rpool/zones/www`) or a delegated dataset's parent (`pool1/www`).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tree {
     /// The tree's top dataset, the same name on both hosts.
     pub root: String,
@@ -152,20 +152,32 @@ impl Tree {
 
 /// A VNIC the zone needs on the target, with the MAC house rule 6 derives
 /// from the target's address.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlannedVnic {
     pub name: String,
     pub over: String,
-    #[serde(serialize_with = "display")]
+    #[serde(serialize_with = "display", deserialize_with = "parse")]
     pub mac: Mac,
     /// Its MAC on the source, for the report.
-    #[serde(serialize_with = "display_opt")]
+    #[serde(serialize_with = "display_opt", deserialize_with = "parse_opt")]
     pub source_mac: Option<Mac>,
 }
 
 /// A MAC in JSON as Solaris spells it (`0:0:1:1f:d:10`).
 fn display<S: serde::Serializer>(m: &Mac, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(m)
+}
+
+fn parse<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Mac, D::Error> {
+    let s = String::deserialize(d)?;
+    s.parse().map_err(serde::de::Error::custom)
+}
+
+fn parse_opt<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Mac>, D::Error> {
+    match Option::<String>::deserialize(d)? {
+        Some(s) => s.parse().map(Some).map_err(serde::de::Error::custom),
+        None => Ok(None),
+    }
 }
 
 fn display_opt<S: serde::Serializer>(m: &Option<Mac>, s: S) -> Result<S::Ok, S::Error> {
@@ -176,7 +188,7 @@ fn display_opt<S: serde::Serializer>(m: &Option<Mac>, s: S) -> Result<S::Ok, S::
 }
 
 /// How the streams travel.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case", tag = "path")]
 pub enum TransferPath {
     /// `zfs send … | ssh TARGET zfs receive …` run on the source, as the
@@ -189,7 +201,7 @@ pub enum TransferPath {
 }
 
 /// What the operator asked for, beyond the zone and the hosts.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Options {
     pub limits: Limits,
     /// How long the clean shutdown may take before the switch is abandoned.
@@ -217,11 +229,16 @@ impl Default for Options {
     }
 }
 
-mod secs {
-    use serde::Serializer;
+pub(crate) mod secs {
+    //! A duration as seconds (a float) in JSON.
+    use serde::{Deserialize, Deserializer, Serializer};
     use std::time::Duration;
     pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
         s.serialize_f64(d.as_secs_f64())
+    }
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let v = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(v).map_err(serde::de::Error::custom)
     }
 }
 
@@ -261,7 +278,7 @@ pub struct Facts {
 }
 
 /// The whole move.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct MovePlan {
     pub id: String,
     pub zone: String,
@@ -292,9 +309,19 @@ pub struct MovePlan {
 #[error("the move cannot start:\n  - {}", .0.join("\n  - "))]
 pub struct Refused(pub Vec<String>);
 
+/// What every snapshot name of move `id` starts with: `zmigrate-ID-`.
+pub fn snapshot_prefix(id: &str) -> String {
+    format!("zmigrate-{id}-")
+}
+
+/// The tag of this move's holds on the source: `zmigrate-ID`.
+pub fn hold_tag(id: &str) -> String {
+    format!("zmigrate-{id}")
+}
+
 /// A snapshot name of this move: `zmigrate-ID-ROUND`.
 pub fn snapshot_name(id: &str, round: usize) -> String {
-    format!("zmigrate-{id}-{round}")
+    format!("{}{round}", snapshot_prefix(id))
 }
 
 /// The target's configuration: the source's export read by zrules' parser
@@ -422,7 +449,7 @@ pub fn build(facts: &Facts, options: &Options) -> Result<MovePlan, Refused> {
         }
     }
     // Snapshot names of this move must be new on both hosts.
-    let prefix = format!("@zmigrate-{}-", facts.id);
+    let prefix = format!("@{}", snapshot_prefix(&facts.id));
     for s in src.snapshots.iter().chain(&dst.snapshots) {
         if s.contains(&prefix) {
             why.push(format!(
@@ -545,8 +572,14 @@ impl MovePlan {
     /// stream per tree, the full stream for `k == 0`, else the increment
     /// from round `k - 1`.
     pub fn round(&self, k: usize) -> Vec<Step> {
+        self.round_from(k, &vec![k.checked_sub(1); self.trees.len()], false)
+    }
+
+    /// Round `k` where each tree has its own base (`None`: send it whole),
+    /// as a resume needs; with `force`, received with `-F` (discarding what
+    /// a receive cut short left on the target's copy, which is the move's).
+    pub fn round_from(&self, k: usize, from: &[Option<usize>], force: bool) -> Vec<Step> {
         let snap = snapshot_name(&self.id, k);
-        let from = k.checked_sub(1).map(|p| snapshot_name(&self.id, p));
         let mut steps = vec![Step::run(
             format!("pre-copy/{k}/snapshot"),
             Phase::PreCopy,
@@ -558,11 +591,18 @@ impl MovePlan {
                 "snapshot again: the increment holds what the zone wrote meanwhile"
             },
         )];
-        steps.extend(self.sends(k, Phase::PreCopy, from.as_deref(), &snap));
+        steps.extend(self.sends(k, Phase::PreCopy, from, &snap, force));
         steps
     }
 
-    fn sends(&self, k: usize, phase: Phase, from: Option<&str>, snap: &str) -> Vec<Step> {
+    fn sends(
+        &self,
+        k: usize,
+        phase: Phase,
+        from: &[Option<usize>],
+        snap: &str,
+        force: bool,
+    ) -> Vec<Step> {
         let phase_key = if phase == Phase::Switch {
             "switch"
         } else {
@@ -570,14 +610,17 @@ impl MovePlan {
         };
         self.trees
             .iter()
-            .map(|t| {
+            .zip(from)
+            .map(|(t, from)| {
+                let from = from.map(|f| snapshot_name(&self.id, f));
+                let from = from.as_deref();
                 let mut step = Step {
                     key: format!("{phase_key}/{k}/send/{}", t.root),
                     phase,
                     role: Role::Source,
                     action: Action::Pipe {
                         from: self.dialect.send(&t.root, from, snap),
-                        to: self.dialect.receive(&t.parent, false),
+                        to: self.dialect.receive(&t.parent, force && from.is_some()),
                     },
                     why: match from {
                         None => format!(
@@ -603,13 +646,29 @@ impl MovePlan {
     /// the final snapshot in one command on the source, the final
     /// increments, attach, boot, and the wait for `running` on the target.
     pub fn switch(&self, last: usize) -> Vec<Step> {
+        self.switch_from(
+            last + 1,
+            &vec![Some(last); self.trees.len()],
+            self.running(),
+            false,
+        )
+    }
+
+    /// The switch with its final snapshot at round `k` and each tree's own
+    /// base; without `shutdown` the zone is already going down (a resume)
+    /// and only the wait is left.
+    pub fn switch_from(
+        &self,
+        k: usize,
+        from: &[Option<usize>],
+        shutdown: bool,
+        force: bool,
+    ) -> Vec<Step> {
         let z = self.zone.as_str();
-        let k = last + 1;
         let snap = snapshot_name(&self.id, k);
-        let from = snapshot_name(&self.id, last);
         let mut steps = Vec::new();
         let snapshot = self.dialect.snapshot(&self.roots(), &snap);
-        if self.running() {
+        if shutdown {
             steps.push(Step::run(
                 "switch/shutdown",
                 Phase::Switch,
@@ -617,6 +676,8 @@ impl MovePlan {
                 self.dialect.shutdown(z),
                 "clean shutdown of the zone (never halt): the downtime starts here",
             ));
+        }
+        if self.running() {
             let wait = wait_command(z, &["installed"], self.options.shutdown_timeout);
             steps.push(Step::run(
                 format!("switch/{k}/snapshot"),
@@ -634,7 +695,7 @@ impl MovePlan {
                 "the final snapshot (the zone is not running)",
             ));
         }
-        steps.extend(self.sends(k, Phase::Switch, Some(&from), &snap));
+        steps.extend(self.sends(k, Phase::Switch, from, &snap, force));
         steps.push(
             Step::run(
                 "switch/attach",

@@ -3,6 +3,7 @@
 //!
 //! * [`preflight`]: collect and check both global zones, read-only, into
 //!   the planner's input.
+//! * [`observe`]: where a move stands on the hosts, read live.
 //! * [`runner`]: run a plan step by step, measure it, roll back on failure.
 //! * [`transfer`]: one stream from the source to the target, direct or
 //!   relayed.
@@ -10,6 +11,7 @@
 //! * [`watch`]: the log, progress bars and `--json` events of a move.
 
 pub mod journal_store;
+pub mod observe;
 pub mod preflight;
 pub mod runner;
 pub mod transfer;

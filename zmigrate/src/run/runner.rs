@@ -32,11 +32,13 @@ use crate::exec::{ExecError, Executor, Limit};
 use crate::migrate::converge::{self, Decision, Round, Switch};
 use crate::migrate::journal::{Event, Outcome};
 use crate::migrate::plan::{
-    Action, MovePlan, Phase, Step, TransferPath, snapshot_name, wait_command,
+    Action, MovePlan, Phase, Step, TransferPath, hold_tag, snapshot_name, wait_command,
 };
+use crate::migrate::resume::{self, Next, Observed};
 use crate::migrate::verify;
 
 use super::journal_store::{Journal, StoreError};
+use super::observe;
 use super::transfer::{self, SourceSsh, TransferError};
 
 /// What the runner tells whoever watches (progress bars, `--json`).
@@ -249,13 +251,13 @@ struct Runner<'a> {
     obs: &'a dyn Observer,
     transport: Transport,
     t0: Instant,
-    /// Steps done whose effect a rollback removes, in order.
-    created: Vec<Step>,
     figures: Vec<StepFigure>,
     rounds: Vec<RoundFigure>,
     notes: Vec<String>,
     /// The source's own ssh to the target (direct path).
     source_ssh: Option<SourceSsh>,
+    /// Rounds whose snapshots this run holds on the source.
+    held: Vec<usize>,
 }
 
 impl Runner<'_> {
@@ -354,12 +356,6 @@ impl Runner<'_> {
             bytes: result.as_ref().ok().copied().flatten(),
             ok,
         });
-        // A full receive that failed may have left part of its tree: the
-        // tree is the move's (pre-flight saw none), so its undo applies.
-        let full_send = step.key.starts_with("pre-copy/0/send/");
-        if step.undo.is_some() && (ok || full_send) {
-            self.created.push(step.clone());
-        }
         match result {
             Ok(bytes) => {
                 self.journal.record(
@@ -477,14 +473,19 @@ impl Runner<'_> {
     /// source with `zfs send -nvP` (one command for all trees; each prints
     /// its `size\tN` last): the direct path does not count bytes itself.
     /// `None` when the source could not tell.
-    fn estimate(&mut self, k: usize) -> Option<Vec<u64>> {
+    fn estimate(&mut self, k: usize, base: Option<&[Option<usize>]>) -> Option<Vec<u64>> {
         let snap = snapshot_name(&self.plan.id, k);
-        let from = k.checked_sub(1).map(|p| snapshot_name(&self.plan.id, p));
         let parts: Vec<String> = self
             .plan
             .trees
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
+                let from = match base {
+                    Some(b) => b.get(i).copied().flatten(),
+                    None => k.checked_sub(1),
+                }
+                .map(|p| snapshot_name(&self.plan.id, p));
                 self.plan
                     .dialect
                     .estimate(&t.root, from.as_deref(), &snap)
@@ -540,12 +541,21 @@ impl Runner<'_> {
     }
 
     /// One pre-copy round: snapshot, streams, figures.
-    fn round(&mut self, k: usize) -> Result<Round, StepError> {
-        let steps = self.plan.round(k);
+    fn round(
+        &mut self,
+        k: usize,
+        base: Option<&[Option<usize>]>,
+        force: bool,
+    ) -> Result<Round, StepError> {
+        let steps = match base {
+            Some(from) => self.plan.round_from(k, from, force),
+            None => self.plan.round(k),
+        };
+        let whole = base.map_or(k == 0, |b| b.iter().all(Option::is_none));
         let t = Instant::now();
         self.step(&steps[0])?;
-        let full = if k == 0 {
-            let sizes = self.estimate(0);
+        let full = if whole {
+            let sizes = self.estimate(k, base);
             if let Some(s) = &sizes {
                 self.check_space(s)?;
             }
@@ -555,12 +565,13 @@ impl Runner<'_> {
         };
         let counted = self.streams(&steps[1..])?;
         let seconds = t.elapsed().as_secs_f64();
+        self.hold(k);
         let bytes = if counted > 0 {
             counted
         } else if let Some(sizes) = full {
             sizes.iter().sum()
         } else {
-            self.estimate(k).map_or(0, |s| s.iter().sum())
+            self.estimate(k, base).map_or(0, |s| s.iter().sum())
         };
         self.journal.record(
             now(),
@@ -596,23 +607,28 @@ impl Runner<'_> {
             .to_owned())
     }
 
-    /// Removes what the move created on the target, newest first. Returns
-    /// the undo commands that failed.
+    /// What both hosts show of the move now.
+    fn observe(&self) -> Result<Observed, StepError> {
+        Ok(observe::observe(self.plan, self.source, self.target)?)
+    }
+
+    /// Removes what the move created on the target, read from the target
+    /// itself (a step cut short counts too): newest first, each command
+    /// naming only what pre-flight saw absent. Returns the commands that
+    /// failed, as the operator would run them.
     fn undo_target(&mut self) -> Vec<String> {
+        let o = match self.observe() {
+            Ok(o) => o,
+            Err(e) => {
+                self.note(format!("cannot read {}: {e}", self.plan.target));
+                return vec![format!("zmigrate rollback {}", self.plan.id)];
+            }
+        };
         let mut failed = Vec::new();
-        let created: Vec<Step> = self.created.drain(..).rev().collect();
-        for s in created {
-            let Some(undo) = &s.undo else { continue };
-            let r = self.run_command(Role::Target, undo, None);
-            match r {
+        for undo in resume::undo_target(self.plan, &o) {
+            match self.run_command(Role::Target, &undo, None) {
                 Ok(()) => self.note(format!("undone on {}: {undo}", self.plan.target)),
                 Err(e) => {
-                    // A full receive that failed before creating anything
-                    // has nothing to destroy.
-                    let absent = matches!(&e, StepError::Failed { stderr, .. } if stderr.contains("does not exist"));
-                    if absent {
-                        continue;
-                    }
                     self.note(format!(
                         "could not undo on {}: {undo}: {e}",
                         self.plan.target
@@ -626,6 +642,72 @@ impl Runner<'_> {
             }
         }
         failed
+    }
+
+    /// Destroys partial copies on the target before a resume sends again:
+    /// a tree there without a common snapshot is what a full receive cut
+    /// short left (pre-flight saw no such dataset, so it is the move's).
+    fn clean_partial_trees(&mut self, o: &Observed) -> Result<(), String> {
+        for (t, ob) in self.plan.trees.iter().zip(&o.trees) {
+            if ob.on_target && ob.last_common.is_none() {
+                let c = Command::new("zfs", ["destroy", "-r", t.root.as_str()]);
+                self.run_command(Role::Target, &c, None)
+                    .map_err(|e| format!("removing the partial copy of {}: {e}", t.root))?;
+                self.note(format!(
+                    "removed the partial copy of {} on {} (a receive cut short); sending it again whole",
+                    t.root, self.plan.target
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Holds round `k`'s snapshots on the source (the incremental base of
+    /// the next round, or of a resume) and releases the older rounds'.
+    /// Where the platform has no holds, the journal's record of the base is
+    /// the protection, and the note says so.
+    fn hold(&mut self, k: usize) {
+        let tag = hold_tag(&self.plan.id);
+        let tag = tag.as_str();
+        let roots = self.plan.roots();
+        let snap = snapshot_name(&self.plan.id, k);
+        let hold = self.plan.dialect.hold(tag, &roots, &snap);
+        match self.source.run(&hold) {
+            Ok(o) if o.success() => {}
+            Ok(o) => {
+                self.note(format!(
+                    "zfs hold failed on {} ({}): round {k}'s snapshots are protected by the journal only",
+                    self.plan.source,
+                    o.stderr_text()
+                ));
+                return;
+            }
+            Err(e) => {
+                self.note(format!("zfs hold on {}: {e}", self.plan.source));
+                return;
+            }
+        }
+        for old in self.held.drain(..).collect::<Vec<_>>() {
+            let snap = snapshot_name(&self.plan.id, old);
+            let _ = self
+                .source
+                .run(&self.plan.dialect.release(tag, &roots, &snap));
+        }
+        self.held.push(k);
+    }
+
+    /// Releases every hold of this move on the source.
+    fn release_all(&mut self, rounds: &[usize]) {
+        let tag = hold_tag(&self.plan.id);
+        let tag = tag.as_str();
+        let roots = self.plan.roots();
+        for k in rounds {
+            let snap = snapshot_name(&self.plan.id, *k);
+            let _ = self
+                .source
+                .run(&self.plan.dialect.release(tag, &roots, &snap));
+        }
+        self.held.clear();
     }
 
     /// Brings the zone back up on the source after an abandoned switch:
@@ -669,6 +751,7 @@ impl Runner<'_> {
     fn roll_back(&mut self, reason: String, was_down: bool) -> Outcome {
         self.note(format!("rolling back: {reason}"));
         let failed = self.undo_target();
+        self.drop_source_snapshots();
         let boot = if was_down && self.plan.running() {
             self.restart_source().err()
         } else {
@@ -693,6 +776,33 @@ impl Runner<'_> {
                 ),
                 recovery: failed.join("; "),
             },
+        }
+    }
+
+    /// After a rollback, the move's own snapshots on the source are of no
+    /// use: their holds are released and they are destroyed (they did not
+    /// exist before the move; the datasets themselves are untouched).
+    fn drop_source_snapshots(&mut self) {
+        let Ok(o) = self.observe() else { return };
+        let rounds: Vec<usize> = o
+            .trees
+            .iter()
+            .flat_map(|t| t.source_rounds.iter().copied())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        self.release_all(&rounds);
+        for (t, ob) in self.plan.trees.iter().zip(&o.trees) {
+            for k in &ob.source_rounds {
+                let snap = format!("{}@{}", t.root, snapshot_name(&self.plan.id, *k));
+                let c = Command::new("zfs", ["destroy", "-r", snap.as_str()]);
+                if let Err(e) = self.run_command(Role::Source, &c, None) {
+                    self.note(format!(
+                        "could not remove {snap} on {}: {e}",
+                        self.plan.source
+                    ));
+                }
+            }
         }
     }
 
@@ -818,6 +928,15 @@ fn downtime(figures: &[StepFigure], bytes: u64) -> Option<Downtime> {
     })
 }
 
+/// Where a run begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Start {
+    /// A new move: pre-flight's dry run, prepare, pre-copy from round 0.
+    Fresh,
+    /// An interrupted move: from what the hosts show now.
+    Resume,
+}
+
 /// Runs the move. Whatever happens, the outcome is in the report and the
 /// journal; an `Err` means the journal itself could not be written.
 pub fn run(
@@ -827,17 +946,28 @@ pub fn run(
     journal: &mut Journal,
     obs: &dyn Observer,
     transport: Transport,
+    start: Start,
 ) -> Result<Report, StoreError> {
-    let plan_json = serde_json::to_value(plan).unwrap_or(serde_json::Value::Null);
-    journal.record(
-        now(),
-        Event::Started {
-            zone: plan.zone.clone(),
-            source: plan.source.clone(),
-            target: plan.target.clone(),
-            plan: plan_json,
-        },
-    )?;
+    match start {
+        Start::Fresh => {
+            let plan_json = serde_json::to_value(plan).unwrap_or(serde_json::Value::Null);
+            journal.record(
+                now(),
+                Event::Started {
+                    zone: plan.zone.clone(),
+                    source: plan.source.clone(),
+                    target: plan.target.clone(),
+                    plan: plan_json,
+                },
+            )?;
+        }
+        Start::Resume => journal.record(
+            now(),
+            Event::Note {
+                text: "resumed".to_owned(),
+            },
+        )?,
+    }
     let journal_path = journal.path().display().to_string();
     let direct = matches!(plan.path, TransferPath::Direct { .. });
     let mut r = Runner {
@@ -848,11 +978,11 @@ pub fn run(
         obs,
         transport,
         t0: Instant::now(),
-        created: Vec::new(),
         figures: Vec::new(),
         rounds: Vec::new(),
         notes: Vec::new(),
         source_ssh: None,
+        held: Vec::new(),
     };
     if r.transport.bwlimit.is_some() && direct {
         r.note(
@@ -866,7 +996,7 @@ pub fn run(
     }
     let mut switch_reason = None;
     let mut differences = Vec::new();
-    let outcome = drive(&mut r, &mut switch_reason, &mut differences);
+    let outcome = drive(&mut r, &start, &mut switch_reason, &mut differences);
     r.close_source_master();
     r.journal.record(now(), Event::Finished(outcome.clone()))?;
     let down_bytes = r
@@ -897,18 +1027,121 @@ pub fn run(
     })
 }
 
+/// A failure inside the move: why, and whether the zone was down on the
+/// source by then (so a rollback boots it again).
+struct Abort {
+    why: String,
+    down: bool,
+}
+
+fn abort(why: impl Into<String>, down: bool) -> Abort {
+    Abort {
+        why: why.into(),
+        down,
+    }
+}
+
 fn drive(
     r: &mut Runner<'_>,
+    start: &Start,
     switch_reason: &mut Option<Switch>,
     differences: &mut Vec<String>,
 ) -> Outcome {
+    match stages(r, start, switch_reason) {
+        Ok(final_k) => finish(r, final_k, differences),
+        Err(a) => r.roll_back(a.why, a.down),
+    }
+}
+
+/// Everything up to the zone running on the target; the final round.
+fn stages(
+    r: &mut Runner<'_>,
+    start: &Start,
+    switch_reason: &mut Option<Switch>,
+) -> Result<usize, Abort> {
     let plan = r.plan;
-    // Pre-flight's dry run and prepare: the zone runs, nothing of the
-    // source changes.
+    let n = plan.trees.len();
+    let next = match start {
+        Start::Fresh => None,
+        Start::Resume => {
+            let o = r
+                .observe()
+                .map_err(|e| abort(format!("reading the hosts: {e}"), false))?;
+            let next = resume::next(plan, &o).map_err(|e| abort(e.0, false))?;
+            r.note(format!("resuming: {next:?}"));
+            Some((next, o))
+        }
+    };
+    // Where the rounds continue: after every round of this move the
+    // source holds (a snapshot taken but never recorded included).
+    let k0 = next.as_ref().map_or(0, |(_, o)| {
+        o.trees
+            .iter()
+            .flat_map(|t| t.source_rounds.iter().copied())
+            .max()
+            .map_or(0, |k| k + 1)
+    });
+    let from: Vec<Option<usize>> = match &next {
+        None => vec![None; n],
+        Some((_, o)) => o.trees.iter().map(|t| t.last_common).collect(),
+    };
+    match next.as_ref().map(|(x, _)| x) {
+        None | Some(Next::Prepare) => {
+            prepare(r, next.as_ref().map(|(_, o)| o))?;
+            r.open_source_master();
+            if let Some((_, o)) = &next {
+                r.clean_partial_trees(o).map_err(|e| abort(e, false))?;
+            }
+            let k = precopy(r, k0, from, next.is_some(), switch_reason)?;
+            switch(r, k + 1, vec![Some(k); n], plan.running(), false)?;
+            Ok(k + 1)
+        }
+        Some(Next::PreCopy { .. }) => {
+            r.open_source_master();
+            if let Some((_, o)) = &next {
+                r.clean_partial_trees(o).map_err(|e| abort(e, false))?;
+            }
+            let k = precopy(r, k0, from, true, switch_reason)?;
+            switch(r, k + 1, vec![Some(k); n], plan.running(), false)?;
+            Ok(k + 1)
+        }
+        Some(Next::Switch { .. }) => {
+            r.open_source_master();
+            if let Some((_, o)) = &next {
+                r.clean_partial_trees(o).map_err(|e| abort(e, true))?;
+            }
+            switch(r, k0, from, false, true)?;
+            Ok(k0)
+        }
+        Some(Next::Boot) => {
+            let steps = plan.switch_from(k0, &from, false, false);
+            run_until_running(r, &steps, |s| {
+                s.key == "switch/boot" || s.key == "switch/wait-running"
+            })?;
+            Ok(k0.saturating_sub(1))
+        }
+        Some(Next::Verify) => Ok(k0.saturating_sub(1)),
+    }
+}
+
+/// Pre-flight's dry run (on a fresh move) and prepare: the zone runs,
+/// nothing of the source changes. A resume skips what the target has.
+fn prepare(r: &mut Runner<'_>, seen: Option<&Observed>) -> Result<(), Abort> {
+    let plan = r.plan;
     let fixed: Vec<Step> = plan
         .steps
         .iter()
-        .filter(|s| matches!(s.phase, Phase::Preflight | Phase::Prepare))
+        .filter(|s| match s.phase {
+            Phase::Preflight => seen.is_none(),
+            Phase::Prepare => match seen {
+                None => true,
+                Some(o) if s.key == "prepare/zonecfg" => o.target_state.is_none(),
+                Some(o) => !plan.vnics.iter().any(|v| {
+                    s.key == format!("prepare/vnic/{}", v.name) && o.target_vnics.contains(&v.name)
+                }),
+            },
+            _ => false,
+        })
         .cloned()
         .collect();
     let mut phase = None;
@@ -917,18 +1150,31 @@ fn drive(
             phase = Some(s.phase);
             r.phase(s.phase);
         }
-        if let Err(e) = r.step(s) {
-            return r.roll_back(format!("{}: {e}", s.key), false);
-        }
+        r.step(s)
+            .map_err(|e| abort(format!("{}: {e}", s.key), false))?;
     }
-    r.open_source_master();
+    Ok(())
+}
+
+/// Pre-copy rounds from round `k0` (each tree from its own base the first
+/// time), until the convergence rule says switch. Returns the last round.
+fn precopy(
+    r: &mut Runner<'_>,
+    k0: usize,
+    from: Vec<Option<usize>>,
+    resumed: bool,
+    switch_reason: &mut Option<Switch>,
+) -> Result<usize, Abort> {
+    let plan = r.plan;
     r.phase(Phase::PreCopy);
     let mut measured = Vec::new();
-    let mut k = 0;
+    let mut k = k0;
+    let mut first = Some(from);
     loop {
-        match r.round(k) {
+        let base = first.take();
+        match r.round(k, base.as_deref(), resumed && k == k0) {
             Ok(round) => measured.push(round),
-            Err(e) => return r.roll_back(format!("pre-copy round {k}: {e}"), false),
+            Err(e) => return Err(abort(format!("pre-copy round {k}: {e}"), false)),
         }
         // An installed zone writes nothing: the full copy is all there is.
         let decision = if plan.running() {
@@ -949,39 +1195,53 @@ fn drive(
         if let Decision::Switch(why) = decision {
             *switch_reason = Some(why);
             r.note(format!("pre-copy ends after round {k}: {why:?}"));
-            break;
+            return Ok(k);
         }
         k += 1;
     }
-    // The switch: the downtime window.
-    r.phase(Phase::Switch);
-    let steps = plan.switch(k);
-    let final_k = k + 1;
+}
+
+/// Runs switch steps (those `pick` keeps) until the zone runs on the
+/// target; streams of one round go side by side.
+fn run_until_running(
+    r: &mut Runner<'_>,
+    steps: &[Step],
+    pick: impl Fn(&Step) -> bool,
+) -> Result<(), Abort> {
+    let plan = r.plan;
+    let steps: Vec<Step> = steps
+        .iter()
+        .filter(|s| s.phase == Phase::Switch && pick(s))
+        .cloned()
+        .collect();
+    let mut down = !matches!(r.state(Role::Source).as_deref(), Ok("running"));
     let mut i = 0;
-    let mut down = false;
     while i < steps.len() {
         let s = &steps[i];
-        if s.phase == Phase::Finish {
-            break;
-        }
         if matches!(s.action, Action::Pipe { .. }) {
             let j = steps[i..]
                 .iter()
                 .position(|x| !matches!(x.action, Action::Pipe { .. }))
                 .map_or(steps.len(), |p| i + p);
             let t = Instant::now();
+            let k = s
+                .key
+                .split('/')
+                .nth(1)
+                .and_then(|k| k.parse().ok())
+                .unwrap_or(0);
             match r.streams(&steps[i..j]) {
                 Ok(counted) => {
                     let seconds = t.elapsed().as_secs_f64();
                     r.rounds.push(RoundFigure {
-                        round: final_k,
+                        round: k,
                         bytes: counted,
                         seconds,
                         bytes_per_second: 0.0,
                         final_round: true,
                     });
                 }
-                Err(e) => return r.roll_back(format!("final increment: {e}"), down),
+                Err(e) => return Err(abort(format!("final increment: {e}"), down)),
             }
             i = j;
             continue;
@@ -998,21 +1258,35 @@ fn drive(
             } else {
                 format!("{}: {e}", s.key)
             };
-            if s.key == "switch/wait-running" || s.key == "switch/boot" {
-                // It may be half up on the target: stop it there first.
-                let halt = Command::new("zoneadm", ["-z", plan.zone.as_str(), "halt"]);
-                let _ = r.run_command(Role::Target, &halt, None);
-            }
-            return r.roll_back(why, down);
+            return Err(abort(why, down));
         }
         i += 1;
     }
-    // The zone runs on the target (or, if it was installed, is attached
-    // there). From here nothing is undone.
+    Ok(())
+}
+
+/// The switch: shutdown (unless it is under way), the wait and final
+/// snapshot, the final streams, attach, boot, the wait for `running`.
+fn switch(
+    r: &mut Runner<'_>,
+    k: usize,
+    from: Vec<Option<usize>>,
+    shutdown: bool,
+    force: bool,
+) -> Result<(), Abort> {
+    r.phase(Phase::Switch);
+    let steps = r.plan.switch_from(k, &from, shutdown, force);
+    run_until_running(r, &steps, |_| true)
+}
+
+/// After the zone runs on the target: the final round's size, holds,
+/// verification and autoboot=false on the source. Nothing is undone here.
+fn finish(r: &mut Runner<'_>, final_k: usize, differences: &mut Vec<String>) -> Outcome {
+    let plan = r.plan;
     // Direct path: the size of the final increment, asked now that the
     // zone runs again (outside the window).
     if r.rounds.iter().any(|x| x.final_round && x.bytes == 0) {
-        let b = r.estimate(final_k).map_or(0, |s| s.iter().sum());
+        let b = r.estimate(final_k, None).map_or(0, |s| s.iter().sum());
         if let Some(fin) = r.rounds.iter_mut().find(|x| x.final_round) {
             fin.bytes = b;
             fin.bytes_per_second = if fin.seconds > 0.0 {
@@ -1023,13 +1297,10 @@ fn drive(
         }
     }
     r.phase(Phase::Finish);
+    r.hold(final_k);
     *differences = verify_move(r, final_k);
-    let finish: Vec<Step> = steps
-        .iter()
-        .filter(|s| s.phase == Phase::Finish)
-        .cloned()
-        .collect();
-    for s in &finish {
+    let steps = plan.switch(final_k.saturating_sub(1));
+    for s in steps.iter().filter(|s| s.phase == Phase::Finish) {
         if let Err(e) = r.step(s) {
             r.note(format!("{}: {e}", s.key));
             return Outcome::Stopped {
