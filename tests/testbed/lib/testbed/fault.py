@@ -10,8 +10,9 @@ running testbed and control zone workloads from outside.
     fault DIR HOST attach-fail [ZONE] [MSG]  `zoneadm attach` fails
     fault DIR HOST modify DATASET          write a file into DATASET (mounting it
                                            for the write if needed)
-    fault DIR HOST stop-sshd               drop the GZ: its sshd stops and every
-                                           established connection into it is cut
+    fault DIR HOST stop-sshd               drop the GZ: its sshd stops, every
+                                           established connection into it is cut,
+                                           its own ssh clients are killed
     fault DIR HOST start-sshd              bring it back
     fault DIR HOST clear [KIND]            disarm all faults (or one kind)
 
