@@ -86,8 +86,8 @@ pub enum Fault {
     /// Write a file into a dataset (e.g. a received one) right now.
     Modify(String),
     /// Drop the GZ off the network: its sshd stops (new connections are
-    /// refused) and every established connection into it, a ControlMaster's
-    /// included, is cut.
+    /// refused), every established connection into it, a ControlMaster's
+    /// included, is cut, and its own outgoing ssh clients are killed.
     StopSshd,
     /// Bring a dropped GZ's sshd back.
     StartSshd,

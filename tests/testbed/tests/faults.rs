@@ -231,6 +231,11 @@ fn stop_sshd_cuts_established_connections_and_control_masters() {
     let mut long = long.spawn().expect("ssh");
     let mut feed = long.stdin.take().expect("stdin");
     feed.write_all(&[0u8; 4096]).expect("write");
+    // And a transfer gz-b itself runs to gz-a, outside any session.
+    tb.ok(
+        "gz-b",
+        "setsid sh -c 'ssh gz-a sleep 60; echo $? > /tmp/out-rc' < /dev/null > /dev/null 2>&1 &",
+    );
     std::thread::sleep(Duration::from_millis(500));
 
     tb.inject("gz-b", Fault::StopSshd).expect("inject");
@@ -239,6 +244,15 @@ fn stop_sshd_cuts_established_connections_and_control_masters() {
         Some(255),
         "the established session is cut"
     );
+    let mut rc = String::new();
+    for _ in 0..100 {
+        rc = stdout(&tb.enter("gz-b", &["cat", "/tmp/out-rc"]));
+        if !rc.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    assert_eq!(rc, "137\n", "gz-b's own ssh client lost the network");
     drop(feed);
     assert!(!check().status.success(), "the ControlMaster is gone");
     let out = tb.sh("gz-a", "ssh gz-b true");

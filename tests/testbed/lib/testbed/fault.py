@@ -10,8 +10,9 @@ running testbed and control zone workloads from outside.
     fault DIR HOST attach-fail [ZONE] [MSG]  `zoneadm attach` fails
     fault DIR HOST modify DATASET          write a file into DATASET (mounting it
                                            for the write if needed)
-    fault DIR HOST stop-sshd               drop the GZ: its sshd stops and every
-                                           established connection into it is cut
+    fault DIR HOST stop-sshd               drop the GZ: its sshd stops, every
+                                           established connection into it is cut,
+                                           its own ssh clients are killed
     fault DIR HOST start-sshd              bring it back
     fault DIR HOST clear [KIND]            disarm all faults (or one kind)
 
@@ -150,7 +151,8 @@ def stop_sshd(h):
     connections are refused) and every established connection into it is
     cut (sshd's per-connection processes killed), a ControlMaster's
     included; clients see `closed by remote host`/exit 255. Commands those
-    sessions ran get EOF/EPIPE, as on a host whose link went away."""
+    sessions ran get EOF/EPIPE, as on a host whose link went away, and the
+    GZ's own outgoing ssh clients are killed."""
     pid = int(common.read_text(h.path("sshd.pid"), "0") or 0)
     if pid:
         try:
@@ -167,6 +169,17 @@ def stop_sshd(h):
             except ProcessLookupError:
                 pass
         common.wait_for(lambda: not any(ctl.pid_alive(p) for p in pids), 10)
+    # Its own ssh clients lose the network too (`zfs send | ssh gz-b zfs
+    # receive` run in this GZ stops; the receiver sees the stream cut).
+    ready = common.load_json(h.path("ready"), {})
+    if ready.get("mntns") is not None:
+        for p in ctl.pids_in_ns(ready["mntns"], exclude=(os.getpid(),), marker="TB_DIR=" + h.dir):
+            try:
+                with open("/proc/%d/comm" % p) as f:
+                    if f.read().strip() == "ssh":
+                        os.kill(p, signal.SIGKILL)
+            except (OSError, ProcessLookupError):
+                pass
 
 
 KNOBS = {"ingress-bps": float, "shutdown-seconds": float}

@@ -560,7 +560,8 @@ def holds(h, args):
     illumos (zfs_main.c print_holds): a header `NAME  TAG  TIMESTAMP`
     unless -H, columns padded to the longest name/tag and two blanks apart,
     time as strftime("%a %b %e %k:%M %Y"); with -H the same padding but one
-    tab as separator (sic); `no datasets available` when nothing is held.
+    tab as separator (sic); `no datasets available` when no snapshot
+    matched.
     Solaris 11 (the Python `zfs holds` of OpenSolaris, as in Oracle's
     "Holding ZFS Snapshots" examples): every column padded to its widest
     cell or header and followed by two blanks, time as ctime(3) (seconds
@@ -633,7 +634,9 @@ def holds_lines(solaris, visited, rows, scripted=False):
     for n, t, ts in rows:
         stamp = time.strftime("%a %b %e %k:%M %Y", time.localtime(ts))
         out.append("%-*s%s%-*s%s%s" % (nw, n, sep, tw, t, sep, stamp))
-    if not rows:
+    if not visited:
+        # print_holds' nvlist has an entry per snapshot visited, held or
+        # not: only when no snapshot matched at all is it empty.
         out.append("no datasets available")
     return out
 

@@ -159,8 +159,8 @@ class Holds(unittest.TestCase):
                           "pool1/h/c@s  k     Fri Aug  3  9:05 2012"])
         self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s"], rows[:1], scripted=True),
                          ["pool1/h@s\tkeep\tFri Aug  3  9:05 2012"])
-        self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s"], []),
-                         ["NAME       TAG  TIMESTAMP", "no datasets available"])
+        self.assertEqual(zfsfront.holds_lines(False, ["pool1/h@s"], []), ["NAME       TAG  TIMESTAMP"])
+        self.assertEqual(zfsfront.holds_lines(False, [], []), ["NAME  TAG  TIMESTAMP", "no datasets available"])
 
 
 class ListPath(unittest.TestCase):
