@@ -12,9 +12,12 @@
 //! * [`collect`]: run zrules' capture layout on a global zone (and, through
 //!   `zlogin`, in its running zones) and write the capture directory.
 //! * [`check`]: collect and lint with zrules in one go.
+//! * [`fleet`]: many hosts at once, from the command line or an Ansible
+//!   inventory, with bounded parallelism.
 //! * [`progress`]: the progress bar a person watches while that happens.
 
 pub mod check;
 pub mod collect;
 pub mod exec;
+pub mod fleet;
 pub mod progress;
