@@ -162,6 +162,11 @@ impl FleetArgs {
     fn target(self, hosts: Vec<String>, local: bool) -> anyhow::Result<cli::Target> {
         match self.inventory {
             Some(file) => cli::Target::from_inventory(&file, self.limit.as_deref()),
+            // clap's `requires` is not enforced here next to the host
+            // operands, so the rule is kept by hand.
+            None if self.limit.is_some() => {
+                anyhow::bail!("--limit selects hosts of an inventory: give --inventory FILE too")
+            }
             None => Ok(cli::Target::new(hosts, local)),
         }
     }
