@@ -207,10 +207,8 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
     };
     // Before connecting: a directory that cannot take the capture should
     // not cost a collection.
+    let output_existed = req.output.exists();
     let existed: Vec<bool> = dirs.iter().map(|d| d.exists()).collect();
-    for d in &dirs {
-        collect::prepare_dir(d)?;
-    }
     // Only ever removes the empty directories made just now.
     let unmake = || {
         for (d, e) in dirs.iter().zip(&existed) {
@@ -218,7 +216,16 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
                 let _ = fs::remove_dir(d);
             }
         }
+        if per_host && !output_existed {
+            let _ = fs::remove_dir(&req.output);
+        }
     };
+    for d in &dirs {
+        if let Err(e) = collect::prepare_dir(d) {
+            unmake();
+            return Err(e.into());
+        }
+    }
     if let Err(e) = req.how.ready(&req.target) {
         unmake();
         return Err(e);
@@ -237,19 +244,16 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
     let results = req
         .how
         .collect_all(&req.target, &hosts, &each, &|bar, i, (cap, written)| {
-            // The error at the end says it.
-            if unreachable(cap) && !per_host {
-                return;
-            }
-            let mut text = if unreachable(cap) {
-                String::new()
-            } else {
-                cap.summary()
+            let text = match written {
+                // The error at the end says it.
+                Ok(()) if unreachable(cap) => return,
+                Ok(()) => format!(
+                    "{}capture written to {}\n",
+                    cap.summary(),
+                    dirs[i].display()
+                ),
+                Err(e) => format!("{}error: {e}\n", cap.summary()),
             };
-            match written {
-                Ok(()) => text.push_str(&format!("capture written to {}\n", dirs[i].display())),
-                Err(e) => text.push_str(&format!("error: {e}\n")),
-            }
             note(bar, &text);
         });
 
@@ -263,14 +267,19 @@ pub fn collect(req: CollectRequest) -> Result<ExitCode> {
         }
         if let Some(e) = &cap.lost {
             lost += 1;
-            if unreachable(cap) && !per_host {
-                unmake();
-                eprintln!("error: {e}");
-            } else {
+            if !unreachable(cap) {
                 eprintln!(
                     "error: {e} (what was captured before is in {})",
                     dir.display()
                 );
+            } else if per_host {
+                eprintln!(
+                    "error: {e} ({} says so)",
+                    dir.join(collect::ERRORS_FILE).display()
+                );
+            } else {
+                unmake();
+                eprintln!("error: {e}");
             }
         } else if !cap.complete() {
             incomplete += 1;

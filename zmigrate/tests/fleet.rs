@@ -429,6 +429,22 @@ fn fleet_flags_are_checked_before_anything_runs() {
         assert!(err.contains(want), "{args:?}: {err}");
         assert!(!ran, "{args:?}");
     }
+    // A used DIR/HOST refuses the whole run before any host is reached,
+    // and leaves no directory behind.
+    let used = tmp.path().join("used");
+    fs::create_dir_all(used.join("gz2")).expect("dir");
+    fs::write(used.join("gz2/nodename"), "old\n").expect("file");
+    let (o, ran) = zmigrate_without_ssh(
+        tmp.path(),
+        &["collect", "gz1", "gz2", "-o", used.to_str().expect("utf-8")],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("gz2 is not empty"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!ran && !used.join("gz1").exists());
     // As ansible-playbook: a term that matches nothing is a warning.
     let (o, _) = zmigrate_without_ssh(
         tmp.path(),

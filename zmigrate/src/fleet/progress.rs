@@ -2,8 +2,8 @@
 //!
 //! With one host it is the per-command bar `zmigrate collect HOST` always
 //! had (which command is slow). With several, one bar counts hosts:
-//! finished of all, and beside it how many are running (and which), done
-//! and failed, and the commands run so far, so a person watching a
+//! finished of all, and beside it how many are done, failed and running,
+//! the commands run so far and which hosts are running, so a person watching a
 //! hundred hosts sees one line, not a hundred. indicatif draws only when
 //! stderr is a terminal; logs and CI get the plain summaries printed
 //! afterwards.
@@ -26,8 +26,18 @@ struct State {
 }
 
 impl State {
-    /// `3 running (gz-a, gz-b, gz-c) · 12 done · 1 failed · 318 commands`.
+    /// `12 done · 1 failed · 3 running · 318 commands: gz-a, gz-b, gz-c`:
+    /// the counts first, so a narrow terminal cuts only names.
     fn message(&self) -> String {
+        let mut m = format!("{} done", self.done);
+        if self.failed > 0 {
+            m.push_str(&format!(" · {} failed", self.failed));
+        }
+        m.push_str(&format!(
+            " · {} running · {} commands",
+            self.running.len(),
+            self.commands
+        ));
         let mut shown: Vec<&str> = self
             .running
             .iter()
@@ -37,15 +47,9 @@ impl State {
         if self.running.len() > 4 {
             shown.push("…");
         }
-        let mut m = format!("{} running", self.running.len());
         if !shown.is_empty() {
-            m.push_str(&format!(" ({})", shown.join(", ")));
+            m.push_str(&format!(": {}", shown.join(", ")));
         }
-        m.push_str(&format!(" · {} done", self.done));
-        if self.failed > 0 {
-            m.push_str(&format!(" · {} failed", self.failed));
-        }
-        m.push_str(&format!(" · {} commands", self.commands));
         m
     }
 }
@@ -171,7 +175,7 @@ mod tests {
         let s = bar.state.lock().expect("state");
         assert_eq!(
             s.message(),
-            "4 running (gz0, gz1, gz2, gz3) · 2 done · 1 failed · 1 commands"
+            "2 done · 1 failed · 4 running · 1 commands: gz0, gz1, gz2, gz3"
         );
         assert_eq!(bar.bar.position(), 2);
         assert_eq!(bar.bar.length(), Some(6));
