@@ -400,4 +400,47 @@ db
             assert!(e.to_string().contains(want), "{p}: {e}");
         }
     }
+
+    proptest::proptest! {
+        /// Whatever the order of the terms, the result is (union of the
+        /// plain terms, or every host) ∩ each `&` term − each `!` term,
+        /// computed here from the groups' and hosts' own lists.
+        #[test]
+        fn order_does_not_matter_and_the_set_algebra_holds(
+            terms in proptest::collection::vec((0usize..3, 0usize..9), 1..6),
+            rotate in 0usize..6,
+        ) {
+            let names = ["web", "db", "staging", "atlanta", "dc", "web1", "db1", "web*", "nosuch"];
+            let ops = ["", "&", "!"];
+            let words: Vec<String> = terms.iter().map(|(o, n)| format!("{}{}", ops[*o], names[*n])).collect();
+            let inv = Inventory::parse_ini(INV).expect("inventory");
+            let members = |n: &str| -> BTreeSet<String> {
+                let pat: Pattern = n.parse().expect("term");
+                pat.select(&inv).hosts.iter().map(|h| h.name.clone()).collect()
+            };
+            let mut want: BTreeSet<String> = BTreeSet::new();
+            let plain: Vec<&(usize, usize)> = terms.iter().filter(|(o, _)| *o == 0).collect();
+            if plain.is_empty() {
+                want = inv.hosts().iter().map(|h| h.name.clone()).collect();
+            }
+            for (_, n) in &plain {
+                want.extend(members(names[*n]));
+            }
+            for (_, n) in terms.iter().filter(|(o, _)| *o == 1) {
+                let keep = members(names[*n]);
+                want.retain(|h| keep.contains(h));
+            }
+            for (_, n) in terms.iter().filter(|(o, _)| *o == 2) {
+                let drop = members(names[*n]);
+                want.retain(|h| !drop.contains(h));
+            }
+            let mut rotated = words.clone();
+            let k = rotate % rotated.len();
+            rotated.rotate_left(k);
+            for p in [words.join(":"), rotated.join(",")] {
+                let got: BTreeSet<String> = sel(&p).into_iter().collect();
+                proptest::prop_assert_eq!(&got, &want, "{}", p);
+            }
+        }
+    }
 }
