@@ -28,6 +28,9 @@ Examples:
   zmigrate check gz1 gz2 --format json        a fleet: also finds MACs shared between hosts
   zmigrate check --local                      on the global zone itself, without ssh
   zmigrate collect -F ./ssh_config gz-a -o x  hosts from this ssh_config (bastions, keys, ports)
+  zmigrate collect gz1 gz2 gz3 -o captures/   a fleet: captures/gz1, captures/gz2, … (4 at a time)
+  zmigrate check -i hosts.ini --limit 'zones:!lab' --jobs 8 --format sarif
+                                              the hosts of an Ansible inventory, 8 at a time
 
 Hosts are reached with the system's OpenSSH in batch mode (keys or an agent,
 never a password prompt), as the user ssh_config says; the commands are
@@ -35,8 +38,8 @@ read-only (see `zrules layout`) and need the privileges of that user (root, or
 a role with the Zone Management profile for zlogin).
 
 Exit codes: 0 clean; 1 findings at or above the failing level (check), or
-some commands failed on the host (collect); 2 usage errors, unreachable hosts,
-or a directory that cannot be written.";
+some commands failed on a host (collect); 2 usage errors, unreachable hosts
+(after the other hosts are done), or a directory that cannot be written.";
 
 #[derive(Debug, Parser)]
 #[command(name = "zmigrate", version, about = ABOUT, after_help = EXAMPLES)]
@@ -60,16 +63,32 @@ A command that fails on the host does not stop the collection: its file is
 not written (so zrules reports the checks needing it as skipped, not passed),
 its standard output, if any, is kept under DIR/failed/, and it is listed with
 its standard error on stderr and in DIR/collect-errors (one line per problem,
-`FILE<TAB>COMMAND<TAB>WHAT`, then the stderr lines indented by a tab).",
+`FILE<TAB>COMMAND<TAB>WHAT`, then the stderr lines indented by a tab).
+
+Where the captures go: with ONE host named on the command line (or --local),
+DIR is that host's capture, as it always was. With several hosts, or with
+--inventory (whatever --limit leaves), DIR holds one capture per host,
+DIR/HOST, named by the host's name as given (its inventory name, not its
+ansible_host); DIR itself may exist and hold other captures, but each
+DIR/HOST must be new or empty. Hosts are collected --jobs at a time, each over
+its own ssh connection, each exactly as it would be alone; a host that cannot
+be reached does not stop the others, and its DIR/HOST holds only
+collect-errors saying so. Summaries are printed in the order the hosts were
+given.",
         after_help = "\
 Examples:
   zmigrate collect gz1 -o captures/gz1
   zmigrate collect --local -o /var/tmp/capture      on the GZ itself
+  zmigrate collect gz1 gz2 gz3 -o captures/          captures/gz1, captures/gz2, captures/gz3
+  zmigrate collect -i inventory.yml -o captures/ --jobs 8
+  zmigrate collect -i hosts.ini --limit 'zones:&prod:!gz-lab*' -o captures/
 
-Exit codes: 0 every command succeeded; 1 the capture was written but some
-commands failed (see DIR/collect-errors); 2 usage errors, the host could not be
-reached or the connection was lost (what was captured is still written), or
-DIR is not empty or cannot be written."
+Exit codes: 0 every command succeeded on every host; 1 the captures were
+written but some commands failed (see DIR/collect-errors, or
+DIR/HOST/collect-errors); 2 usage or inventory errors, a host could not be
+reached or its connection was lost (after the other hosts are done; what was
+captured is still written), or a directory is not empty or cannot be
+written."
     )]
     Collect(CollectArgs),
     /// Collect hosts and lint them with zrules (same formats and exit codes as `zrules check`).
@@ -83,16 +102,23 @@ is --policy, else zrules.yaml in this directory or a parent up to the
 repository root, else the write-up's defaults.
 
 Commands that fail on a host are listed on stderr; the checks that needed
-their output are reported as skipped.",
+their output are reported as skipped. Hosts are collected --jobs at a time,
+from the command line or an Ansible inventory (--inventory, --limit). A host
+that cannot be reached (or whose connection is lost) is reported on stderr
+and left out of the check; the others are still checked and their findings
+printed, and the exit status is 2.",
         after_help = "\
 Examples:
   zmigrate check gz1
   zmigrate check gz1 gz2 --format json > findings.json
   zmigrate check gz1 --keep captures/     also write captures/gz1 for later
   zmigrate check gz1 --select Z05,Z06     only the VNIC name and MAC rules
+  zmigrate check -i inventory.yml --jobs 8 --format sarif > fleet.sarif
+  zmigrate check -i hosts.ini --limit 'web:db:!gz-lab' --keep captures/
 
 Exit codes: 0 no finding at or above the failing level; 1 findings; 2 usage,
-policy or host errors (a host that cannot be reached)."
+policy or inventory errors, or a host that cannot be reached (the other hosts'
+findings are still printed)."
     )]
     Check(CheckArgs),
     /// Print the move of a zone to another global zone as a commented shell script; changes nothing.
@@ -167,19 +193,55 @@ struct HostArgs {
     /// Seconds one command may run before it is stopped and reported.
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     timeout: u64,
+    /// How many hosts are collected at once (each over its own connection).
+    #[arg(short = 'j', long, value_name = "N", default_value_t = 4,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    jobs: u16,
+}
+
+/// A fleet from an Ansible inventory.
+#[derive(Debug, Args)]
+struct FleetArgs {
+    /// An Ansible inventory (INI, or YAML for *.yml/*.yaml): its hosts, with
+    /// ansible_host, ansible_port and ansible_user honoured.
+    #[arg(short = 'i', long, value_name = "FILE", conflicts_with = "local")]
+    inventory: Option<PathBuf>,
+    /// Only the inventory's hosts matching this Ansible host pattern:
+    /// host or group names and * wildcards, joined by `:` or `,`; `!NAME`
+    /// excludes, `&NAME` intersects; `web[0:2]` picks by position.
+    #[arg(short = 'l', long, value_name = "PATTERN", requires = "inventory")]
+    limit: Option<String>,
+}
+
+impl FleetArgs {
+    /// The hosts: the inventory's, or the operands (or this machine).
+    fn target(self, hosts: Vec<String>, local: bool) -> anyhow::Result<cli::Target> {
+        match self.inventory {
+            Some(file) => cli::Target::from_inventory(&file, self.limit.as_deref()),
+            // clap's `requires` is not enforced here next to the host
+            // operands, so the rule is kept by hand.
+            None if self.limit.is_some() => {
+                anyhow::bail!("--limit selects hosts of an inventory: give --inventory FILE too")
+            }
+            None => Ok(cli::Target::new(hosts, local)),
+        }
+    }
 }
 
 #[derive(Debug, Args)]
 struct CollectArgs {
-    /// The global zone: an ssh host name or alias (never starting with `-`).
-    #[arg(required_unless_present = "local", conflicts_with = "local", value_parser = host_operand)]
-    host: Option<String>,
+    /// Global zones: ssh host names or aliases (never starting with `-`).
+    #[arg(required_unless_present_any = ["local", "inventory"], conflicts_with_all = ["local", "inventory"], value_parser = host_operand)]
+    hosts: Vec<String>,
     /// Run the commands on this machine instead; refused unless `uname -s` is SunOS and `zonename` is global.
     #[arg(long)]
     local: bool,
-    /// The capture directory to create (it must be new or empty).
+    /// The capture directory to create (new or empty); with several hosts
+    /// or --inventory, the directory holding DIR/HOST for each.
     #[arg(short, long, value_name = "DIR")]
     output: PathBuf,
+    #[command(flatten)]
+    fleet: FleetArgs,
     #[command(flatten)]
     how: HostArgs,
 }
@@ -187,7 +249,7 @@ struct CollectArgs {
 #[derive(Debug, Args)]
 struct CheckArgs {
     /// Global zones: ssh host names or aliases (never starting with `-`).
-    #[arg(required_unless_present = "local", conflicts_with = "local", value_parser = host_operand)]
+    #[arg(required_unless_present_any = ["local", "inventory"], conflicts_with_all = ["local", "inventory"], value_parser = host_operand)]
     hosts: Vec<String>,
     /// Check this machine instead; refused unless `uname -s` is SunOS and `zonename` is global.
     #[arg(long)]
@@ -197,6 +259,8 @@ struct CheckArgs {
     keep: Option<PathBuf>,
     #[command(flatten)]
     lint: LintOptions,
+    #[command(flatten)]
+    fleet: FleetArgs,
     #[command(flatten)]
     how: HostArgs,
 }
@@ -372,16 +436,20 @@ fn main() -> ExitCode {
             .exit();
     }
     let result = match Cli::parse_from(args).command {
-        Command::Collect(a) => cli::collect(cli::CollectRequest {
-            target: cli::Target::new(a.host.map(|h| vec![h]).unwrap_or_default(), a.local),
-            output: a.output,
-            how: a.how.into(),
+        Command::Collect(a) => a.fleet.target(a.hosts, a.local).and_then(|target| {
+            cli::collect(cli::CollectRequest {
+                target,
+                output: a.output,
+                how: a.how.into(),
+            })
         }),
-        Command::Check(a) => cli::check(cli::CheckRequest {
-            target: cli::Target::new(a.hosts, a.local),
-            keep: a.keep,
-            lint: a.lint,
-            how: a.how.into(),
+        Command::Check(a) => a.fleet.target(a.hosts, a.local).and_then(|target| {
+            cli::check(cli::CheckRequest {
+                target,
+                keep: a.keep,
+                lint: a.lint,
+                how: a.how.into(),
+            })
         }),
         Command::Plan(a) => {
             a.m.request()
@@ -422,6 +490,7 @@ impl From<HostArgs> for cli::How {
             ssh_config: a.ssh_config,
             connect_timeout: std::time::Duration::from_secs(a.connect_timeout),
             timeout: std::time::Duration::from_secs(a.timeout),
+            jobs: usize::from(a.jobs),
         }
     }
 }

@@ -15,6 +15,7 @@ pub enum NameKind {
     Link,
     Dataset,
     Host,
+    User,
 }
 
 impl fmt::Display for NameKind {
@@ -24,6 +25,7 @@ impl fmt::Display for NameKind {
             NameKind::Link => "datalink name",
             NameKind::Dataset => "dataset name",
             NameKind::Host => "host name",
+            NameKind::User => "user name",
         })
     }
 }
@@ -215,6 +217,53 @@ pub fn validate_host_name(name: &str) -> Result<(), NameError> {
     if name.len() > 253 {
         return Err(fail(k, name, "it is longer than 253 characters"));
     }
+    // `.` and `..` are no host, and as `DIR/HOST` of a fleet's captures
+    // they would name the directory itself or its parent.
+    if name.bytes().all(|b| b == b'.') {
+        return Err(fail(k, name, "it is made of dots only"));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
+    {
+        return Err(fail(
+            k,
+            name,
+            format!(
+                "'{}' is not allowed (letters, digits, '-', '.', '_')",
+                c.escape_default()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Longest login name on Solaris 11: `LOGNAME_MAX` (32).
+pub const LOGNAME_MAX: usize = 32;
+
+/// A login name as given to `ssh -l`: passwd(4)'s characters (letters,
+/// digits, `.`, `_`, `-`), the first not a `-` (it would be read as an
+/// option; POSIX XBD 3.437 "User Name" says the same), at most
+/// [`LOGNAME_MAX`] characters.
+pub fn validate_user_name(name: &str) -> Result<(), NameError> {
+    let k = NameKind::User;
+    if name.is_empty() {
+        return Err(fail(k, name, "it is empty"));
+    }
+    if name.starts_with('-') {
+        return Err(fail(
+            k,
+            name,
+            "it starts with '-' and would be read as an option",
+        ));
+    }
+    if name.chars().count() > LOGNAME_MAX {
+        return Err(fail(
+            k,
+            name,
+            format!("it is longer than {LOGNAME_MAX} characters"),
+        ));
+    }
     if let Some(c) = name
         .chars()
         .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_')))
@@ -308,5 +357,19 @@ mod tests {
         assert!(validate_host_name("-oProxyCommand=x").is_err());
         assert!(validate_host_name("a b").is_err());
         assert!(validate_host_name("root@x").is_err());
+        for dots in [".", ".."] {
+            assert!(validate_host_name(dots).is_err(), "{dots}");
+        }
+        assert!(validate_host_name("a..b").is_ok());
+    }
+
+    #[test]
+    fn user_names() {
+        for ok in ["root", "zoneadmin", "svc_1.a-b"] {
+            assert!(validate_user_name(ok).is_ok(), "{ok}");
+        }
+        for bad in ["", "-oX", "a b", "root@x", "a;b", &"x".repeat(33)] {
+            assert!(validate_user_name(bad).is_err(), "{bad}");
+        }
     }
 }

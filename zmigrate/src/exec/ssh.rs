@@ -56,10 +56,72 @@ impl Default for SshOptions {
     }
 }
 
+/// Where a host is reached when that is not its name: an Ansible
+/// inventory's `ansible_host`, `ansible_port` and `ansible_user`. Each
+/// value is validated and passed as its own word before `--` (`-p PORT`,
+/// `-l USER`, the address as the host operand), never as option text.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The address or name ssh connects to, instead of the host's name.
+    pub address: Option<String>,
+    /// `ssh -p PORT`.
+    pub port: Option<u16>,
+    /// `ssh -l USER`.
+    pub user: Option<String>,
+}
+
+impl Endpoint {
+    /// Refuses an address, port or user that could not safely be an ssh
+    /// argument: an address must be a host name (`zrules::names`) or an
+    /// IPv6 address, a user a login name, a port not 0.
+    pub fn validate(&self) -> Result<(), ExecError> {
+        if let Some(a) = &self.address {
+            validate_address(a)?;
+        }
+        if let Some(u) = &self.user {
+            zrules::names::validate_user_name(u)?;
+        }
+        if self.port == Some(0) {
+            return Err(ExecError::Connection {
+                host: self.address.clone().unwrap_or_default(),
+                message: "port 0 is no ssh port".to_owned(),
+            });
+        }
+        Ok(())
+    }
+
+    /// The words that go before the other options: `-p PORT`, `-l USER`.
+    fn args(&self) -> Vec<OsString> {
+        let mut a = Vec::new();
+        if let Some(p) = self.port {
+            a.push("-p".into());
+            a.push(p.to_string().into());
+        }
+        if let Some(u) = &self.user {
+            a.push("-l".into());
+            a.push(u.into());
+        }
+        a
+    }
+}
+
+/// A host name, or an IPv6 address (which holds `:`, refused in names).
+pub fn validate_address(address: &str) -> Result<(), zrules::names::NameError> {
+    match validate_host_name(address) {
+        Ok(()) => Ok(()),
+        Err(_) if address.parse::<std::net::Ipv6Addr>().is_ok() => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 /// Runs commands on one host over a multiplexed ssh connection.
 #[derive(Debug)]
 pub struct SshExecutor {
     host: String,
+    /// The host operand given to ssh: the endpoint's address, else `host`.
+    target: String,
+    /// `-p PORT -l USER` from the endpoint, before every other option.
+    endpoint_args: Vec<OsString>,
     opts: SshOptions,
     control_path: PathBuf,
     /// Holds the control socket's directory (mode 0700) until drop.
@@ -83,7 +145,20 @@ impl SshExecutor {
     /// Validates `host`, opens the master connection and waits until it is
     /// ready.
     pub fn connect(host: &str, opts: SshOptions) -> Result<Self, ExecError> {
+        Self::connect_to(host, &Endpoint::default(), opts)
+    }
+
+    /// [`SshExecutor::connect`] to `endpoint` (an inventory's address, port,
+    /// user), naming the host `host` in messages and in [`Executor::host`].
+    pub fn connect_to(
+        host: &str,
+        endpoint: &Endpoint,
+        opts: SshOptions,
+    ) -> Result<Self, ExecError> {
         validate_host_name(host)?;
+        endpoint.validate()?;
+        let target = endpoint.address.clone().unwrap_or_else(|| host.to_owned());
+        let endpoint_args = endpoint.args();
         let dir = tempfile::Builder::new()
             .prefix("zmigrate-ssh-")
             .tempdir_in(socket_dir())
@@ -94,7 +169,8 @@ impl SshExecutor {
         let control_path = dir.path().join("cm");
         let mut master = Process::new(&opts.program);
         master
-            .args(master_args(&opts, &control_path, host))
+            .args(&endpoint_args)
+            .args(master_args(&opts, &control_path, &target))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped());
@@ -120,6 +196,8 @@ impl SshExecutor {
         }
         let exec = SshExecutor {
             host: host.to_owned(),
+            target,
+            endpoint_args,
             opts,
             control_path,
             _control_dir: dir,
@@ -181,8 +259,9 @@ impl SshExecutor {
     /// `ssh -O CTL … -- HOST`: ask the master something.
     fn control(&self, ctl: &str) -> Result<Output, ExecError> {
         let mut c = Process::new(&self.opts.program);
-        c.args(common_args(&self.opts, &self.control_path))
-            .args(["-O", ctl, "--", &self.host]);
+        c.args(&self.endpoint_args)
+            .args(common_args(&self.opts, &self.control_path))
+            .args(["-O", ctl, "--", &self.target]);
         process::run(
             c,
             &format!("ssh -O {ctl} {}", self.host),
@@ -208,7 +287,14 @@ impl SshExecutor {
 
     /// The full ssh argument vector for `cmd` (without the program).
     pub fn ssh_args(&self, cmd: &Command) -> Vec<OsString> {
-        command_args(&self.opts, &self.control_path, &self.host, cmd)
+        let mut a = self.endpoint_args.clone();
+        a.extend(command_args(
+            &self.opts,
+            &self.control_path,
+            &self.target,
+            cmd,
+        ));
+        a
     }
 
     pub fn control_path(&self) -> &Path {
@@ -408,5 +494,73 @@ mod tests {
         assert_eq!(host, "closed");
         assert!(message.contains("refused"), "{message}");
         assert!(start.elapsed() < Duration::from_secs(10));
+    }
+
+    #[test]
+    fn an_endpoint_reaches_ssh_as_separate_words_and_the_name_labels_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let argv = dir.path().join("argv");
+        let fake = dir.path().join("ssh");
+        std::fs::write(
+            &fake,
+            format!(
+                "#!/bin/sh\nprintf '%s\\n' \"$@\" --- >> {}\necho 'no route' >&2\nexit 255\n",
+                argv.display()
+            ),
+        )
+        .expect("fake ssh");
+        std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+            .expect("chmod");
+        let opts = SshOptions {
+            program: fake,
+            ..SshOptions::default()
+        };
+        let endpoint = Endpoint {
+            address: Some("10.0.0.5".into()),
+            port: Some(2222),
+            user: Some("zadmin".into()),
+        };
+        let e = SshExecutor::connect_to("gz1", &endpoint, opts.clone()).expect_err("fails");
+        assert_eq!(e.to_string(), "cannot reach gz1: no route");
+        let text = std::fs::read_to_string(&argv).expect("argv");
+        let runs: Vec<Vec<&str>> = text
+            .split("---\n")
+            .filter(|r| !r.is_empty())
+            .map(|r| r.lines().collect())
+            .collect();
+        // The master, then (dropping the failed executor) `-O exit`.
+        assert!(!runs.is_empty());
+        for words in &runs {
+            assert_eq!(&words[..4], ["-p", "2222", "-l", "zadmin"], "{words:?}");
+            assert_eq!(words.last(), Some(&"10.0.0.5"), "{words:?}");
+        }
+        assert_eq!(&runs[0][runs[0].len() - 3..], ["-N", "--", "10.0.0.5"]);
+        let v6 = Endpoint {
+            address: Some("fe80::1".into()),
+            ..Endpoint::default()
+        };
+        assert!(v6.validate().is_ok());
+        for bad in [
+            Endpoint {
+                address: Some("-oProxyCommand=x".into()),
+                ..Endpoint::default()
+            },
+            Endpoint {
+                user: Some("-oProxyCommand=x".into()),
+                ..Endpoint::default()
+            },
+            Endpoint {
+                user: Some("root@x".into()),
+                ..Endpoint::default()
+            },
+            Endpoint {
+                port: Some(0),
+                ..Endpoint::default()
+            },
+        ] {
+            let _ = std::fs::remove_file(&argv);
+            assert!(SshExecutor::connect_to("gz1", &bad, opts.clone()).is_err());
+            assert!(!argv.exists(), "ssh never ran for {bad:?}");
+        }
     }
 }
