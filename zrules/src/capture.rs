@@ -21,6 +21,8 @@
 
 use std::collections::BTreeMap;
 
+use serde::Serialize;
+
 use crate::diagnostic::{Check, Code, Diagnostic, Severity};
 use crate::facts::{
     self, Fact, HostFacts, RowError, Rows, SvcDeps, SystemFacts, ZoneCapture, dladm, ipadm, passwd,
@@ -72,6 +74,8 @@ pub struct CaptureCommand {
     pub args: &'static [&'static str],
     /// What the output is used for (shown in `describe_layout`).
     pub purpose: &'static str,
+    /// The rules whose checks read this output.
+    pub checks: &'static [Code],
     pub content: Content,
 }
 
@@ -85,7 +89,7 @@ const fn global(
     file: &'static str,
     program: &'static str,
     args: &'static [&'static str],
-    purpose: &'static str,
+    (purpose, checks): (&'static str, &'static [Code]),
     content: Content,
 ) -> CaptureCommand {
     CaptureCommand {
@@ -94,6 +98,7 @@ const fn global(
         program,
         args,
         purpose,
+        checks,
         content,
     }
 }
@@ -102,7 +107,7 @@ const fn in_zone(
     file: &'static str,
     program: &'static str,
     args: &'static [&'static str],
-    purpose: &'static str,
+    (purpose, checks): (&'static str, &'static [Code]),
     content: Content,
 ) -> CaptureCommand {
     CaptureCommand {
@@ -111,6 +116,7 @@ const fn in_zone(
         program,
         args,
         purpose,
+        checks,
         content,
     }
 }
@@ -138,42 +144,51 @@ pub const LAYOUT: &[CaptureCommand] = &[
         "nodename",
         "cat",
         &["/etc/nodename"],
-        "GZ host name; default basename of GZ VNICs (Z05)",
+        (
+            "GZ host name; default basename of GZ VNICs and home datasets",
+            &[Code::Z05, Code::Z06, Code::Z11],
+        ),
         Content::Nodename,
     ),
     global(
         "uname-v",
         "uname",
         &["-v"],
-        "OS release: Solaris 11 or illumos dialect",
+        ("OS release: Solaris 11 or illumos dialect", &[]),
         Content::UnameV,
     ),
     global(
         "zoneadm-list-cp",
         "zoneadm",
         &["list", "-cp"],
-        "zones, states, IDs, zonepaths (Z06, Z08)",
+        ("zones, states, IDs, zonepaths", &[Code::Z06, Code::Z08]),
         Content::Zones,
     ),
     global(
         "dladm-show-vnic",
         "dladm",
         &["show-vnic", "-p", "-o", "link,over,macaddress,macaddrtype"],
-        "VNICs, lower links and MACs (Z04, Z05, Z06)",
+        (
+            "VNICs, lower links and MACs",
+            &[Code::Z04, Code::Z05, Code::Z06],
+        ),
         Content::Vnics,
     ),
     global(
         "dladm-show-link",
         "dladm",
         &["show-link", "-p", "-o", "link,class,over"],
-        "link classes: which links are VNICs (Z04)",
+        ("link classes: which links are VNICs", &[Code::Z04]),
         Content::Links,
     ),
     global(
         "ipadm-show-addr",
         "ipadm",
         &["show-addr", "-p", "-o", "addrobj,type,state,addr"],
-        "GZ addresses: primary IPv4 (Z06), interfaces on links (Z04)",
+        (
+            "GZ addresses: primary IPv4, interfaces on links",
+            &[Code::Z04, Code::Z05, Code::Z06],
+        ),
         Content::Addrs,
     ),
     global(
@@ -187,7 +202,10 @@ pub const LAYOUT: &[CaptureCommand] = &[
             "-t",
             "filesystem",
         ],
-        "datasets and mountpoints (Z09, Z10, Z11)",
+        (
+            "datasets and mountpoints",
+            &[Code::Z09, Code::Z10, Code::Z11],
+        ),
         Content::Datasets,
     ),
     global(
@@ -200,49 +218,49 @@ pub const LAYOUT: &[CaptureCommand] = &[
             "name,property,value,source",
             "sharenfs,sharesmb",
         ],
-        "NFS/SMB sharing properties (Z03)",
+        ("NFS/SMB sharing properties", &[Code::Z03]),
         Content::ShareProps,
     ),
     global(
         "share",
         "share",
         &[],
-        "published shares (Z03)",
+        ("published shares", &[Code::Z03]),
         Content::Shares,
     ),
     global(
         "pkg-list",
         "pkg",
         &["list", "-H"],
-        "GZ packages (Z02)",
+        ("GZ packages", &[Code::Z02]),
         Content::Packages,
     ),
     global(
         "passwd",
         "cat",
         &["/etc/passwd"],
-        "GZ local accounts and homes (Z11)",
+        ("GZ local accounts and homes", &[Code::Z11]),
         Content::Passwd,
     ),
     global(
         "svcs-d-ssh",
         "svcs",
         &["-H", "-o", "fmri", "-d", SSH_FMRI],
-        "ssh dependencies: no autofs (Z11)",
+        ("ssh dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
     global(
         "svcs-d-system-log",
         "svcs",
         &["-H", "-o", "fmri", "-d", SYSTEM_LOG_FMRI],
-        "system-log dependencies: no autofs (Z11)",
+        ("system-log dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
     global(
         "svcs-d-sendmail",
         "svcs",
         &["-H", "-o", "fmri", "-d", SENDMAIL_FMRI],
-        "sendmail dependencies: no autofs (Z11)",
+        ("sendmail dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
     CaptureCommand {
@@ -250,49 +268,58 @@ pub const LAYOUT: &[CaptureCommand] = &[
         scope: Scope::ZoneConfig,
         program: "zonecfg",
         args: &["-z", ZONE, "export"],
-        purpose: "zone configuration (Z04-Z10)",
+        purpose: "zone configuration",
+        checks: &[
+            Code::Z04,
+            Code::Z05,
+            Code::Z06,
+            Code::Z07,
+            Code::Z08,
+            Code::Z09,
+            Code::Z10,
+        ],
         content: Content::ZoneConfig,
     },
     in_zone(
         "nodename",
         "cat",
         &["/etc/nodename"],
-        "zone host name (Z07)",
+        ("zone host name", &[Code::Z07]),
         Content::Nodename,
     ),
     in_zone(
         "pkg-list",
         "pkg",
         &["list", "-H"],
-        "zone packages (Z01)",
+        ("zone packages", &[Code::Z01]),
         Content::Packages,
     ),
     in_zone(
         "passwd",
         "cat",
         &["/etc/passwd"],
-        "zone local accounts and homes (Z11)",
+        ("zone local accounts and homes", &[Code::Z11]),
         Content::Passwd,
     ),
     in_zone(
         "svcs-d-ssh",
         "svcs",
         &["-H", "-o", "fmri", "-d", SSH_FMRI],
-        "ssh dependencies: no autofs (Z11)",
+        ("ssh dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
     in_zone(
         "svcs-d-system-log",
         "svcs",
         &["-H", "-o", "fmri", "-d", SYSTEM_LOG_FMRI],
-        "system-log dependencies: no autofs (Z11)",
+        ("system-log dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
     in_zone(
         "svcs-d-sendmail",
         "svcs",
         &["-H", "-o", "fmri", "-d", SENDMAIL_FMRI],
-        "sendmail dependencies: no autofs (Z11)",
+        ("sendmail dependencies: no autofs", &[Code::Z11]),
         Content::SvcDeps,
     ),
 ];
@@ -575,6 +602,31 @@ impl Loader<'_> {
     }
 }
 
+/// The codes of an entry's `checks` for the text table: `(Z04, Z05)`, a run
+/// of four or more consecutive codes as a range (`Z04-Z10`); empty when the
+/// output feeds no rule directly.
+fn codes_note(checks: &[Code]) -> String {
+    if checks.is_empty() {
+        return String::new();
+    }
+    let index = |c: &Code| Code::ALL.iter().position(|a| a == c).unwrap_or(usize::MAX);
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < checks.len() {
+        let mut j = i;
+        while j + 1 < checks.len() && index(&checks[j + 1]) == index(&checks[j]).wrapping_add(1) {
+            j += 1;
+        }
+        if j - i >= 3 {
+            parts.push(format!("{}-{}", checks[i], checks[j]));
+        } else {
+            parts.extend(checks[i..=j].iter().map(Code::to_string));
+        }
+        i = j + 1;
+    }
+    format!(" ({})", parts.join(", "))
+}
+
 /// The layout as a plain-text table, for the README and `--help`.
 pub fn describe_layout() -> String {
     let rows: Vec<[String; 4]> = LAYOUT
@@ -589,7 +641,7 @@ pub fn describe_layout() -> String {
                 c.path(None),
                 run.to_owned(),
                 c.command_line(None),
-                c.purpose.to_owned(),
+                format!("{}{}", c.purpose, codes_note(c.checks)),
             ]
         })
         .collect();
@@ -616,6 +668,87 @@ pub fn describe_layout() -> String {
         out.push('\n');
     }
     out
+}
+
+/// The schema name and version of [`describe_layout_json`]'s document.
+pub const LAYOUT_SCHEMA: &str = "zrules-layout/1";
+
+/// The zone-name placeholder of [`describe_layout_json`]: other collectors
+/// replace it, in `file`, `argv` and `via`, by each zone's name.
+pub const JSON_ZONE_PLACEHOLDER: &str = "{zone}";
+
+/// The layout for programs (`zrules layout --format json`, documented in
+/// `docs/layout.md`).
+#[derive(Debug, Serialize)]
+pub struct LayoutDocument {
+    pub schema: &'static str,
+    pub zone_placeholder: &'static str,
+    pub entries: Vec<LayoutEntry>,
+}
+
+/// One entry of [`LayoutDocument`]: one row of [`LAYOUT`].
+#[derive(Debug, Serialize)]
+pub struct LayoutEntry {
+    /// Path under the capture directory, with the placeholder for the zone.
+    pub file: String,
+    pub scope: &'static str,
+    /// The command's own words; for `in-zone` entries, before the `zlogin`.
+    pub argv: Vec<String>,
+    /// The wrapper for `in-zone` entries (`["zlogin", "{zone}"]`): the words
+    /// of `argv` follow it, each quoted for the zone's shell.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub via: Option<Vec<String>>,
+    pub purpose: &'static str,
+    pub checks: Vec<&'static str>,
+}
+
+impl Scope {
+    /// The scope's name in [`describe_layout_json`].
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Scope::Global => "global",
+            Scope::ZoneConfig => "per-zone",
+            Scope::InZone => "in-zone",
+        }
+    }
+}
+
+/// [`LAYOUT`] as a [`LayoutDocument`], generated from the table: `argv` is
+/// the entry's unwrapped command ([`CaptureCommand::command`] before the
+/// `zlogin`), `via` the words `zlogin` and the zone that
+/// [`shell::Command::in_zone`] puts before it.
+pub fn layout_document() -> LayoutDocument {
+    let zone = Some(JSON_ZONE_PLACEHOLDER);
+    let entries = LAYOUT
+        .iter()
+        .map(|c| {
+            let via = (c.scope == Scope::InZone).then(|| {
+                let wrapped = c.command(zone).argv();
+                wrapped[..2].to_vec()
+            });
+            LayoutEntry {
+                file: c.path(zone),
+                scope: c.scope.as_str(),
+                argv: c.unwrapped(zone).argv(),
+                via,
+                purpose: c.purpose,
+                checks: c.checks.iter().map(|k| k.as_str()).collect(),
+            }
+        })
+        .collect();
+    LayoutDocument {
+        schema: LAYOUT_SCHEMA,
+        zone_placeholder: JSON_ZONE_PLACEHOLDER,
+        entries,
+    }
+}
+
+/// [`layout_document`] as pretty-printed JSON followed by a newline.
+pub fn describe_layout_json() -> String {
+    let mut text = serde_json::to_string_pretty(&layout_document())
+        .expect("the layout serializes: plain strings only");
+    text.push('\n');
+    text
 }
 
 #[cfg(test)]

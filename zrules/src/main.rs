@@ -34,6 +34,18 @@ Examples:
   zrules rules                               every code, check and default severity
   zrules layout                              the files of a capture and their commands";
 
+const LAYOUT_EXAMPLES: &str = "\
+Examples:
+  zrules layout                              the table: file, where it runs, command, purpose
+  zrules layout --format json > layout.json  the same, for another collector";
+
+/// The output forms of `zrules layout`.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum LayoutFormat {
+    Text,
+    Json,
+}
+
 /// Check Solaris 11 / illumos zone configurations and host captures
 /// against the site's eleven house rules.
 #[derive(Parser, Debug)]
@@ -72,7 +84,16 @@ enum Command {
     /// List every rule code, its checks and their default severities.
     Rules,
     /// List the files of a host capture and the command that fills each.
-    Layout,
+    ///
+    /// `--format json` prints the same table for programs (another
+    /// collector, an Ansible role): schema `zrules-layout/1`, described in
+    /// the project's docs/layout.md.
+    #[command(after_help = LAYOUT_EXAMPLES)]
+    Layout {
+        /// `text`: a table for people; `json`: one JSON object for programs.
+        #[arg(long, value_enum, default_value_t = LayoutFormat::Text)]
+        format: LayoutFormat,
+    },
     /// Shell completions and man pages, for packagers.
     #[command(subcommand, hide = true)]
     Generate(zrules::generate::Generate),
@@ -100,9 +121,12 @@ fn main() -> ExitCode {
         Command::Rules => print(rules_table())
             .map(|_| ExitCode::SUCCESS)
             .map_err(Into::into),
-        Command::Layout => print(zrules::capture::describe_layout())
-            .map(|_| ExitCode::SUCCESS)
-            .map_err(Into::into),
+        Command::Layout { format } => print(match format {
+            LayoutFormat::Text => zrules::capture::describe_layout(),
+            LayoutFormat::Json => zrules::capture::describe_layout_json(),
+        })
+        .map(|_| ExitCode::SUCCESS)
+        .map_err(Into::into),
         Command::Generate(g) => generate(&g),
     };
     match result {
