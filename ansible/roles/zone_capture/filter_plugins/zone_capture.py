@@ -30,7 +30,12 @@ for the zone's shell behind `zlogin`.
 import base64
 import json
 
-from ansible.errors import AnsibleFilterError
+try:
+    from ansible.errors import AnsibleFilterError
+except ImportError:  # the tests drive these filters without Ansible
+
+    class AnsibleFilterError(Exception):
+        pass
 
 SCHEMA = "zrules-layout/1"
 # zmigrate/src/collect/write.rs
@@ -448,6 +453,7 @@ class _Capture:
         self.commands = 0
         self.zones = []
         self.absent = []
+        self.lost = None
 
     def take(self, plan, results):
         for p, (status, out, err) in zip(plan, results):
@@ -471,15 +477,21 @@ class _Capture:
             else:
                 self.files[p["path"]] = out
 
+    def complete(self):
+        return not self.failures and self.lost is None
+
     def errors_text(self):
-        if not self.failures:
+        if self.complete():
             return None
         out = (
             "# zmigrate collect: what could not be collected from %s.\n"
             "# FILE<TAB>COMMAND<TAB>WHAT, then the command's standard error indented by a tab.\n"
             "# The files named here were not written.\n" % self.host
         )
-        return out + "".join(_entry(f) for f in self.failures)
+        out += "".join(_entry(f) for f in self.failures)
+        if self.lost is not None:
+            out += "-\t-\tstopped early: %s\n" % _one_line(self.lost)
+        return out
 
     def summary(self):
         running = sum(1 for _, s in self.zones if s == "running")
@@ -499,6 +511,8 @@ class _Capture:
             out += "  not installed, so not captured: %s\n" % ", ".join(self.absent)
         for f in self.failures:
             out += "  %s\n" % _display(f)
+        if self.lost is not None:
+            out += "  stopped early: %s\n" % self.lost
         return out
 
 
@@ -521,22 +535,52 @@ def _zones_of(layout, cap):
     return rows
 
 
-def _collect(layout_text, host, global_stdout, zone_stdout=None):
-    """The capture as zmigrate's collect() builds it, from the scripts' outputs."""
+def _unreachable(run):
+    """The reason a raw task's host could not be reached, or None. `run` is
+    the registered result (a dict) or a plain stdout string."""
+    if not isinstance(run, dict):
+        return None
+    if run.get("unreachable"):
+        msg = _trim(str(run.get("msg") or "the connection was lost"))
+        # Ansible's wording around ssh's own message, which is what
+        # zmigrate reports ("cannot reach HOST: ssh: connect to host …").
+        for prefix in ("Task failed: ", "Failed to connect to the host via ssh: "):
+            if msg.startswith(prefix):
+                msg = _trim(msg[len(prefix):])
+        return msg or "the connection was lost"
+    return None
+
+
+def _stdout(run):
+    return run.get("stdout", "") if isinstance(run, dict) else (run or "")
+
+
+def _collect(layout_text, host, global_run, zone_run=None):
+    """The capture as zmigrate's collect() builds it, from the scripts'
+    outputs (or the registered results of the raw tasks that ran them: an
+    unreachable host is a collection stopped early, as zmigrate's)."""
     layout = _layout(layout_text)
     err = _host_name_error(host)
     if err:
         raise AnsibleFilterError("zone_capture: " + err)
     cap = _Capture(host)
     gplan = _global_plan(layout)
-    cap.take(gplan, _results(gplan, global_stdout, "global-zone"))
+    lost = _unreachable(global_run)
+    if lost is not None:
+        cap.lost = "cannot reach %s: %s" % (host, lost)
+        return layout, cap, []
+    cap.take(gplan, _results(gplan, _stdout(global_run), "global-zone"))
     rows = _zones_of(layout, cap)
     zplan = []
     if rows is not None:
         zplan, notes = _zone_plan(layout, rows)
         cap.failures.extend(notes)
-        if zone_stdout is not None:
-            cap.take(zplan, _results(zplan, zone_stdout, "zone"))
+        if zone_run is not None and zplan:
+            lost = _unreachable(zone_run)
+            if lost is not None:
+                cap.lost = "cannot reach %s: %s" % (host, lost)
+            else:
+                cap.take(zplan, _results(zplan, _stdout(zone_run), "zone"))
     return layout, cap, zplan
 
 
@@ -548,18 +592,24 @@ def zone_capture_script(layout_text):
     return _script(_global_plan(_layout(layout_text)))
 
 
-def zone_capture_zone_script(layout_text, host, global_stdout):
+def zone_capture_zone_script(layout_text, host, global_run):
     """The script running the per-zone and in-zone commands for the zones
-    the global script's `zoneadm list -cp` listed; empty when there are none."""
-    _, _, zplan = _collect(layout_text, host, global_stdout)
+    the global script's `zoneadm list -cp` listed; empty when there are none
+    (or the host could not be reached). `global_run`: the global task's
+    registered result, or its stdout."""
+    _, _, zplan = _collect(layout_text, host, global_run)
     return _script(zplan) if zplan else ""
 
 
-def zone_capture_files(layout_text, host, global_stdout, zone_stdout=""):
+def zone_capture_files(layout_text, host, global_run, zone_run=None):
     """The capture directory: `files` (relative path -> base64 of the bytes,
-    `failed/` and `collect-errors` included), `complete`, `problems` (one
-    line each) and `summary` (zmigrate's account of the collection)."""
-    _, cap, _ = _collect(layout_text, host, global_stdout, zone_stdout or "")
+    `failed/` and `collect-errors` included), `complete`, `reached`,
+    `problems` (one line each) and `summary` (zmigrate's account of the
+    collection). `global_run`, `zone_run`: the raw tasks' registered results
+    (or their stdout); a skipped zone task stands for no zone command."""
+    if isinstance(zone_run, dict) and zone_run.get("skipped"):
+        zone_run = None
+    _, cap, _ = _collect(layout_text, host, global_run, zone_run)
     files = {}
     for path, data in list(cap.files.items()) + list(cap.failed.items()):
         files[path] = base64.b64encode(data).decode("ascii")
@@ -568,8 +618,9 @@ def zone_capture_files(layout_text, host, global_stdout, zone_stdout=""):
         files[ERRORS_FILE] = base64.b64encode(text.encode("utf-8")).decode("ascii")
     return {
         "files": files,
-        "complete": not cap.failures,
-        "problems": [_display(f) for f in cap.failures],
+        "complete": cap.complete(),
+        "reached": cap.lost is None,
+        "problems": [_display(f) for f in cap.failures] + (["stopped early: " + cap.lost] if cap.lost else []),
         "summary": cap.summary(),
     }
 
