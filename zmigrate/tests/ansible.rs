@@ -2,7 +2,7 @@
 //! role must leave exactly the capture directories `zmigrate collect`
 //! writes, and its final check must end as `zmigrate check` does.
 //!
-//! Three tests:
+//! Four tests:
 //! * the role's controller-side filters, driven by `ansible/tests/fake_host.py`
 //!   through a real `/bin/sh`, against zmigrate's collect on its fake executor,
 //!   for the same table of host answers, including the failing and hostile
@@ -10,7 +10,8 @@
 //! * the role with real `ansible-playbook` against a 3-GZ testbed, compared
 //!   byte for byte with `zmigrate check --keep` (captures and SARIF), re-run
 //!   for idempotence, in check mode, and with a host down;
-//! * `ansible-lint` on the role and the playbook.
+//! * `ansible-lint` on the role and the playbook;
+//! * the testbed's sftp, for scp and Ansible's own file transfers.
 //!
 //! Ansible comes from PyPI into a virtualenv (`tests/run-all` installs
 //! ansible-core and ansible-lint at /opt/zone-ansible, or `$ZONE_ANSIBLE_VENV`).
@@ -604,4 +605,62 @@ fn ansible_lint_passes_on_the_role_and_the_playbook() {
     let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
     assert_eq!(out.status.code(), Some(0), "{all}");
     assert!(all.contains("0 failure(s), 0 warning(s)"), "{all}");
+}
+
+/// The testbed serves sftp (its sshd's `Subsystem sftp`, let through the
+/// session wrapper), so scp and Ansible's file transfers work against the
+/// simulated GZs, from inside the GZ, without the piped fallback.
+#[test]
+fn the_testbed_serves_sftp_to_scp_and_ansible() {
+    let Some(venv) = ansible_venv() else { return };
+    let Some(tb) = Testbed::require(Options {
+        hosts: 1,
+        ..Options::default()
+    }) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let t = tmp.path();
+    let got = t.join("nodename");
+    let out = Process::new("scp")
+        .arg("-F")
+        .arg(tb.ssh_config())
+        .arg("gz-a:/etc/nodename")
+        .arg(&got)
+        .output()
+        .expect("scp");
+    assert!(out.status.success(), "scp: {}", text(&out.stderr));
+    assert_eq!(fs::read_to_string(&got).expect("fetched"), "gz-a\n");
+    let inventory = t.join("inventory.ini");
+    fs::write(
+        &inventory,
+        format!(
+            "gz-a ansible_ssh_common_args='-F {}' ansible_python_interpreter=auto_silent\n",
+            tb.ssh_config().display()
+        ),
+    )
+    .expect("inventory");
+    let out = Process::new(venv.join("bin/ansible"))
+        .current_dir(t)
+        .env("ANSIBLE_HOME", t.join("ansible-home"))
+        .env("ANSIBLE_LOCAL_TEMP", t.join("ansible-home/tmp"))
+        .env("ANSIBLE_SSH_CONTROL_PATH_DIR", t.join("ansible-home/cp"))
+        .env("ANSIBLE_NOCOLOR", "1")
+        .arg("-i")
+        .arg(&inventory)
+        .arg("gz-a")
+        .args(["-m", "ansible.builtin.fetch", "-a"])
+        .arg(format!(
+            "src=/etc/nodename dest={}/fetched/ flat=true",
+            t.display()
+        ))
+        .output()
+        .expect("ansible");
+    let all = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    assert!(out.status.success(), "{all}");
+    assert!(!all.contains("transfer mechanism failed"), "{all}");
+    assert_eq!(
+        fs::read_to_string(t.join("fetched/nodename")).expect("fetched"),
+        "gz-a\n"
+    );
 }
