@@ -140,6 +140,15 @@ def ssh_config_text(d, hs):
     return "\n".join(out)
 
 
+# Debian's sftp server (package openssh-sftp-server, a dependency of
+# openssh-server). A subsystem, not internal-sftp: under ForceCommand sshd
+# hands the subsystem's command to the forced command (as
+# SSH_ORIGINAL_COMMAND), and session.py execs it; internal-sftp lives
+# inside sshd and could not be started from there. sftp lets scp (the SFTP
+# protocol since OpenSSH 9.0) and Ansible's file transfers work.
+SFTP_SERVER = "/usr/lib/openssh/sftp-server"
+
+
 def sshd_config_text(d, h):
     home = os.path.join(d, "hosts", h["name"])
     return "\n".join(
@@ -163,6 +172,7 @@ def sshd_config_text(d, h):
             "X11Forwarding no",
             "AllowTcpForwarding no",
             "PermitUserEnvironment no",
+            "Subsystem sftp %s" % SFTP_SERVER,
             # Bytecode cached under DIR (never in the source tree).
             "ForceCommand %s -X pycache_prefix=%s/pycache %s/lib/testbed/session.py %s %s"
             % (common.PY, d, common.SRC, d, h["name"]),

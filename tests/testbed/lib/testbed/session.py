@@ -28,7 +28,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from testbed import common  # noqa: E402
-from testbed.ctl import session_env  # noqa: E402
+from testbed.ctl import SFTP_SERVER, session_env  # noqa: E402
 
 CHUNK = 65536
 
@@ -153,6 +153,10 @@ def main():
     if cmd is None:
         rc = os.path.join(common.SRC, "lib", "bashrc")
         os.execve("/bin/bash", ["-bash", "--rcfile", rc, "-i"], env)
+    if cmd == SFTP_SERVER:
+        # The sftp subsystem (sshd_config `Subsystem sftp`): sshd passes its
+        # command here because of the ForceCommand; run it as it is.
+        os.execve(SFTP_SERVER, [SFTP_SERVER], env)
     argv = ["/bin/bash", "--norc", "--noprofile", "-c", cmd]
     if h.fault("ssh-drop") is None and not ingress_bps(h):
         os.execve(argv[0], argv, env)
