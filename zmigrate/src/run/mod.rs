@@ -12,6 +12,7 @@
 pub mod journal_store;
 pub mod preflight;
 pub mod runner;
+pub mod timeline;
 pub mod transfer;
 pub mod watch;
 
