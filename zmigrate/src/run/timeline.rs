@@ -41,7 +41,7 @@ const X1: f64 = WIDTH - 24.0;
 const ROW: f64 = 18.0;
 const BAR: f64 = 12.0;
 /// One row of round labels.
-const LABEL_ROW: f64 = 19.0;
+const LABEL_ROW: f64 = 16.0;
 /// A bar is never drawn narrower than this (a step of a millisecond in a
 /// move of an hour stays visible).
 const MIN_BAR: f64 = 1.5;
@@ -227,8 +227,7 @@ struct Row {
 struct Lane {
     phase: String,
     rows: Vec<Row>,
-    /// Round labels: (first second, last second, text), packed into rows.
-    labels: Vec<Vec<(f64, f64, String)>>,
+    labels: Vec<RoundLabel>,
 }
 
 fn overlaps(steps: &[StepFigure], row: &[usize], i: usize) -> bool {
@@ -302,7 +301,7 @@ fn lanes(report: &Report, scale: Scale) -> Vec<Lane> {
                 }
             }
         }
-        let labels = pack_labels(round_labels(report, &name), scale);
+        let labels = place_labels(round_labels(report, &name), scale);
         out.push(Lane {
             phase: name,
             rows,
@@ -363,30 +362,102 @@ fn label_left(scale: Scale, from: f64, to: f64, text: &str) -> f64 {
     (mid - w / 2.0).clamp(X0, (X1 - w).max(X0))
 }
 
-/// Labels into as few rows as keep them apart.
-fn pack_labels(labels: Vec<(f64, f64, String)>, scale: Scale) -> Vec<Vec<(f64, f64, String)>> {
-    let mut rows: Vec<Vec<(f64, f64, String)>> = Vec::new();
-    let mut taken: Vec<Vec<(f64, f64)>> = Vec::new();
-    for l in labels {
-        let left = label_left(scale, l.0, l.1, &l.2);
-        let right = left + text_width(&l.2);
-        // The bracket under the label counts too.
-        let (a, b) = (left.min(scale.x(l.0)), right.max(scale.x(l.1)));
-        let free = taken
-            .iter()
-            .position(|row| row.iter().all(|&(c, d)| b + 8.0 <= c || d + 8.0 <= a));
-        match free {
-            Some(r) => {
-                taken[r].push((a, b));
-                rows[r].push(l);
-            }
-            None => {
-                taken.push(vec![(a, b)]);
-                rows.push(vec![l]);
-            }
-        }
+/// A round's label, placed over the bracket that spans its steps.
+#[derive(Debug)]
+struct RoundLabel {
+    /// The bracket, in pixels.
+    from: f64,
+    to: f64,
+    /// Where the leader from the label meets the bracket.
+    mid: f64,
+    /// Where the leader runs up to the label (left of `mid` when brackets
+    /// a few pixels wide follow one another, so leaders stay apart).
+    anchor: f64,
+    /// The text's left edge.
+    left: f64,
+    /// 0 is the row nearest the bars.
+    row: usize,
+    text: String,
+}
+
+impl RoundLabel {
+    fn right(&self) -> f64 {
+        self.left + text_width(&self.text)
     }
-    rows
+
+    /// Whether `x` falls on the text (with a little air).
+    fn covers(&self, x: f64) -> bool {
+        self.left - 4.0 <= x && x <= self.right() + 4.0
+    }
+}
+
+/// The air between two leaders.
+const LEADER_GAP: f64 = 12.0;
+/// The strip over the brackets where leaders fan out.
+const FAN: f64 = 6.0;
+
+/// Places the rounds' labels. Every bracket sits on one line just over the
+/// bars (rounds follow one another, so brackets never overlap); a label
+/// that fits over its bracket is centred on it, a longer one ends at its
+/// leader, which runs down from the label to the bracket's middle. Leaders
+/// of brackets closer than [`LEADER_GAP`] fan out to the left, the last
+/// round's staying put. Each label takes the lowest row where its text
+/// clears the other labels of that row, no leader from a label above
+/// crosses it, and its own leader crosses no label below it.
+fn place_labels(spans: Vec<(f64, f64, String)>, scale: Scale) -> Vec<RoundLabel> {
+    let brackets: Vec<(f64, f64, f64, String)> = spans
+        .into_iter()
+        .map(|(from, to, text)| {
+            let a = scale.x(from);
+            let b = scale.x(to).max(a + 1.0);
+            (a, b, (a + b) / 2.0, text)
+        })
+        .collect();
+    let mut anchors: Vec<f64> = brackets.iter().map(|b| b.2).collect();
+    for k in (0..anchors.len().saturating_sub(1)).rev() {
+        anchors[k] = anchors[k].min(anchors[k + 1] - LEADER_GAP).max(X0);
+    }
+    let mut placed: Vec<RoundLabel> = Vec::new();
+    for ((a, b, mid, text), anchor) in brackets.into_iter().zip(anchors) {
+        let w = text_width(&text);
+        let left = if w <= b - a && anchor == mid {
+            mid - w / 2.0
+        } else {
+            anchor - w
+        };
+        let mut l = RoundLabel {
+            from: a,
+            to: b,
+            mid,
+            anchor,
+            left: left.clamp(X0, (X1 - w).max(X0)),
+            row: 0,
+            text,
+        };
+        let fits = |l: &RoundLabel, r: usize| {
+            placed.iter().all(|p| {
+                if r == p.row {
+                    l.right() + 8.0 <= p.left || p.right() + 8.0 <= l.left
+                } else if r < p.row {
+                    !l.covers(p.anchor)
+                } else {
+                    !p.covers(l.anchor)
+                }
+            })
+        };
+        let top = placed.iter().map(|p| p.row + 1).max().unwrap_or(0);
+        l.row = (0..=top).find(|&r| fits(&l, r)).unwrap_or(top);
+        placed.push(l);
+    }
+    placed
+}
+
+/// The height of a lane's round labels and brackets.
+fn label_area(lane: &Lane) -> f64 {
+    match lane.labels.iter().map(|l| l.row + 1).max() {
+        Some(rows) => rows as f64 * LABEL_ROW + FAN + 6.0,
+        None => 0.0,
+    }
 }
 
 /// The downtime window on the axis: from the start of `switch/shutdown`
@@ -528,6 +599,12 @@ fn axis(out: &mut String, left: f64, right: f64, end: f64, y: f64, n: f64) {
 /// The timeline of a move as a self-contained SVG document (no XML
 /// declaration, so it can be embedded in HTML as it is).
 pub fn svg(report: &Report) -> String {
+    draw(report, true)
+}
+
+/// The picture; `standalone`: with its own title and list of notes (the
+/// page has them as HTML).
+fn draw(report: &Report, standalone: bool) -> String {
     let scale = Scale::of(report);
     let lanes = lanes(report, scale);
     let window = downtime_window(report);
@@ -535,35 +612,9 @@ pub fn svg(report: &Report) -> String {
     let mut body = String::new();
 
     // Title, what the move was, why it ended as it did.
-    let (word, colour) = outcome_word(&report.outcome);
-    let head = format!(
-        "zone {}: {} → {}: ",
-        report.zone, report.source, report.target
-    );
-    let head = fit_end(&head, WIDTH - 40.0 - text_width(word) * 1.5);
-    let _ = writeln!(
-        body,
-        r#"<text x="12" y="26" class="title">{}<tspan fill="{colour}">{}</tspan></text>"#,
-        esc(&head),
-        word
-    );
-    let sub = subtitle_text(report);
-    let _ = writeln!(
-        body,
-        r#"<text x="12" y="46" class="sub">{}<title>{}</title></text>"#,
-        esc(&fit_end(&sub, WIDTH - 24.0)),
-        esc(&sub)
-    );
-    let mut y = 54.0;
-    if let Some(detail) = outcome_detail(&report.outcome) {
-        y += 14.0;
-        let _ = writeln!(
-            body,
-            r#"<text x="12" y="{y:.2}" class="sub" fill="{colour}">{}<title>{}</title></text>"#,
-            esc(&fit_end(&detail, WIDTH - 24.0)),
-            esc(&detail)
-        );
-        y += 6.0;
+    let mut y = 0.0;
+    if standalone {
+        y = header(&mut body, report);
     }
 
     // The downtime's label, over the band.
@@ -589,22 +640,39 @@ pub fn svg(report: &Report) -> String {
         let top = y;
         y += 4.0;
         let colour = phase_colour(&lane.phase);
-        // Round labels with a bracket over their steps.
-        for row in &lane.labels {
-            y += LABEL_ROW;
-            for (from, to, t) in row {
-                let left = label_left(scale, *from, *to, t);
-                text(&mut lane_body, left, y - 7.0, r#"class="round""#, t);
-                let (a, b) = (scale.x(*from), scale.x(*to).max(scale.x(*from) + 1.0));
-                let _ = writeln!(
-                    lane_body,
-                    r##"<path d="M{a:.2},{:.2} V{:.2} H{b:.2} V{:.2}" fill="none" stroke="#333" stroke-width="1"/>"##,
-                    y + 1.0,
-                    y - 2.0,
-                    y + 1.0
-                );
-            }
+        // Round labels, leaders and brackets over the rounds' steps.
+        let area = label_area(lane);
+        let base = y + area - 3.0;
+        for l in &lane.labels {
+            let baseline = base - FAN - 4.0 - l.row as f64 * LABEL_ROW;
+            // Brackets of rounds that follow one another would join into
+            // one line: each stops a little short of its ends.
+            let inset = if l.to - l.from > 6.0 {
+                (l.from + 1.5, l.to - 1.5)
+            } else {
+                (l.from, l.to)
+            };
+            let _ = writeln!(
+                lane_body,
+                r##"<path class="bracket" d="M{:.2},{:.2} V{base:.2} H{:.2} V{:.2} M{:.2},{base:.2} L{:.2},{:.2} V{:.2}" fill="none" stroke="#333" stroke-width="1"/>"##,
+                inset.0,
+                base + 4.0,
+                inset.1,
+                base + 4.0,
+                l.mid,
+                l.anchor,
+                base - FAN,
+                baseline + 2.0
+            );
+            text(
+                &mut lane_body,
+                l.left,
+                baseline,
+                r#"class="round""#,
+                &l.text,
+            );
         }
+        y += area;
         let label_y = y + ROW / 2.0 + 4.0;
         text(
             &mut lane_body,
@@ -614,6 +682,8 @@ pub fn svg(report: &Report) -> String {
             &lane.phase,
         );
         for (r, row) in lane.rows.iter().enumerate() {
+            // How far right this row is taken, by bars and their names.
+            let mut used = X0;
             let row_top = y + r as f64 * ROW;
             let bar_y = row_top + (ROW - BAR) / 2.0;
             if let Some(ds) = &row.dataset {
@@ -688,6 +758,8 @@ pub fn svg(report: &Report) -> String {
                         format!("{name} failed")
                     };
                 }
+                let before = used;
+                used = used.max(x + w);
                 if name.is_empty() {
                     continue;
                 }
@@ -696,11 +768,6 @@ pub fn svg(report: &Report) -> String {
                     .steps
                     .get(pos + 1)
                     .map_or(X1 + 20.0, |&j| scale.x(report.steps[j].started));
-                let prev = pos.checked_sub(1).map_or(X0, |p| {
-                    let g = &report.steps[row.steps[p]];
-                    let (px, pw) = scale.bar(g.started, g.seconds);
-                    px + pw
-                });
                 let ty = bar_y + BAR - 2.5;
                 let ink = if f.ok {
                     String::new()
@@ -721,6 +788,7 @@ pub fn svg(report: &Report) -> String {
                         &name,
                     );
                 } else if x + w + 3.0 + tw + 3.0 <= next {
+                    used = used.max(x + w + 3.0 + tw);
                     text(
                         &mut lane_body,
                         x + w + 3.0,
@@ -728,7 +796,7 @@ pub fn svg(report: &Report) -> String {
                         &format!(r#"class="out"{ink}"#),
                         &name,
                     );
-                } else if prev + 3.0 + tw + 3.0 <= x {
+                } else if before + 3.0 + tw + 3.0 <= x {
                     text(
                         &mut lane_body,
                         x - 3.0,
@@ -783,7 +851,7 @@ pub fn svg(report: &Report) -> String {
     axis(&mut body, X0, X1, scale.end, axis_y, 10.0);
     text(
         &mut body,
-        X0 - 8.0,
+        X0 - 18.0,
         axis_y + 15.0,
         r#"text-anchor="end" class="tick""#,
         "seconds since start",
@@ -878,50 +946,55 @@ pub fn svg(report: &Report) -> String {
         y = ly + 16.0;
     }
 
-    // Key.
-    y += 10.0;
-    let _ = writeln!(
-        body,
-        r#"<rect x="12" y="{:.2}" width="22" height="10" fill="{}" stroke="{FAILED}" stroke-width="2"/><rect x="12" y="{:.2}" width="22" height="10" fill="url(#tl-hatch)"/>"#,
-        y - 9.0,
-        phase_colour("prepare"),
-        y - 9.0
-    );
-    text(&mut body, 40.0, y, r#"class="sub""#, "failed step");
-    let _ = writeln!(
-        body,
-        r#"<rect x="130" y="{:.2}" width="22" height="10" fill="{DOWN}" fill-opacity="0.14" stroke="{DOWN}" stroke-dasharray="3,2"/>"#,
-        y - 9.0
-    );
-    text(
-        &mut body,
-        158.0,
-        y,
-        r#"class="sub""#,
-        "downtime: shutdown until the zone runs on the target",
-    );
-    let _ = writeln!(
-        body,
-        r##"<circle cx="530" cy="{:.2}" r="6" fill="{NOTE}" stroke="#fff"/>"##,
-        y - 4.0
-    );
-    text(
-        &mut body,
-        530.0,
-        y - 1.0,
-        r#"text-anchor="middle" class="mark""#,
-        "1",
-    );
-    text(
-        &mut body,
-        542.0,
-        y,
-        r#"class="sub""#,
-        "note about a step (listed below)",
-    );
+    // A key to what is not plain from the picture, when it is in it.
+    let mut kx = 12.0;
+    let key_y = y + 10.0;
+    if report.steps.iter().any(|f| !f.ok) {
+        let _ = writeln!(
+            body,
+            r#"<rect x="{kx:.2}" y="{:.2}" width="22" height="10" fill="{}" stroke="{FAILED}" stroke-width="2"/><rect x="{kx:.2}" y="{:.2}" width="22" height="10" fill="url(#tl-hatch)"/>"#,
+            key_y - 9.0,
+            phase_colour("prepare"),
+            key_y - 9.0
+        );
+        let t = "failed step";
+        text(&mut body, kx + 28.0, key_y, r#"class="sub""#, t);
+        kx += 28.0 + text_width(t) + 24.0;
+    }
+    if window.is_some() {
+        let _ = writeln!(
+            body,
+            r#"<rect x="{kx:.2}" y="{:.2}" width="22" height="10" fill="{DOWN}" fill-opacity="0.14" stroke="{DOWN}" stroke-dasharray="3,2"/>"#,
+            key_y - 9.0
+        );
+        let t = "downtime: from the shutdown until the zone runs on the target";
+        text(&mut body, kx + 28.0, key_y, r#"class="sub""#, t);
+        kx += 28.0 + text_width(t) + 24.0;
+    }
+    if !notes.is_empty() {
+        let _ = writeln!(
+            body,
+            r##"<circle cx="{:.2}" cy="{:.2}" r="6" fill="{NOTE}" stroke="#fff"/>"##,
+            kx + 6.0,
+            key_y - 4.0
+        );
+        text(
+            &mut body,
+            kx + 6.0,
+            key_y - 1.0,
+            r#"text-anchor="middle" class="mark""#,
+            "1",
+        );
+        let t = "a note about the step (listed below)";
+        text(&mut body, kx + 18.0, key_y, r#"class="sub""#, t);
+        kx += 18.0;
+    }
+    if kx > 12.0 {
+        y = key_y;
+    }
 
     // Notes: they carry no time, so they are listed.
-    if !report.notes.is_empty() {
+    if standalone && !report.notes.is_empty() {
         y += 24.0;
         text(&mut body, 12.0, y, r#"class="phase""#, "notes");
         for (n, note) in report.notes.iter().enumerate() {
@@ -950,7 +1023,7 @@ pub fn svg(report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        r#"<style>.title{{font-size:17px;font-weight:bold;fill:#222}}.sub{{font-size:11px}}.phase{{font-size:12px;font-weight:bold;fill:#222}}.ds{{font-size:10.5px;fill:#555}}.round{{font-size:11px;fill:#222}}.down{{font-size:11px;font-weight:bold;fill:{DOWN}}}.tick{{font-size:10px;fill:#555}}.in,.out{{font-size:10px}}.mark{{font-size:8px;font-weight:bold;fill:#fff}}.note{{font-size:11px;fill:#333}}</style>"#
+        r#"<style>.title{{font-size:17px;font-weight:bold;fill:#222}}.sub{{font-size:11px}}.phase{{font-size:12px;font-weight:bold;fill:#222}}.ds{{font-size:10.5px;fill:#555}}.round{{font-size:11px;fill:#222;paint-order:stroke;stroke:#f4f5f7;stroke-width:3px;stroke-linejoin:round}}.down{{font-size:11px;font-weight:bold;fill:{DOWN}}}.tick{{font-size:10px;fill:#555}}.in,.out{{font-size:10px}}.mark{{font-size:8px;font-weight:bold;fill:#fff}}.note{{font-size:11px;fill:#333}}</style>"#
     );
     let _ = writeln!(
         out,
@@ -961,12 +1034,48 @@ pub fn svg(report: &Report) -> String {
     out
 }
 
+/// The picture's own title: the move, its outcome, why it ended so.
+/// Returns where it ends.
+fn header(body: &mut String, report: &Report) -> f64 {
+    let (word, colour) = outcome_word(&report.outcome);
+    let head = format!(
+        "zone {}: {} → {}: ",
+        report.zone, report.source, report.target
+    );
+    let head = fit_end(&head, WIDTH - 40.0 - text_width(word) * 1.5);
+    let _ = writeln!(
+        *body,
+        r#"<text x="12" y="26" class="title">{}<tspan fill="{colour}">{}</tspan></text>"#,
+        esc(&head),
+        word
+    );
+    let sub = subtitle_text(report);
+    let _ = writeln!(
+        *body,
+        r#"<text x="12" y="46" class="sub">{}<title>{}</title></text>"#,
+        esc(&fit_end(&sub, WIDTH - 24.0)),
+        esc(&sub)
+    );
+    let mut y = 54.0;
+    if let Some(detail) = outcome_detail(&report.outcome) {
+        y += 14.0;
+        let _ = writeln!(
+            *body,
+            r#"<text x="12" y="{y:.2}" class="sub" fill="{colour}">{}<title>{}</title></text>"#,
+            esc(&fit_end(&detail, WIDTH - 24.0)),
+            esc(&detail)
+        );
+        y += 6.0;
+    }
+    y
+}
+
 /// The top of the row that holds step `i` (the lanes are laid out from
 /// `lanes_top` down, as [`svg`] draws them).
 fn row_top(lanes: &[Lane], i: usize, lanes_top: f64) -> Option<f64> {
     let mut y = lanes_top;
     for lane in lanes {
-        y += 4.0 + lane.labels.len() as f64 * LABEL_ROW;
+        y += 4.0 + label_area(lane);
         for (r, row) in lane.rows.iter().enumerate() {
             if row.steps.contains(&i) {
                 return Some(y + r as f64 * ROW);
@@ -1011,7 +1120,7 @@ pub fn html(report: &Report) -> String {
     if let Some(d) = outcome_detail(&report.outcome) {
         let _ = writeln!(s, r#"<p class="detail">{}</p>"#, esc(&d));
     }
-    s.push_str(&svg(report));
+    s.push_str(&draw(report, false));
     if let Some(d) = &report.downtime {
         let _ = writeln!(s, "<h2>Downtime: {:.2} s</h2>", secs(d.total));
         let _ = writeln!(s, "<table><tbody>");
@@ -1265,6 +1374,92 @@ mod tests {
         };
         r.notes
             .push("rolling back: switch/attach: <oops> & more".to_owned());
+        r
+    }
+
+    /// A longer move: 43 VNICs, 24 datasets, five pre-copy rounds that
+    /// shrink sixfold each (the last ones bunched together at the scale of
+    /// the first), 200 steps; autoboot could not be turned off at the end.
+    fn long_move() -> Report {
+        let mut r = example();
+        r.steps.clear();
+        r.rounds.clear();
+        let mut t = 0.0;
+        let at = |r: &mut Report, key: String, secs: f64, bytes: Option<u64>, t: &mut f64| {
+            r.steps.push(step(&key, *t, secs, bytes));
+            *t += secs + 0.05;
+        };
+        at(
+            &mut r,
+            "pre-flight/attach-dry-run".into(),
+            2.1,
+            None,
+            &mut t,
+        );
+        at(&mut r, "prepare/zonecfg".into(), 0.9, None, &mut t);
+        for i in 0..43 {
+            at(&mut r, format!("prepare/vnic/www{i}"), 0.4, None, &mut t);
+        }
+        let datasets: Vec<String> = (0..24)
+            .map(|i| format!("pool{}/zones/www/data/set-{i}", i % 3 + 1))
+            .collect();
+        let mut mib = 40_000.0;
+        for k in 0..5 {
+            at(&mut r, format!("pre-copy/{k}/snapshot"), 0.3, None, &mut t);
+            let mut longest: f64 = 0.0;
+            for (j, d) in datasets.iter().enumerate() {
+                let secs = mib * (1.0 + j as f64 * 0.1) / 24.0 / 100.0;
+                longest = longest.max(secs);
+                let bytes = (secs * 100.0 * MIB as f64) as u64;
+                r.steps.push(step(
+                    &format!("pre-copy/{k}/send/{d}"),
+                    t,
+                    secs,
+                    Some(bytes),
+                ));
+            }
+            r.rounds
+                .push(round(k, (mib * MIB as f64) as u64, longest, false));
+            t += longest + 0.05;
+            mib /= 6.0;
+        }
+        let down = t;
+        at(&mut r, "switch/shutdown".into(), 12.0, None, &mut t);
+        at(&mut r, "switch/5/snapshot".into(), 0.4, None, &mut t);
+        for d in &datasets {
+            r.steps
+                .push(step(&format!("switch/5/send/{d}"), t, 1.5, Some(MIB / 2)));
+        }
+        t += 1.55;
+        r.rounds.push(round(5, 12 * MIB, 1.5, true));
+        at(&mut r, "switch/attach".into(), 8.0, None, &mut t);
+        at(&mut r, "switch/boot".into(), 2.0, None, &mut t);
+        at(&mut r, "switch/wait-running".into(), 9.0, None, &mut t);
+        let total = t - 0.05 - down;
+        at(&mut r, "finish/source-autoboot".into(), 0.5, None, &mut t);
+        if let Some(last) = r.steps.last_mut() {
+            last.ok = false;
+        }
+        r.total_seconds = t;
+        r.downtime = Some(Downtime {
+            total,
+            shutdown_wait: 12.45,
+            final_transfer: 1.5,
+            attach: 8.0,
+            boot: 11.05,
+            other: total - 33.0,
+            bytes: 12 * MIB,
+        });
+        r.outcome = Outcome::Stopped {
+            reason: "zone www runs on gz-b, but autoboot could not be turned off on gz-a: \
+                     ssh: connect to host gz-a port 22: Connection refused"
+                .to_owned(),
+            recovery: "ssh gz-a zonecfg -z www set autoboot=false".to_owned(),
+        };
+        r.notes.push(
+            "finish/source-autoboot: ssh: connect to host gz-a port 22: Connection refused"
+                .to_owned(),
+        );
         r
     }
 
@@ -1635,6 +1830,66 @@ mod tests {
         assert!(
             heights[1] > 50.0 * ROW && heights[1] < 50.0 * ROW + 400.0,
             "{heights:?}"
+        );
+    }
+
+    #[test]
+    fn round_labels_clear_each_other_and_the_leaders() {
+        let r = long_move();
+        assert_eq!(r.steps.len(), 200);
+        let scale = Scale::of(&r);
+        let lanes = lanes(&r, scale);
+        let pre = lanes
+            .iter()
+            .find(|l| l.phase == "pre-copy")
+            .expect("pre-copy lane");
+        assert_eq!(pre.labels.len(), 5);
+        // Rounds 2 to 4 are a few pixels wide and follow one another: their
+        // labels cannot all sit in one row.
+        assert!(pre.labels.iter().map(|l| l.row).max() >= Some(2));
+        for (i, a) in pre.labels.iter().enumerate() {
+            assert!(a.left >= X0 && a.right() <= X1, "{} outside", a.text);
+            for b in &pre.labels[i + 1..] {
+                if a.row == b.row {
+                    assert!(
+                        a.right() < b.left || b.right() < a.left,
+                        "{} on {}",
+                        a.text,
+                        b.text
+                    );
+                }
+                // A leader runs down from its label: it must not cross a
+                // label in a lower row.
+                let (hi, lo) = if a.row > b.row { (a, b) } else { (b, a) };
+                if hi.row != lo.row {
+                    assert!(
+                        !lo.covers(hi.anchor),
+                        "leader of {} crosses {}",
+                        hi.text,
+                        lo.text
+                    );
+                }
+            }
+        }
+        // Leaders stay apart; each label names its round; brackets never
+        // overlap.
+        for w in pre.labels.windows(2) {
+            assert!(w[1].anchor - w[0].anchor >= LEADER_GAP - 0.01);
+        }
+        for (k, l) in pre.labels.iter().enumerate() {
+            assert!(l.text.starts_with(&format!("round {k}: ")));
+            if let Some(next) = pre.labels.get(k + 1) {
+                assert!(l.to <= next.from + 0.01);
+            }
+        }
+        let out = svg(&r);
+        let doc = parse(&out);
+        assert_eq!(step_rects(&doc).len(), 200);
+        assert_eq!(
+            doc.descendants()
+                .filter(|n| n.has_tag_name("path") && class_has(*n, "bracket"))
+                .count(),
+            6
         );
     }
 
