@@ -373,8 +373,10 @@ struct RoundLabel {
     /// Where the leader runs up to the label (left of `mid` when brackets
     /// a few pixels wide follow one another, so leaders stay apart).
     anchor: f64,
-    /// The text's left edge.
+    /// The text's left edge (as estimated).
     left: f64,
+    /// Where the text is drawn from, and its `text-anchor`.
+    at: (f64, &'static str),
     /// 0 is the row nearest the bars.
     row: usize,
     text: String,
@@ -420,17 +422,23 @@ fn place_labels(spans: Vec<(f64, f64, String)>, scale: Scale) -> Vec<RoundLabel>
     let mut placed: Vec<RoundLabel> = Vec::new();
     for ((a, b, mid, text), anchor) in brackets.into_iter().zip(anchors) {
         let w = text_width(&text);
-        let left = if w <= b - a && anchor == mid {
-            mid - w / 2.0
+        let (want, at) = if w <= b - a && anchor == mid {
+            (mid - w / 2.0, (mid, "middle"))
         } else {
-            anchor - w
+            (anchor - w, (anchor, "end"))
         };
+        let left = want.clamp(X0, (X1 - w).max(X0));
+        // Drawn from the point it is tied to, so that it meets its leader
+        // whatever the face's real widths; from its left edge when it had
+        // to be moved into the picture.
+        let at = if left == want { at } else { (left, "start") };
         let mut l = RoundLabel {
             from: a,
             to: b,
             mid,
             anchor,
-            left: left.clamp(X0, (X1 - w).max(X0)),
+            left,
+            at,
             row: 0,
             text,
         };
@@ -666,9 +674,9 @@ fn draw(report: &Report, standalone: bool) -> String {
             );
             text(
                 &mut lane_body,
-                l.left,
+                l.at.0,
                 baseline,
-                r#"class="round""#,
+                &format!(r#"class="round" text-anchor="{}""#, l.at.1),
                 &l.text,
             );
         }
