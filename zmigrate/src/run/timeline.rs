@@ -1544,8 +1544,19 @@ mod tests {
 
     #[test]
     fn the_picture_is_well_formed_and_fetches_nothing() {
-        for r in [example(), hostile()] {
+        // Nothing measured at all, or figures no clock gives: still a picture.
+        let mut empty = example();
+        empty.steps.clear();
+        empty.rounds.clear();
+        empty.total_seconds = 0.0;
+        let mut odd = example();
+        odd.steps[0].started = f64::NAN;
+        odd.steps[1].seconds = f64::INFINITY;
+        odd.steps[2].seconds = -1.0;
+        odd.total_seconds = f64::NAN;
+        for r in [example(), hostile(), empty, odd] {
             let out = svg(&r);
+            assert!(!out.contains("NaN") && !out.contains("inf"), "{out}");
             let doc = parse(&out);
             let root = doc.root_element();
             assert!(root.has_tag_name(("http://www.w3.org/2000/svg", "svg")));
