@@ -14,6 +14,7 @@ pub mod journal_store;
 pub mod observe;
 pub mod preflight;
 pub mod runner;
+pub mod timeline;
 pub mod transfer;
 pub mod watch;
 
