@@ -176,6 +176,68 @@ it back); 2 the move was refused, rolled back (the zone is on the source) or
 stopped (the one recovery command is printed), or usage errors."
     )]
     Move(MoveArgs),
+    /// The moves this machine knows (from their journals), with the zone's state on both hosts read live.
+    #[command(after_help = "\
+Examples:
+  zmigrate status                       every move: phase, last step, outcome, the zone on both hosts
+  zmigrate status 20261201T093512-4242  one move: every step with its time and figures, rounds, notes
+  zmigrate status --format json
+
+Exit codes: 0 shown; 2 an unknown ID, an unreadable journal, or usage errors.")]
+    Status(StatusArgs),
+    /// Continue an interrupted move from what the hosts show now.
+    #[command(
+        long_about = "\
+Continue move ID after an interruption (a lost connection, a killed zmigrate, a
+reboot of this machine). Nothing is taken on trust from the journal: the zone's
+state on both hosts and each dataset tree's last snapshot common to both (same
+GUID on every dataset) decide where to go on. A copy that a receive cut short
+is removed (it is the move's own) and sent again; pre-copy continues while the
+zone runs; a zone already shut down is moved on through the rest of the switch;
+one attached or running on the target is booted or verified. Any failure rolls
+back as `move` does.",
+        after_help = "\
+Examples:
+  zmigrate resume 20261201T093512-4242
+  zmigrate resume 20261201T093512-4242 -F tb/ssh_config --report move.json
+
+Exit codes: as `zmigrate move`."
+    )]
+    Resume(ResumeArgs),
+    /// Undo a move that has not been verified: remove what it created on the target, boot the zone on the source.
+    #[command(
+        long_about = "\
+Remove what move ID created on the target, read from the target itself (the
+zone halted, detached and deleted there, its VNICs, the received datasets), drop
+the move's snapshots on the source, and boot the zone on the source again if
+the move had stopped it. Nothing that existed before the move is touched.
+Refused once the zone ran on the target and was verified: going back is then a
+new move in the other direction.",
+        after_help = "\
+Examples:
+  zmigrate rollback 20261201T093512-4242
+
+Exit codes: 0 rolled back; 2 refused (the reason is printed), a host cannot be
+reached, or part of the undo failed (the commands left to run are printed)."
+    )]
+    Rollback(IdArgs),
+    /// After a verified move: destroy the move's snapshots (and, asked, the source zone and its datasets).
+    #[command(
+        long_about = "\
+After move ID was verified and the zone runs on the target: release the move's
+holds and destroy its snapshots on both hosts except the last common one (all of
+them with --keep-none). With --destroy-source, also uninstall the zone on the
+source, delete its configuration, its VNICs and its datasets. Shows the commands
+and asks once unless --yes; refused unless the move completed and the zone runs
+on the target.",
+        after_help = "\
+Examples:
+  zmigrate finalize 20261201T093512-4242
+  zmigrate finalize 20261201T093512-4242 --destroy-source --yes
+
+Exit codes: 0 done; 2 refused, declined, or some commands failed (listed)."
+    )]
+    Finalize(FinalizeArgs),
     /// Shell completions and man pages, for packagers.
     #[command(subcommand, hide = true)]
     Generate(zrules::generate::Generate),
@@ -335,12 +397,87 @@ struct MoveArgs {
     /// Write the move's report (rounds, downtime, steps, outcome) as JSON to FILE.
     #[arg(long, value_name = "FILE")]
     report: Option<PathBuf>,
+    /// Write the move's timeline (rounds, the downtime window, retries) as a self-contained HTML page to FILE.
+    #[arg(long, value_name = "FILE")]
+    report_html: Option<PathBuf>,
     /// Bytes per second at most (streams are then relayed through this machine).
     #[arg(long, value_name = "BYTES")]
     bwlimit: Option<u64>,
     /// ssh compression on the streams (direct path).
     #[arg(long)]
     compress: bool,
+}
+
+/// Reaching the hosts of a recorded move.
+#[derive(Debug, Args)]
+struct ReachArgs {
+    /// Where journals and locks are kept [default: $ZMIGRATE_JOURNAL_DIR, $XDG_STATE_HOME/zmigrate or ~/.local/state/zmigrate].
+    #[arg(long, value_name = "DIR")]
+    journal_dir: Option<PathBuf>,
+    #[command(flatten)]
+    how: HostArgs,
+}
+
+impl ReachArgs {
+    fn reach(self) -> move_cli::Reach {
+        move_cli::Reach {
+            ssh_config: self.how.ssh_config,
+            connect_timeout: std::time::Duration::from_secs(self.how.connect_timeout),
+            timeout: std::time::Duration::from_secs(self.how.timeout),
+            journal_dir: self.journal_dir,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+struct StatusArgs {
+    /// One move's ID (as `move` printed it); all moves when left out.
+    id: Option<String>,
+    /// `text` or `json`.
+    #[arg(long, value_name = "FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    format: String,
+    #[command(flatten)]
+    reach: ReachArgs,
+}
+
+#[derive(Debug, Args)]
+struct IdArgs {
+    /// The move's ID (see `zmigrate status`).
+    id: String,
+    /// Progress as JSON lines on stdout.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    reach: ReachArgs,
+}
+
+#[derive(Debug, Args)]
+struct ResumeArgs {
+    #[command(flatten)]
+    id: IdArgs,
+    /// Write the report as JSON to FILE.
+    #[arg(long, value_name = "FILE")]
+    report: Option<PathBuf>,
+    /// Write the timeline as HTML to FILE.
+    #[arg(long, value_name = "FILE")]
+    report_html: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+struct FinalizeArgs {
+    /// The move's ID.
+    id: String,
+    /// Also uninstall the zone on the source and destroy its configuration, VNICs and datasets.
+    #[arg(long)]
+    destroy_source: bool,
+    /// Destroy every snapshot of the move, the last common one included.
+    #[arg(long)]
+    keep_none: bool,
+    /// Do not ask.
+    #[arg(short, long)]
+    yes: bool,
+    #[command(flatten)]
+    reach: ReachArgs,
 }
 
 impl MoveHosts {
@@ -461,12 +598,29 @@ fn main() -> ExitCode {
                 a.yes,
                 a.json,
                 a.report,
+                a.report_html,
                 zmigrate::run::runner::Transport {
                     bwlimit: a.bwlimit,
                     compress: a.compress,
                 },
             )
         }),
+        Command::Status(a) => {
+            let json = a.format == "json";
+            move_cli::status(&a.reach.reach(), a.id.as_deref(), json)
+        }
+        Command::Resume(a) => {
+            let id = a.id.id.clone();
+            move_cli::resume(&a.id.reach.reach(), &id, a.id.json, a.report, a.report_html)
+        }
+        Command::Rollback(a) => {
+            let id = a.id.clone();
+            move_cli::rollback(&a.reach.reach(), &id, a.json)
+        }
+        Command::Finalize(a) => {
+            let id = a.id.clone();
+            move_cli::finalize(&a.reach.reach(), &id, a.destroy_source, a.keep_none, a.yes)
+        }
         Command::Generate(what) => generate(&what),
     };
     match result {

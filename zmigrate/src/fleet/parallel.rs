@@ -188,8 +188,16 @@ mod tests {
         fn host(&self) -> &str {
             &self.0
         }
-        fn run(&self, cmd: &zrules::shell::Command) -> Result<crate::exec::Output, ExecError> {
-            self.1.run(cmd)
+        fn run_with(
+            &self,
+            cmd: &zrules::shell::Command,
+            input: Option<&[u8]>,
+            limit: crate::exec::Limit,
+        ) -> Result<crate::exec::Output, ExecError> {
+            self.1.run_with(cmd, input, limit)
+        }
+        fn spawn(&self, cmd: &zrules::shell::Command) -> Result<std::process::Child, ExecError> {
+            self.1.spawn(cmd)
         }
     }
 

@@ -67,9 +67,29 @@ pub struct Entry {
     pub event: Event,
 }
 
+/// One step as the journal recorded it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StepRecord {
+    pub key: String,
+    /// When it ended (Unix seconds).
+    pub at: f64,
+    pub seconds: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bytes: Option<u64>,
+    /// `None` when it completed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
 /// What a journal says.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct State {
+    /// The plan the move was started with.
+    #[serde(skip)]
+    pub plan: Option<serde_json::Value>,
+    /// Every step that ended, in order.
+    pub steps: Vec<StepRecord>,
+    pub notes: Vec<(f64, String)>,
     pub zone: Option<String>,
     pub source: Option<String>,
     pub target: Option<String>,
@@ -126,19 +146,37 @@ pub fn replay(text: &str) -> Result<State, Corrupt> {
                 zone,
                 source,
                 target,
-                ..
+                plan,
             } => {
                 st.zone = Some(zone);
                 st.source = Some(source);
                 st.target = Some(target);
+                st.plan = Some(plan);
             }
             Event::Begin { key } => st.interrupted = Some(key),
-            Event::Done { key, .. } => {
+            Event::Done {
+                key,
+                seconds,
+                bytes,
+            } => {
                 st.interrupted = None;
+                st.steps.push(StepRecord {
+                    key: key.clone(),
+                    at: entry.at,
+                    seconds,
+                    bytes,
+                    error: None,
+                });
                 st.done.push(key);
             }
             Event::Failed { key, error } => {
                 st.interrupted = None;
+                st.steps.push(StepRecord {
+                    key: key.clone(),
+                    at: entry.at,
+                    error: Some(error.clone()),
+                    ..StepRecord::default()
+                });
                 st.failed = Some((key, error));
             }
             Event::Round {
@@ -146,11 +184,27 @@ pub fn replay(text: &str) -> Result<State, Corrupt> {
                 bytes,
                 seconds,
             } => st.rounds.push((round, bytes, seconds)),
-            Event::Note { .. } => {}
+            Event::Note { text } => st.notes.push((entry.at, text)),
             Event::Finished(o) => st.outcome = Some(o),
         }
     }
     Ok(st)
+}
+
+impl State {
+    /// Whether the move completed and was verified: from then on it is
+    /// not rolled back, and it may be finalised.
+    pub fn verified(&self) -> bool {
+        self.outcome == Some(Outcome::Moved)
+    }
+
+    /// The phase of the last step that completed (`pre-copy`, `switch`, …).
+    pub fn phase(&self) -> &str {
+        self.done
+            .last()
+            .and_then(|k| k.split('/').next())
+            .unwrap_or("started")
+    }
 }
 
 /// One entry as its journal line (without the newline).

@@ -292,6 +292,7 @@ pub struct MovePlan {
     pub trees: Vec<Tree>,
     pub vnics: Vec<PlannedVnic>,
     /// Available bytes of the target's pools, as pre-flight read them.
+    #[serde(default)]
     pub available: Vec<(String, u64)>,
     /// The zone's state on the source when planned (`running` or
     /// `installed`: an installed zone has no downtime to minimise).
@@ -300,7 +301,7 @@ pub struct MovePlan {
     /// increment; the switch and finish follow ([`MovePlan::switch`]).
     pub steps: Vec<Step>,
     /// The findings that were forced past, with the reason.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forced: Vec<String>,
 }
 
@@ -934,6 +935,15 @@ pub(crate) mod tests {
         ] {
             assert!(text.contains(want), "{want}\n{text}");
         }
+    }
+
+    #[test]
+    fn a_plan_reads_back_from_its_json() {
+        let plan = build(&facts(), &Options::default()).expect("plan");
+        let json = serde_json::to_value(&plan).expect("json");
+        let back: MovePlan = serde_json::from_value(json.clone()).expect("reads back");
+        assert_eq!(serde_json::to_value(&back).expect("json"), json);
+        assert_eq!(back.all_steps(3), plan.all_steps(3));
     }
 
     #[test]

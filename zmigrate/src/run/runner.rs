@@ -349,6 +349,7 @@ impl Runner<'_> {
     ) -> Result<Option<u64>, StepError> {
         let seconds = self.since() - started;
         let ok = result.is_ok();
+        let kill = ok && test_kill_after(&step.key);
         self.figures.push(StepFigure {
             key: step.key.clone(),
             started,
@@ -370,6 +371,9 @@ impl Runner<'_> {
                     key: &step.key,
                     seconds,
                 });
+                if kill {
+                    kill_self();
+                }
                 Ok(bytes)
             }
             Err(e) => {
@@ -928,6 +932,49 @@ fn downtime(figures: &[StepFigure], bytes: u64) -> Option<Downtime> {
     })
 }
 
+/// The fault matrix's hook: with `ZMIGRATE_TEST_KILL_AFTER=PATTERN` in
+/// the environment (a step key, `*` matching any text), the process sends
+/// itself SIGKILL right after the first matching step is journalled, which
+/// is what an operator's `kill -9` or a crash at that point does. Tests
+/// use it to interrupt a move at every phase boundary exactly; it is not
+/// a user option.
+fn test_kill_after(key: &str) -> bool {
+    let Some(pattern) = std::env::var_os("ZMIGRATE_TEST_KILL_AFTER") else {
+        return false;
+    };
+    glob_match(&pattern.to_string_lossy(), key)
+}
+
+/// `*` matches any text; everything else itself.
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == text;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !text.starts_with(first) || !text[first.len()..].ends_with(last) {
+        return false;
+    }
+    let mut rest = &text[first.len()..text.len() - last.len()];
+    for mid in &parts[1..parts.len() - 1] {
+        match rest.find(mid) {
+            Some(i) => rest = &rest[i + mid.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+fn kill_self() {
+    let pid = std::process::id().to_string();
+    let _ = std::process::Command::new("kill")
+        .args(["-9", &pid])
+        .status();
+    // `kill` always exists on the platforms zmigrate runs on; if it did
+    // not, abort is the closest thing.
+    std::process::abort();
+}
+
 /// Where a run begins.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Start {
@@ -1377,4 +1424,56 @@ fn verify_move(r: &mut Runner<'_>, final_k: usize) -> Vec<String> {
         ));
     }
     diffs
+}
+
+/// `zmigrate rollback`: removes what move `plan` left on the target (read
+/// from the target itself), drops the move's snapshots on the source, and
+/// boots the zone there again if the move had stopped it. The caller has
+/// checked that the move may be rolled back
+/// ([`crate::migrate::resume::may_roll_back`]).
+pub fn roll_back(
+    plan: &MovePlan,
+    source: &dyn Executor,
+    target: &dyn Executor,
+    journal: &mut Journal,
+    obs: &dyn Observer,
+    reason: &str,
+) -> Result<Outcome, StoreError> {
+    journal.record(
+        now(),
+        Event::Note {
+            text: format!("rollback asked: {reason}"),
+        },
+    )?;
+    let mut r = Runner {
+        plan,
+        source,
+        target,
+        journal,
+        obs,
+        transport: Transport::default(),
+        t0: Instant::now(),
+        figures: Vec::new(),
+        rounds: Vec::new(),
+        notes: Vec::new(),
+        source_ssh: None,
+        held: Vec::new(),
+    };
+    let outcome = r.roll_back(reason.to_owned(), true);
+    r.journal.record(now(), Event::Finished(outcome.clone()))?;
+    Ok(outcome)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn kill_patterns_match_step_keys() {
+        use super::glob_match as g;
+        assert!(g("switch/attach", "switch/attach"));
+        assert!(!g("switch/attach", "switch/attach2"));
+        assert!(g("switch/*/snapshot", "switch/3/snapshot"));
+        assert!(g("pre-copy/1/send/*", "pre-copy/1/send/pool1/www"));
+        assert!(!g("pre-copy/1/send/*", "pre-copy/2/send/pool1/www"));
+        assert!(g("*", "anything"));
+    }
 }
