@@ -78,6 +78,26 @@ pub enum Switch {
     Stalled,
 }
 
+impl std::fmt::Display for Switch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Switch::SmallEnough { predicted_bytes } => write!(
+                f,
+                "the next increment is predicted at {predicted_bytes} bytes, within --converge-bytes"
+            ),
+            Switch::FastEnough { predicted_seconds } => write!(
+                f,
+                "the next increment is predicted to send in {predicted_seconds:.2} s, within --downtime-target"
+            ),
+            Switch::RoundLimit => f.write_str("--max-rounds was reached"),
+            Switch::Stalled => write!(
+                f,
+                "increments stopped shrinking for {STALL_ROUNDS} rounds (the zone writes about as fast as the link carries)"
+            ),
+        }
+    }
+}
+
 /// What to do after the rounds so far.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub enum Decision {

@@ -1241,7 +1241,7 @@ fn precopy(
         });
         if let Decision::Switch(why) = decision {
             *switch_reason = Some(why);
-            r.note(format!("pre-copy ends after round {k}: {why:?}"));
+            r.note(format!("pre-copy ends after round {k}: {why}"));
             return Ok(k);
         }
         k += 1;

@@ -140,7 +140,7 @@ impl Observer for MoveLog {
                     Decision::Continue {
                         predicted_bytes: None,
                     } => "another round".to_owned(),
-                    Decision::Switch(s) => format!("switch ({s:?})"),
+                    Decision::Switch(_) => "switch".to_owned(),
                 };
                 self.line(stamp(format!(
                     "round {round}: {} in {seconds:.2} s; {next}",
