@@ -134,6 +134,34 @@ pub enum Next {
     Verify,
 }
 
+impl std::fmt::Display for Next {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let bases = |from: &[Option<usize>]| {
+            from.iter()
+                .map(|b| b.map_or_else(|| "whole".to_owned(), |k| format!("from round {k}")))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        match self {
+            Next::Prepare => {
+                f.write_str("the target lacks the configuration or VNICs: prepare, then pre-copy")
+            }
+            Next::PreCopy { from } => write!(
+                f,
+                "the zone runs on the source: pre-copy goes on (trees {})",
+                bases(from)
+            ),
+            Next::Switch { from } => write!(
+                f,
+                "the zone is down on the source: the rest of the switch (trees {})",
+                bases(from)
+            ),
+            Next::Boot => f.write_str("the zone is attached on the target: boot it there"),
+            Next::Verify => f.write_str("the zone runs on the target: verify and finish"),
+        }
+    }
+}
+
 /// Why a resume, rollback or finalize is refused.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]

@@ -1115,7 +1115,7 @@ fn stages(
                 .observe()
                 .map_err(|e| abort(format!("reading the hosts: {e}"), false))?;
             let next = resume::next(plan, &o).map_err(|e| abort(e.0, false))?;
-            r.note(format!("resuming: {next:?}"));
+            r.note(format!("resuming: {next}"));
             Some((next, o))
         }
     };
