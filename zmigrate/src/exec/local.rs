@@ -64,11 +64,7 @@ impl Executor for LocalExecutor {
         input: Option<&[u8]>,
         limit: Limit,
     ) -> Result<Output, ExecError> {
-        let limit = match limit {
-            Limit::Default => Some(self.timeout),
-            Limit::After(d) => Some(d),
-            Limit::None => None,
-        };
+        let limit = limit.resolve(self.timeout);
         process::run_with(self.process(cmd), &cmd.to_string(), input, limit)
     }
 

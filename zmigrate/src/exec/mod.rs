@@ -132,6 +132,17 @@ pub enum Limit {
     None,
 }
 
+impl Limit {
+    /// The time limit to apply, given the executor's own; `None`: none.
+    pub fn resolve(self, executors: Duration) -> Option<Duration> {
+        match self {
+            Limit::Default => Some(executors),
+            Limit::After(d) => Some(d),
+            Limit::None => None,
+        }
+    }
+}
+
 /// Runs commands on one host.
 ///
 /// Object-safe and `Send + Sync`, so a move can hold the source's and the

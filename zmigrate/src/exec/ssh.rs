@@ -372,11 +372,7 @@ impl Executor for SshExecutor {
         let mut c = Process::new(&self.opts.program);
         c.args(self.ssh_args(cmd));
         let shown = format!("{}: {cmd}", self.host);
-        let limit = match limit {
-            Limit::Default => Some(self.opts.command_timeout),
-            Limit::After(d) => Some(d),
-            Limit::None => None,
-        };
+        let limit = limit.resolve(self.opts.command_timeout);
         let out = process::run_with(c, &shown, input, limit)?;
         // ssh exits 255 for its own errors; a remote command may too. Only
         // when the master is gone is it the connection.
