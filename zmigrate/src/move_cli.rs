@@ -184,12 +184,14 @@ pub fn do_move(
             req.zone
         );
     }
+    let preflight = std::time::Instant::now();
     let Prepared {
         plan,
         policy,
         source,
         target,
     } = prepare(req)?;
+    let preflight = preflight.elapsed().as_secs_f64();
     if !yes {
         eprint!("{}", script::render(&plan, 2));
         if !confirm(&format!(
@@ -222,6 +224,7 @@ pub fn do_move(
         transport,
         runner::Start::Fresh,
     )?;
+    rep.preflight_seconds = preflight;
     if rep.outcome == Outcome::Moved {
         rep.findings = target_findings(target.as_ref(), &plan.zone, &policy);
     }
@@ -279,7 +282,11 @@ pub fn summary(r: &Report) -> String {
             d.total, d.shutdown_wait, d.final_transfer, d.attach, d.boot, d.other
         );
     }
-    let _ = writeln!(s, "  total {:.1} s", r.total_seconds);
+    let _ = writeln!(
+        s,
+        "  total {:.1} s (and {:.1} s of pre-flight before it)",
+        r.total_seconds, r.preflight_seconds
+    );
     match &r.outcome {
         Outcome::Moved => {
             let _ = writeln!(

@@ -1349,6 +1349,7 @@ mod tests {
             total_seconds: 83.80,
             differences: Vec::new(),
             findings: Vec::new(),
+            preflight_seconds: 0.0,
             notes: vec![
                 format!(
                     "pre-copy/1/send/{data}: the target's copy changed since its last snapshot; \
