@@ -217,6 +217,8 @@ fn outcome(v: &serde_json::Value) -> String {
 /// Starts a move and waits until its journal has a line that contains
 /// every one of `needles`; then the process is stopped (SIGSTOP) and
 /// returned with its ID, for the caller to inject a fault and continue it.
+// The child is returned to the caller, who waits for it.
+#[allow(clippy::zombie_processes)]
 fn move_paused_at(
     tb: &Testbed,
     journal: &Path,
@@ -225,7 +227,7 @@ fn move_paused_at(
 ) -> (Child, String) {
     let mut c = cmd(tb, journal, args);
     c.stdout(Stdio::null()).stderr(Stdio::piped());
-    let child = c.spawn().expect("spawn zmigrate");
+    let mut child = c.spawn().expect("spawn zmigrate");
     let t = Instant::now();
     loop {
         let hit = std::fs::read_dir(journal).ok().and_then(|d| {
@@ -247,10 +249,11 @@ fn move_paused_at(
             signal(&child, "STOP");
             return (child, id);
         }
-        assert!(
-            t.elapsed() < Duration::from_secs(120),
-            "the journal never showed {needles:?}"
-        );
+        if t.elapsed() > Duration::from_secs(120) {
+            let _ = child.kill();
+            let out = child.wait_with_output().expect("wait");
+            panic!("the journal never showed {needles:?}: {}", stderr(&out));
+        }
         std::thread::sleep(Duration::from_millis(5));
     }
 }
@@ -267,7 +270,7 @@ fn resume(tb: &Testbed, journal: &Path, id: &str) -> Output {
     zmigrate(tb, journal, &["resume", id])
 }
 
-/// 1. The full send is cut (the source's `zfs send` killed after 500 kB):
+/// Case 1: The full send is cut (the source's `zfs send` killed after 500 kB):
 /// the move stops with the zone running on the source and says to resume;
 /// `resume` completes it.
 #[test]
@@ -301,7 +304,7 @@ fn a_full_send_cut_short_stops_and_resume_completes_the_move() {
     assert_eq!(st["source"]["zone_state"], "installed", "{st}");
 }
 
-/// 2. An incremental round is cut: the move is interrupted after round 0
+/// Case 2: An incremental round is cut: the move is interrupted after round 0
 /// (killed), a cut is armed for the next stream, the resume stops at the
 /// cut, a second resume completes.
 #[test]
@@ -333,7 +336,7 @@ fn an_incremental_cut_short_stops_and_resume_completes_the_move() {
     assert_eq!(outcome(&status(&tb, journal.path(), &id)), "moved");
 }
 
-/// 3. The target's ssh is cut while the full stream comes in.
+/// Case 3: The target's ssh is cut while the full stream comes in.
 #[test]
 fn ssh_to_the_target_cut_during_pre_copy_then_resume() {
     let Some(tb) = testbed() else { return };
@@ -367,7 +370,7 @@ const KILL_POINTS: [&str; 7] = [
     "switch/boot",
 ];
 
-/// 4a. Killed at every boundary, `resume` completes the move. The zone
+/// Case 4a: Killed at every boundary, `resume` completes the move. The zone
 /// goes back and forth: after each completed move, `finalize
 /// --destroy-source` clears the old source, and the next move starts from
 /// where the zone runs now.
@@ -416,7 +419,7 @@ fn killed_at_every_phase_boundary_resume_completes_the_move() {
     }
 }
 
-/// 4b. Killed at every boundary, `rollback` brings the zone back to the
+/// Case 4b: Killed at every boundary, `rollback` brings the zone back to the
 /// source, running, and leaves nothing on the target.
 #[test]
 fn killed_at_every_phase_boundary_rollback_returns_the_zone() {
@@ -450,7 +453,7 @@ fn killed_at_every_phase_boundary_rollback_returns_the_zone() {
     }
 }
 
-/// 5. The target's pool fills up during pre-copy, then during the final
+/// Case 5: The target's pool fills up during pre-copy, then during the final
 /// increment: a clean abort, the zone running on the source.
 #[test]
 fn a_full_target_pool_aborts_cleanly() {
@@ -508,7 +511,7 @@ fn a_full_target_pool_aborts_cleanly() {
     assert_eq!(st["source"]["zone_state"], "running", "{st}");
 }
 
-/// 8. A received dataset is changed on the target between two rounds:
+/// Case 8: A received dataset is changed on the target between two rounds:
 /// the next receive is refused, retried with `receive -F` (the dataset is
 /// the move's own), and the move completes with identical data.
 #[test]
@@ -540,7 +543,7 @@ fn a_received_dataset_modified_between_rounds_is_received_again() {
     );
 }
 
-/// 9. The target drops off the network once the zone is shut down: the
+/// Case 9: The target drops off the network once the zone is shut down: the
 /// zone runs on the source again, `status` says so, and `rollback` cleans
 /// the target once it is back.
 #[test]
@@ -588,7 +591,7 @@ fn host_state(tb: &Testbed, host: &str) -> String {
     )
 }
 
-/// 10. An earlier move, killed mid pre-copy and never resumed, left
+/// Case 10: An earlier move, killed mid pre-copy and never resumed, left
 /// snapshots and a partial copy: a new move of the zone changes nothing
 /// and names the earlier move's rollback; after it, the new move works.
 /// Also the refusals of pre-flight: a zone of that name configured on the
