@@ -476,6 +476,7 @@ fn a_full_target_pool_aborts_cleanly() {
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("ROLLED BACK"), "{err}");
+    assert!(err.contains("out of space"), "{err}");
     tb.clear_faults("gz-b").expect("clear");
     tb.set_ingress_bps("gz-b", None).expect("knob");
     invariant(&tb, "gz-a", &sum);
@@ -502,7 +503,8 @@ fn a_full_target_pool_aborts_cleanly() {
     let out = child.wait_with_output().expect("wait");
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("ROLLED BACK"), "{err}");
+    assert!(err.contains("ROLLED BACK: final increment"), "{err}");
+    assert!(err.contains("out of space"), "{err}");
     tb.clear_faults("gz-b").expect("clear");
     invariant(&tb, "gz-a", &sum);
     target_clean(&tb, "gz-b");
@@ -527,6 +529,26 @@ fn a_received_dataset_modified_between_rounds_is_received_again() {
     );
     tb.inject("gz-b", Fault::Modify("pool1/www/pool1".into()))
         .expect("fault");
+    // While it runs (paused), a second move, a resume or a rollback of the
+    // same zone is refused by the lock, and changes nothing.
+    let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
+    for args in [
+        move_args("gz-a", "gz-b"),
+        vec!["resume", id.as_str()],
+        vec!["rollback", id.as_str()],
+    ] {
+        let out = zmigrate(&tb, journal.path(), &args);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains(&format!(
+                "zone www is being moved by process {}",
+                child.id()
+            )),
+            "{args:?}: {err}"
+        );
+    }
+    assert_eq!(before, (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")));
     signal(&child, "CONT");
     let out = child.wait_with_output().expect("wait");
     let err = stderr(&out);
@@ -624,6 +646,22 @@ fn an_earlier_interrupted_move_is_neither_hit_nor_destroyed() {
     let out = zmigrate(&tb, journal.path(), &["rollback", &old]);
     assert!(out.status.success(), "{}", stderr(&out));
     target_clean(&tb, "gz-b");
+    invariant(&tb, "gz-a", &sum);
+
+    // A dataset of the zone already on the target (not a move's): refused,
+    // nothing changed, and no earlier move named (none is unfinished).
+    tb.ok("gz-b", "zfs create pool1/www");
+    let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
+    let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("dataset pool1/www already exists on gz-b: a move never overwrites data"),
+        "{err}"
+    );
+    assert!(!err.contains("earlier move"), "{err}");
+    assert_eq!(before, (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")));
+    tb.ok("gz-b", "zfs destroy pool1/www");
 
     // A zone of that name configured on the target: refused, nothing changed.
     tb.ok(

@@ -1502,6 +1502,26 @@ pub fn roll_back(
 #[cfg(test)]
 mod tests {
     #[test]
+    fn a_cut_stream_is_resumable_a_full_pool_is_not() {
+        use super::{StepError, TransferError, is_cut};
+        let send = |stderr: &str| {
+            StepError::Transfer(TransferError::Send {
+                command: "zfs send -rc pool1/www@s".into(),
+                status: crate::exec::Status::Exited(137),
+                stderr: stderr.into(),
+            })
+        };
+        assert!(is_cut(&send("")));
+        assert!(is_cut(&send(
+            "Connection to gz-b closed by remote host.\ncannot receive: failed to read from stream"
+        )));
+        assert!(!is_cut(&send(
+            "cannot receive new filesystem stream: out of space"
+        )));
+        assert!(!is_cut(&StepError::Space("pool pool1 on gz-b".into())));
+    }
+
+    #[test]
     fn kill_patterns_match_step_keys() {
         use super::glob_match as g;
         assert!(g("switch/attach", "switch/attach"));
