@@ -661,7 +661,7 @@ fn an_earlier_interrupted_move_is_neither_hit_nor_destroyed() {
     );
     assert!(!err.contains("earlier move"), "{err}");
     assert_eq!(before, (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")));
-    tb.ok("gz-b", "zfs destroy pool1/www");
+    tb.ok("gz-b", "zfs destroy -r pool1/www");
 
     // A zone of that name configured on the target: refused, nothing changed.
     tb.ok(
