@@ -256,14 +256,15 @@ fn with_unfinished_moves(e: anyhow::Error, dir: &std::path::Path, zone: &str) ->
     if unfinished.is_empty() {
         return e;
     }
-    let hints: Vec<String> = unfinished
-        .iter()
-        .map(|i| format!("zmigrate rollback {i} (or zmigrate resume {i})"))
-        .collect();
-    e.context(format!(
-        "an earlier move of zone {zone} did not finish and left this behind; see zmigrate status, then: {}",
-        hints.join("; ")
-    ))
+    // The refusal first, then one line per unfinished move.
+    let mut msg = text;
+    for i in &unfinished {
+        msg.push_str(&format!(
+            "\nmove {i} of zone {zone} did not finish and may have left this (zmigrate status {i}): \
+             zmigrate rollback {i} removes what it created, zmigrate resume {i} continues it"
+        ));
+    }
+    anyhow::anyhow!(msg)
 }
 
 /// zrules' findings about the zone on the target, read live after the

@@ -613,40 +613,54 @@ fn host_state(tb: &Testbed, host: &str) -> String {
     )
 }
 
-/// Case 10: An earlier move, killed mid pre-copy and never resumed, left
-/// snapshots and a partial copy: a new move of the zone changes nothing
-/// and names the earlier move's rollback; after it, the new move works.
-/// Also the refusals of pre-flight: a zone of that name configured on the
-/// target.
+/// Case 10: An earlier move left snapshots and a partial copy (once cut
+/// mid stream and stopped, once killed mid pre-copy), never resumed: a new
+/// move of the zone changes nothing on either host and names the earlier
+/// move's rollback; after it, the new move works. Also the refusals of
+/// pre-flight: a dataset or a zone of that name already on the target.
 #[test]
 fn an_earlier_interrupted_move_is_neither_hit_nor_destroyed() {
     let Some(tb) = testbed() else { return };
     let sum = running_zone(&tb, "www");
     let journal = tempfile::tempdir().expect("tmp");
-    let out = zmigrate_killed(
-        &tb,
-        journal.path(),
-        &move_args("gz-a", "gz-b"),
-        "pre-copy/0/send/*",
-    );
-    let old = move_id(&out);
-    let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
-    assert!(
-        before.0.contains(&old) && before.1.contains(&old),
-        "{before:?}"
-    );
-    let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("already exists"), "{err}");
-    assert!(err.contains(&format!("zmigrate rollback {old}")), "{err}");
-    assert_eq!(before, (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")));
-    invariant(&tb, "gz-a", &sum);
+    for how in ["cut", "killed"] {
+        let out = if how == "cut" {
+            tb.inject("gz-a", Fault::SendAbort(500_000)).expect("fault");
+            let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
+            assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+            out
+        } else {
+            zmigrate_killed(
+                &tb,
+                journal.path(),
+                &move_args("gz-a", "gz-b"),
+                "pre-copy/1/snapshot",
+            )
+        };
+        let old = move_id(&out);
+        let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
+        assert!(before.0.contains(&old), "{how}: {before:?}");
+        assert!(before.1.contains("www"), "{how}: {before:?}");
+        let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{how}: {err}");
+        assert!(err.contains("already exists"), "{how}: {err}");
+        assert!(
+            err.contains(&format!("zmigrate rollback {old}")),
+            "{how}: {err}"
+        );
+        assert_eq!(
+            before,
+            (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")),
+            "{how}"
+        );
+        invariant(&tb, "gz-a", &sum);
 
-    let out = zmigrate(&tb, journal.path(), &["rollback", &old]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    target_clean(&tb, "gz-b");
-    invariant(&tb, "gz-a", &sum);
+        let out = zmigrate(&tb, journal.path(), &["rollback", &old]);
+        assert!(out.status.success(), "{how}: {}", stderr(&out));
+        target_clean(&tb, "gz-b");
+        invariant(&tb, "gz-a", &sum);
+    }
 
     // A dataset of the zone already on the target (not a move's): refused,
     // nothing changed, and no earlier move named (none is unfinished).
@@ -659,7 +673,7 @@ fn an_earlier_interrupted_move_is_neither_hit_nor_destroyed() {
         err.contains("dataset pool1/www already exists on gz-b: a move never overwrites data"),
         "{err}"
     );
-    assert!(!err.contains("earlier move"), "{err}");
+    assert!(!err.contains("did not finish"), "{err}");
     assert_eq!(before, (host_state(&tb, "gz-a"), host_state(&tb, "gz-b")));
     tb.ok("gz-b", "zfs destroy -r pool1/www");
 
