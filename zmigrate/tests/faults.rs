@@ -386,6 +386,19 @@ fn killed_at_every_phase_boundary_resume_completes_the_move() {
         let id = move_id(&out);
         let st = status(&tb, journal.path(), &id);
         assert_eq!(outcome(&st), "none", "{point}: {st}");
+        // status names the last step the killed run completed (the kill
+        // point's `*` matching any text).
+        let last = st["last_step"].as_str().unwrap_or("").to_owned();
+        let mut rest = last.as_str();
+        for part in point.split('*').filter(|p| !p.is_empty()) {
+            let at = rest.find(part);
+            assert!(at.is_some(), "{point}: last step {last}: {st}");
+            rest = &rest[at.unwrap_or(0) + part.len()..];
+        }
+        assert!(
+            point.ends_with('*') || rest.is_empty(),
+            "{point}: last step {last}"
+        );
         let out = resume(&tb, journal.path(), &id);
         let err = stderr(&out);
         assert!(out.status.success(), "{point}: {err}");
