@@ -190,7 +190,7 @@ pub fn do_move(
         policy,
         source,
         target,
-    } = prepare(req)?;
+    } = prepare(req).map_err(|e| with_unfinished_moves(e, &dir, &req.zone))?;
     let preflight = preflight.elapsed().as_secs_f64();
     if !yes {
         eprint!("{}", script::render(&plan, 2));
@@ -232,6 +232,42 @@ pub fn do_move(
     eprint!("{}", summary(&rep));
     drop(lock);
     Ok(exit_for(&rep))
+}
+
+/// A pre-flight refusal because the target already has the zone or its
+/// datasets is most often what an earlier, interrupted move of the same
+/// zone left: name those moves (from the journals) and the command that
+/// removes what they left, rather than leave the operator to guess.
+fn with_unfinished_moves(e: anyhow::Error, dir: &std::path::Path, zone: &str) -> anyhow::Error {
+    let text = format!("{e:#}");
+    if !text.contains("already exists on") && !text.contains("already configured on") {
+        return e;
+    }
+    let unfinished: Vec<String> = journal_store::list(dir)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| {
+            journal_store::read(dir, i).is_ok_and(|st| {
+                st.zone.as_deref() == Some(zone)
+                    && !matches!(
+                        st.outcome,
+                        Some(Outcome::Moved | Outcome::RolledBack { .. })
+                    )
+            })
+        })
+        .collect();
+    if unfinished.is_empty() {
+        return e;
+    }
+    // The refusal first, then one line per unfinished move.
+    let mut msg = text;
+    for i in &unfinished {
+        msg.push_str(&format!(
+            "\nmove {i} of zone {zone} did not finish and may have left this (zmigrate status {i}): \
+             zmigrate rollback {i} removes what it created, zmigrate resume {i} continues it"
+        ));
+    }
+    anyhow::anyhow!(msg)
 }
 
 /// zrules' findings about the zone on the target, read live after the
@@ -401,6 +437,17 @@ pub fn resume(
         bail!(
             "move {id} is complete: zone {} runs on {} and was verified (see zmigrate status {id})",
             plan.zone,
+            plan.target
+        );
+    }
+    // A rollback removed the move's copy and snapshots: resuming it would
+    // be a new move without pre-flight. Refused, with the way on.
+    if let Some(Outcome::RolledBack { reason }) = &state.outcome {
+        bail!(
+            "move {id} was rolled back ({}): start a new move (zmigrate move {} --from {} --to {})",
+            first_line(reason),
+            plan.zone,
+            plan.source,
             plan.target
         );
     }

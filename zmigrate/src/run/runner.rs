@@ -8,7 +8,10 @@
 //!
 //! * **Before the zone is shut down**, any failure removes what the move
 //!   created on the target (the steps' undo commands, in reverse) and
-//!   leaves the zone running on the source.
+//!   leaves the zone running on the source; except a pre-copy stream cut
+//!   short (a killed send, a dropped connection): then the move stops with
+//!   the zone running on the source, keeps what arrived, and names
+//!   `zmigrate resume ID` (or rollback) as the way on.
 //! * **After the shutdown and before the zone runs on the target** (the
 //!   shutdown never finished, the last increment, attach or boot failed),
 //!   the target is cleaned the same way and the zone is booted again on
@@ -1087,13 +1090,31 @@ pub fn run(
 struct Abort {
     why: String,
     down: bool,
+    /// A pre-copy stream was cut (a killed send, a dropped connection)
+    /// while the zone still ran on the source: the move stops and keeps
+    /// what arrived, for `zmigrate resume` to continue from the last
+    /// common snapshot, instead of throwing the copy away (issue 9's
+    /// "transfer cut, then resume"; a rollback is still one command).
+    resumable: bool,
 }
 
 fn abort(why: impl Into<String>, down: bool) -> Abort {
     Abort {
         why: why.into(),
         down,
+        resumable: false,
     }
+}
+
+/// Whether a failed pre-copy step is a cut transfer worth resuming: a
+/// stream that failed for any reason but a full target pool (`out of
+/// space`, zfs(8) receive; retrying cannot help there).
+fn is_cut(e: &StepError) -> bool {
+    let StepError::Transfer(t) = e else {
+        return false;
+    };
+    let text = t.to_string();
+    !text.contains("out of space") && !text.contains("No space left")
 }
 
 fn drive(
@@ -1104,6 +1125,16 @@ fn drive(
 ) -> Outcome {
     match stages(r, start, switch_reason) {
         Ok(final_k) => finish(r, final_k, differences),
+        Err(a) if a.resumable && !a.down => {
+            r.note(format!("stopped: {}", a.why));
+            Outcome::Stopped {
+                reason: format!(
+                    "{}; zone {} still runs on {}, and what arrived on {} is kept",
+                    a.why, r.plan.zone, r.plan.source, r.plan.target
+                ),
+                recovery: format!("zmigrate resume {}", r.plan.id),
+            }
+        }
         Err(a) => r.roll_back(a.why, a.down),
     }
 }
@@ -1229,7 +1260,11 @@ fn precopy(
         let base = first.take();
         match r.round(k, base.as_deref(), resumed && k == k0) {
             Ok(round) => measured.push(round),
-            Err(e) => return Err(abort(format!("pre-copy round {k}: {e}"), false)),
+            Err(e) => {
+                let mut a = abort(format!("pre-copy round {k}: {e}"), false);
+                a.resumable = is_cut(&e);
+                return Err(a);
+            }
         }
         // An installed zone writes nothing: the full copy is all there is.
         let decision = if plan.running() {
@@ -1474,6 +1509,26 @@ pub fn roll_back(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_cut_stream_is_resumable_a_full_pool_is_not() {
+        use super::{StepError, TransferError, is_cut};
+        let send = |stderr: &str| {
+            StepError::Transfer(TransferError::Send {
+                command: "zfs send -rc pool1/www@s".into(),
+                status: crate::exec::Status::Exited(137),
+                stderr: stderr.into(),
+            })
+        };
+        assert!(is_cut(&send("")));
+        assert!(is_cut(&send(
+            "Connection to gz-b closed by remote host.\ncannot receive: failed to read from stream"
+        )));
+        assert!(!is_cut(&send(
+            "cannot receive new filesystem stream: out of space"
+        )));
+        assert!(!is_cut(&StepError::Space("pool pool1 on gz-b".into())));
+    }
+
     #[test]
     fn kill_patterns_match_step_keys() {
         use super::glob_match as g;

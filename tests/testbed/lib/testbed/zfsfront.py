@@ -648,6 +648,20 @@ def destroy(h, args):
     quoted in openzfs/zfs#14538). zfs-fuse and Solaris 11 say
     `cannot destroy 'P@S': dataset is busy` (Oracle's "Holding ZFS
     Snapshots")."""
+    # A real `zfs destroy -r FS` unmounts the tree children first (libzfs
+    # changelist, sorted by mountpoint); zfs-fuse does not order them and
+    # fails `dataset is busy` on nested mounts (a booted zone's root with
+    # its export, a delegated dataset under its parent): unmount them
+    # deepest first, as unmount_tree in zones.py does for uninstall.
+    opts = [a for a in args if a.startswith("-")]
+    targets = [a for a in args if not a.startswith("-")]
+    if any("r" in o or "R" in o for o in opts) and len(targets) == 1 and "@" not in targets[0]:
+        r = subprocess.run([REAL, "list", "-H", "-o", "name,mountpoint,mounted", "-r", "-t", "filesystem",
+                            targets[0]], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        rows = [line.split("\t") for line in r.stdout.splitlines() if line.count("\t") == 2]
+        for name, mp, mounted in sorted(rows, key=lambda x: -len(x[1])):
+            if mounted == "yes":
+                subprocess.run([REAL, "unmount", name], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if h.platform == "solaris11":
         exec_real(["destroy"] + args)
     r = subprocess.run([REAL, "destroy"] + args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
