@@ -1172,22 +1172,16 @@ fn stages(
         Some((_, o)) => o.trees.iter().map(|t| t.last_common).collect(),
     };
     match next.as_ref().map(|(x, _)| x) {
-        None | Some(Next::Prepare) => {
+        // A resume skips what the target already has (prepare's filter),
+        // so a fresh move, a resume that must prepare and one that goes on
+        // copying take the same path.
+        None | Some(Next::Prepare | Next::PreCopy { .. }) => {
             prepare(r, next.as_ref().map(|(_, o)| o))?;
             r.open_source_master();
             if let Some((_, o)) = &next {
                 r.clean_partial_trees(o).map_err(|e| abort(e, false))?;
             }
             let k = precopy(r, k0, from, next.is_some(), switch_reason)?;
-            switch(r, k + 1, vec![Some(k); n], plan.running(), false)?;
-            Ok(k + 1)
-        }
-        Some(Next::PreCopy { .. }) => {
-            r.open_source_master();
-            if let Some((_, o)) = &next {
-                r.clean_partial_trees(o).map_err(|e| abort(e, false))?;
-            }
-            let k = precopy(r, k0, from, true, switch_reason)?;
             switch(r, k + 1, vec![Some(k); n], plan.running(), false)?;
             Ok(k + 1)
         }
