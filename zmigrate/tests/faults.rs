@@ -18,46 +18,18 @@
 //! Needs the testbed (root, zfs-fuse, sshd): under `CI=true` a missing
 //! prerequisite fails the test; elsewhere it is skipped with the reason.
 
+mod common;
+
 use assert_cmd::Command;
+use common::zone::blob_sum;
 use std::path::Path;
 use std::process::{Child, Output, Stdio};
 use std::time::{Duration, Instant};
 use zone_testbed::{Fault, Options, Platform, Testbed, Workload, stderr};
 
-/// A zone that meets the house rules (as in `moves.rs`): zonepath
-/// dataset, delegated `pool1/ZONE/pool1` with `alias`, a VNIC with the MAC
-/// rule 6 derives from gz-a, a static blob, and a writer.
+/// The compliant zone of `common::zone` with a 2 MB blob, and a writer.
 fn running_zone(tb: &Testbed, zone: &str) -> String {
-    let cfg = format!(
-        "create -b\nset brand=solaris\nset zonepath=/zones/{zone}\nset autoboot=true\n\
-         set ip-type=exclusive\nadd net\nset physical={zone}0\nend\n\
-         add dataset\nset name=pool1/{zone}/pool1\nset alias=pool1\nend\n"
-    );
-    let script = format!(
-        "set -e
-zfs create -p pool1/{zone}/pool1
-dladm create-vnic -l net0 -m 0:0:1:1f:c:10 {zone}0
-cat > /tmp/{zone}.zonecfg
-zonecfg -z {zone} -f /tmp/{zone}.zonecfg
-zoneadm -z {zone} install >/dev/null
-zoneadm -z {zone} boot
-head -c 2000000 /dev/urandom > /pool1/{zone}/pool1/blob"
-    );
-    let out = tb.sh_with_input("gz-a", &script, cfg.as_bytes());
-    assert!(out.status.success(), "setup {zone}: {}", stderr(&out));
-    for fmri in [
-        "svc:/network/ssh:default",
-        "svc:/system/system-log:default",
-        "svc:/network/smtp:sendmail",
-    ] {
-        let (entity, pg) = zrules::rules::autofs_dependency_group(fmri).expect("a known service");
-        tb.ok(
-            "gz-a",
-            &format!(
-                "zlogin {zone} svccfg -s {entity} delpg {pg} && zlogin {zone} svcadm refresh {fmri}"
-            ),
-        );
-    }
+    let sum = common::zone::running_zone(tb, zone, 2_000_000);
     tb.workload(
         "gz-a",
         zone,
@@ -68,11 +40,7 @@ head -c 2000000 /dev/urandom > /pool1/{zone}/pool1/blob"
         },
     )
     .expect("writer");
-    blob_sum(tb, "gz-a", zone)
-}
-
-fn blob_sum(tb: &Testbed, host: &str, zone: &str) -> String {
-    tb.ok(host, &format!("sha256sum < /pool1/{zone}/pool1/blob"))
+    sum
 }
 
 fn testbed() -> Option<Testbed> {

@@ -9,57 +9,12 @@
 //! Needs the testbed (root, zfs-fuse, sshd): under `CI=true` a missing
 //! prerequisite fails the test; elsewhere it is skipped with the reason.
 
+mod common;
+
 use assert_cmd::Command;
+use common::zone::{blob_sum, running_zone};
 use std::path::{Path, PathBuf};
 use zone_testbed::{Fault, Options, Platform, Testbed, Workload, stderr, stdout};
-
-/// A zone that meets the house rules: zonepath dataset, delegated
-/// `pool1/www/pool1` (with `alias` on Solaris; illumos zonecfg has none),
-/// a VNIC with the MAC rule 6 derives from gz-a's address and block 1.
-fn running_zone(tb: &Testbed, zone: &str) {
-    let (brand, link, alias) = match tb.platform() {
-        Platform::Solaris11 => ("solaris", "net0", "set alias=pool1\n"),
-        Platform::Illumos => ("ipkg", "e1000g0", ""),
-    };
-    let cfg = format!(
-        "create -b\nset brand={brand}\nset zonepath=/zones/{zone}\nset autoboot=true\n\
-         set bootargs=\"-m verbose\"\nset ip-type=exclusive\nadd net\nset physical={zone}0\nend\n\
-         add dataset\nset name=pool1/{zone}/pool1\n{alias}end\n"
-    );
-    let script = format!(
-        "set -e
-zfs create -p pool1/{zone}/pool1
-dladm create-vnic -l {link} -m 0:0:1:1f:c:10 {zone}0
-cat > /tmp/{zone}.zonecfg
-zonecfg -z {zone} -f /tmp/{zone}.zonecfg
-zoneadm -z {zone} install >/dev/null
-zoneadm -z {zone} boot
-# A static blob the move must carry unchanged.
-head -c 3000000 /dev/urandom > /pool1/{zone}/pool1/blob
-sha256sum < /pool1/{zone}/pool1/blob"
-    );
-    let out = tb.sh_with_input("gz-a", &script, cfg.as_bytes());
-    assert!(out.status.success(), "setup {zone}: {}", stderr(&out));
-    // House rule 11: no service of the zone depends on autofs (zrules
-    // knows which property group of which entity holds each dependency).
-    for fmri in [
-        "svc:/network/ssh:default",
-        "svc:/system/system-log:default",
-        "svc:/network/smtp:sendmail",
-    ] {
-        let (entity, pg) = zrules::rules::autofs_dependency_group(fmri).expect("a known service");
-        tb.ok(
-            "gz-a",
-            &format!(
-                "zlogin {zone} svccfg -s {entity} delpg {pg} && zlogin {zone} svcadm refresh {fmri}"
-            ),
-        );
-    }
-}
-
-fn blob_sum(tb: &Testbed, host: &str, zone: &str) -> String {
-    tb.ok(host, &format!("sha256sum < /pool1/{zone}/pool1/blob"))
-}
 
 fn zmigrate(tb: &Testbed, journal: &Path, args: &[&str]) -> std::process::Output {
     let mut c = Command::cargo_bin("zmigrate").expect("binary");
@@ -94,8 +49,7 @@ fn report(path: &Path) -> serde_json::Value {
 
 fn happy_path(platform: Platform) {
     let Some(tb) = testbed(platform) else { return };
-    running_zone(&tb, "www");
-    let sum = blob_sum(&tb, "gz-a", "www");
+    let sum = running_zone(&tb, "www", 3_000_000);
     tb.workload(
         "gz-a",
         "www",
@@ -206,7 +160,7 @@ fn plan_changes_nothing_and_prints_the_script() {
     let Some(tb) = testbed(Platform::Solaris11) else {
         return;
     };
-    running_zone(&tb, "www");
+    running_zone(&tb, "www", 3_000_000);
     let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
     let journal = tempfile::tempdir().expect("tmp");
     let out = zmigrate(
@@ -240,8 +194,7 @@ fn a_shutdown_that_never_ends_leaves_the_zone_running_on_the_source() {
     let Some(tb) = testbed(Platform::Solaris11) else {
         return;
     };
-    running_zone(&tb, "www");
-    let sum = blob_sum(&tb, "gz-a", "www");
+    let sum = running_zone(&tb, "www", 3_000_000);
     tb.inject("gz-a", Fault::InitHang(Some("www".into())))
         .expect("fault");
     let journal = tempfile::tempdir().expect("tmp");
@@ -292,7 +245,7 @@ fn an_attach_that_fails_rolls_back_and_boots_the_source_again() {
     let Some(tb) = testbed(Platform::Solaris11) else {
         return;
     };
-    running_zone(&tb, "www");
+    running_zone(&tb, "www", 3_000_000);
     tb.inject("gz-b", Fault::AttachFail(Some("www".into())))
         .expect("fault");
     let journal = tempfile::tempdir().expect("tmp");
@@ -326,7 +279,7 @@ fn refusals_change_nothing() {
     let Some(tb) = testbed(Platform::Solaris11) else {
         return;
     };
-    running_zone(&tb, "www");
+    running_zone(&tb, "www", 3_000_000);
     // A dataset of the zone already exists on the target.
     tb.ok("gz-b", "zfs create pool1/www");
     let before = (host_state(&tb, "gz-a"), host_state(&tb, "gz-b"));
@@ -369,7 +322,7 @@ fn the_source_may_be_the_machine_zmigrate_runs_on() {
     let Some(tb) = testbed(Platform::Solaris11) else {
         return;
     };
-    running_zone(&tb, "www");
+    running_zone(&tb, "www", 3_000_000);
     // zmigrate itself runs on gz-a (the source tree and target directory
     // are visible inside the simulated GZ) and reaches gz-b with gz-a's ssh.
     let bin = assert_cmd::cargo::cargo_bin("zmigrate");

@@ -78,3 +78,4 @@ pub fn parse_json(stdout: &[u8]) -> serde_json::Value {
     serde_json::from_slice(stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(stdout)))
 }
+pub mod zone;
