@@ -14,7 +14,6 @@
 //! * [`check`]: collect and lint with zrules in one go.
 //! * [`fleet`]: many hosts at once, from the command line or an Ansible
 //!   inventory, with bounded parallelism.
-//! * [`progress`]: the progress bar a person watches while that happens.
 //! * [`migrate`]: the move engine's pure core (plan, convergence, journal,
 //!   resume decisions, verification).
 //! * [`run`]: where a move meets the hosts (pre-flight, the runner,
@@ -25,5 +24,4 @@ pub mod collect;
 pub mod exec;
 pub mod fleet;
 pub mod migrate;
-pub mod progress;
 pub mod run;

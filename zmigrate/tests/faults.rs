@@ -238,6 +238,27 @@ fn resume(tb: &Testbed, journal: &Path, id: &str) -> Output {
     zmigrate(tb, journal, &["resume", id])
 }
 
+/// A move (or resume) cut in a transfer: exit 2, the one recovery command
+/// `zmigrate resume ID`, and the zone still running on the source.
+fn stopped_for_resume(tb: &Testbed, out: &Output, id: &str, sum: &str) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(&format!("to recover, run: zmigrate resume {id}")),
+        "{err}"
+    );
+    invariant(tb, "gz-a", sum);
+}
+
+/// `resume ID` finishes the move: the zone on gz-b, status `moved`.
+fn resume_completes(tb: &Testbed, journal: &Path, id: &str, sum: &str) {
+    let out = resume(tb, journal, id);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    invariant(tb, "gz-b", sum);
+    assert_eq!(outcome(&status(tb, journal, id)), "moved");
+}
+
 /// Case 1: The full send is cut (the source's `zfs send` killed after 500 kB):
 /// the move stops with the zone running on the source and says to resume;
 /// `resume` completes it.
@@ -248,14 +269,8 @@ fn a_full_send_cut_short_stops_and_resume_completes_the_move() {
     tb.inject("gz-a", Fault::SendAbort(500_000)).expect("fault");
     let journal = tempfile::tempdir().expect("tmp");
     let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
-    let err = stderr(&out);
     let id = move_id(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(&format!("to recover, run: zmigrate resume {id}")),
-        "{err}"
-    );
-    invariant(&tb, "gz-a", &sum);
+    stopped_for_resume(&tb, &out, &id, &sum);
     let st = status(&tb, journal.path(), &id);
     assert_eq!(outcome(&st), "stopped", "{st}");
     assert_eq!(st["outcome"]["recovery"], format!("zmigrate resume {id}"));
@@ -290,18 +305,8 @@ fn an_incremental_cut_short_stops_and_resume_completes_the_move() {
     // The increments carry the writer's 16 kB files: 4 kB cuts them.
     tb.inject("gz-a", Fault::SendAbort(4096)).expect("fault");
     let out = resume(&tb, journal.path(), &id);
-    let err = stderr(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(&format!("to recover, run: zmigrate resume {id}")),
-        "{err}"
-    );
-    invariant(&tb, "gz-a", &sum);
-    let out = resume(&tb, journal.path(), &id);
-    let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
-    invariant(&tb, "gz-b", &sum);
-    assert_eq!(outcome(&status(&tb, journal.path(), &id)), "moved");
+    stopped_for_resume(&tb, &out, &id, &sum);
+    resume_completes(&tb, journal.path(), &id, &sum);
 }
 
 /// Case 3: The target's ssh is cut while the full stream comes in.
@@ -312,19 +317,9 @@ fn ssh_to_the_target_cut_during_pre_copy_then_resume() {
     tb.inject("gz-b", Fault::SshDrop(500_000)).expect("fault");
     let journal = tempfile::tempdir().expect("tmp");
     let out = zmigrate(&tb, journal.path(), &move_args("gz-a", "gz-b"));
-    let err = stderr(&out);
     let id = move_id(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains(&format!("to recover, run: zmigrate resume {id}")),
-        "{err}"
-    );
-    invariant(&tb, "gz-a", &sum);
-    let out = resume(&tb, journal.path(), &id);
-    let err = stderr(&out);
-    assert!(out.status.success(), "{err}");
-    invariant(&tb, "gz-b", &sum);
-    assert_eq!(outcome(&status(&tb, journal.path(), &id)), "moved");
+    stopped_for_resume(&tb, &out, &id, &sum);
+    resume_completes(&tb, journal.path(), &id, &sum);
 }
 
 /// The phase boundaries of issue 9, as step keys of the kill hook.
