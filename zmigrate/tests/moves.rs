@@ -191,34 +191,48 @@ fn plan_changes_nothing_and_prints_the_script() {
 
 #[test]
 fn a_shutdown_that_never_ends_leaves_the_zone_running_on_the_source() {
-    let Some(tb) = testbed(Platform::Solaris11) else {
+    shutdown_never_ends(Platform::Solaris11);
+}
+
+/// On illumos the request is `zoneadm shutdown`, whose own wait would give
+/// up only after SMF's stop timeout (60 s): `--shutdown-timeout` must hold
+/// there too.
+#[test]
+fn a_shutdown_that_never_ends_on_illumos_is_given_up_after_the_timeout() {
+    shutdown_never_ends(Platform::Illumos);
+}
+
+fn shutdown_never_ends(platform: Platform) {
+    let Some(tb) = testbed(platform) else {
         return;
     };
     let sum = running_zone(&tb, "www", 3_000_000);
     tb.inject("gz-a", Fault::InitHang(Some("www".into())))
         .expect("fault");
     let journal = tempfile::tempdir().expect("tmp");
-    let out = zmigrate(
-        &tb,
-        journal.path(),
-        &[
-            "move",
-            "www",
-            "--from",
-            "gz-a",
-            "--to",
-            "gz-b",
-            "--yes",
-            "--shutdown-timeout",
-            "2",
-        ],
-    );
+    let mut args = vec![
+        "move",
+        "www",
+        "--from",
+        "gz-a",
+        "--to",
+        "gz-b",
+        "--yes",
+        "--shutdown-timeout",
+        "2",
+    ];
+    if platform == Platform::Illumos {
+        args.extend(["--force", "illumos zonecfg has no dataset alias"]);
+    }
+    let out = zmigrate(&tb, journal.path(), &args);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
         err.contains("ROLLED BACK: the zone did not shut down within 2 s"),
         "{err}"
     );
+    // zmigrate's own wait gave up (not zoneadm's, nor a command limit).
+    assert!(err.contains("zone www is shutting_down after 2 s"), "{err}");
     assert_eq!(
         tb.zone_state("gz-a", "www").as_deref(),
         Some("running"),

@@ -406,6 +406,19 @@ impl Testbed {
             .map(|_| ())
     }
 
+    /// Set (or with `None` clear) how many seconds `zoneadm shutdown`
+    /// waits before it gives up (SMF's stop timeout of the zones service,
+    /// 60 by default).
+    pub fn set_zones_stop_timeout(
+        &self,
+        host: &str,
+        seconds: Option<u32>,
+    ) -> Result<(), TestbedError> {
+        let v = seconds.map_or("clear".to_string(), |s| s.to_string());
+        self.tool("knob", [host, "zones-stop-timeout", v.as_str()])
+            .map(|_| ())
+    }
+
     /// Disarm every fault of one GZ (undoing pool-full).
     pub fn clear_faults(&self, host: &str) -> Result<(), TestbedError> {
         self.tool("fault", [host, "clear"]).map(|_| ())

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 mod common;
 
 use common::{WWW, setup_zone};
-use zone_testbed::{Options, Platform, Testbed, stderr, stdout};
+use zone_testbed::{Fault, Options, Platform, Testbed, stderr, stdout};
 
 #[test]
 fn zonecfg_round_trip_and_errors() {
@@ -321,11 +321,29 @@ fn zone_ids_are_lowest_free_and_shutdown_takes_time() {
         start.elapsed() >= Duration::from_millis(1400),
         "the shutdown took its time"
     );
-    // zoneadm shutdown waits for it.
+    // zoneadm shutdown waits for it, as zoneadmd does: a state check after
+    // each second (zone_wait_shutdown), so it returns on a whole second.
     let start = Instant::now();
     tb.ok("gz-a", "zoneadm -z za shutdown");
-    assert!(start.elapsed() >= Duration::from_millis(1400));
+    assert!(start.elapsed() >= Duration::from_millis(1900));
     assert_eq!(tb.zone_state("gz-a", "za").as_deref(), Some("installed"));
+    // A shutdown that never ends: zoneadmd gives up after SMF's stop
+    // timeout (here 2 s) and the zone stays shutting down.
+    tb.inject("gz-a", Fault::InitHang(Some("zb".into())))
+        .expect("fault");
+    tb.set_zones_stop_timeout("gz-a", Some(2)).expect("knob");
+    let start = Instant::now();
+    let out = tb.run("gz-a", &["zoneadm", "-z", "zb", "shutdown"]);
+    assert!(start.elapsed() >= Duration::from_millis(1900));
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "zoneadm: zone 'zb': unable to shutdown zone\n"
+    );
+    assert_eq!(
+        tb.zone_state("gz-a", "zb").as_deref(),
+        Some("shutting_down")
+    );
     let out = tb.run("gz-a", &["zlogin", "za", "true"]);
     assert_eq!(
         stderr(&out),

@@ -16,6 +16,13 @@
 //! * `zoneadm -z Z shutdown` exists from Solaris 11 11/11 on and in illumos;
 //!   the hand procedure of 11.1 uses `zlogin Z init 5`, which also shuts
 //!   the zone down cleanly. Neither is ever `halt`, which pulls the plug.
+//!   `zoneadm shutdown` also *waits*, but zoneadmd's wait
+//!   (`zone_wait_shutdown` in illumos' `zoneadmd.c`) checks the zone's
+//!   state once a second and gives up after SMF's stop timeout (60 s), so
+//!   the zone is seen `installed` up to a second late and a shorter
+//!   `--shutdown-timeout` could not be honoured. The move only *requests*
+//!   the shutdown (the command runs in the background on the host) and
+//!   waits itself, in 50 ms steps and with its own deadline.
 //!
 //! The dialect is read from the host's `uname -v` (`11.1`, `11.4.0.15.0`
 //! are Solaris 11; `omnios-r151046-…`, `joyent_…`, `illumos-…` are illumos).
@@ -151,13 +158,19 @@ impl Dialect {
 
     /// The clean shutdown of a running zone: `zoneadm -z Z shutdown` where
     /// the release has it, `zlogin Z init 5` on Solaris 11.0/11.1, as the
-    /// hand procedure does there. It only asks; waiting is the caller's.
+    /// hand procedure does there. It only asks; waiting is the caller's:
+    /// `zoneadm shutdown` runs in the background (its own wait polls once
+    /// a second; see the module's notes), with no standard stream left
+    /// open, so the ssh session ends at once.
     pub fn shutdown(self, zone: &str) -> Command {
         match self {
             Dialect::Solaris11 { update } if update < 2 => {
                 Command::new("init", ["5"]).in_zone(zone)
             }
-            _ => Command::new("zoneadm", ["-z", zone, "shutdown"]),
+            _ => {
+                let ask = Command::new("zoneadm", ["-z", zone, "shutdown"]).to_shell();
+                Command::new("sh", ["-c", &format!("{ask} </dev/null >/dev/null 2>&1 &")])
+            }
         }
     }
 }
@@ -226,13 +239,12 @@ mod tests {
                 .to_string(),
             "zfs release -r zmigrate-x rpool/zones/www@s pool1/www@s"
         );
-        assert_eq!(
-            Dialect::Solaris11 { update: 4 }.shutdown("www").to_string(),
-            "zoneadm -z www shutdown"
-        );
-        assert_eq!(
-            Dialect::Illumos.shutdown("www").to_string(),
-            "zoneadm -z www shutdown"
-        );
+        // Only the request: zoneadm's own wait runs on in the background.
+        for d in [Dialect::Solaris11 { update: 4 }, Dialect::Illumos] {
+            assert_eq!(
+                d.shutdown("www").to_string(),
+                "sh -c 'zoneadm -z www shutdown </dev/null >/dev/null 2>&1 &'"
+            );
+        }
     }
 }

@@ -354,10 +354,17 @@ pub fn wait_command(zone: &str, states: &[&str], timeout: Duration) -> Command {
     Command::new("sh", ["-c", script.as_str()])
 }
 
-/// `sh -c 'WAIT && SNAPSHOT'`: wait for the shutdown to finish, then take
-/// the final snapshot, in one command on the source.
-fn wait_then(wait: &Command, then: &Command) -> Command {
-    let script = format!("{} && {}", wait.args[1], then.to_shell());
+/// `sh -c 'FIRST && THEN'`: two commands in one round trip (a wait for
+/// `installed` and the final snapshot; a boot and the check that the zone
+/// runs). A `sh -c` operand is chained as its script in braces (so `&&`
+/// binds to the whole script, not to its last statement), anything else as
+/// the command line.
+fn and_then(first: &Command, then: &Command) -> Command {
+    let part = |c: &Command| match c.args.as_slice() {
+        [dash_c, script] if c.program == "sh" && dash_c == "-c" => format!("{{ {script}; }}"),
+        _ => c.to_shell(),
+    };
+    let script = format!("{} && {}", part(first), part(then));
     Command::new("sh", ["-c", script.as_str()])
 }
 
@@ -648,7 +655,8 @@ impl MovePlan {
     /// The switch after `last` pre-copy rounds (`last` is the last round
     /// sent while the zone ran): shutdown, wait for `installed` and take
     /// the final snapshot in one command on the source, the final
-    /// increments, attach, boot, and the wait for `running` on the target.
+    /// increments, attach, and the boot with its check that the zone runs
+    /// on the target.
     pub fn switch(&self, last: usize) -> Vec<Step> {
         self.switch_from(
             last + 1,
@@ -687,7 +695,7 @@ impl MovePlan {
                 format!("switch/{k}/snapshot"),
                 Phase::Switch,
                 Role::Source,
-                wait_then(&wait, &snapshot),
+                and_then(&wait, &snapshot),
                 "wait on the source until the zone is installed, then take the final snapshot",
             ));
         } else {
@@ -711,19 +719,17 @@ impl MovePlan {
             .undo(Command::new("zoneadm", ["-z", z, "detach"])),
         );
         if self.running() {
+            // zoneadm boot returns once the zone runs (zoneadmd's
+            // zone_bootup); the check that it does runs in the same
+            // command, so the window closes without another round trip.
+            let boot = Command::new("zoneadm", ["-z", z, "boot"]);
+            let wait = wait_command(z, &["running"], self.options.boot_timeout);
             steps.push(Step::run(
                 "switch/boot",
                 Phase::Switch,
                 Role::Target,
-                Command::new("zoneadm", ["-z", z, "boot"]),
-                "boot the zone on the target",
-            ));
-            steps.push(Step::run(
-                "switch/wait-running",
-                Phase::Switch,
-                Role::Target,
-                wait_command(z, &["running"], self.options.boot_timeout),
-                "wait on the target until the zone runs: the downtime ends here",
+                and_then(&boot, &wait),
+                "boot the zone on the target and see it running: the downtime ends here",
             ));
         }
         steps.push(Step::run(
@@ -856,7 +862,6 @@ pub(crate) mod tests {
                 "switch/2/send/pool1/www",
                 "switch/attach",
                 "switch/boot",
-                "switch/wait-running",
                 "finish/source-autoboot",
             ]
         );

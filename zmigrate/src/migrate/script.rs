@@ -141,9 +141,15 @@ mod tests {
         ));
         assert!(s.contains("#   undo: ssh \"$TARGET\" 'zfs destroy -r pool1/www'\n"));
         assert!(s.contains("\nzlogin www init 5\n"));
-        // The wait loop's own quotes survive the trip through ssh.
+        // The boot and its wait loop are one command; the loop's own quotes
+        // survive the trip through ssh.
         assert!(
-            s.contains("\nssh \"$TARGET\" 'sh -c '\\''i=0; while :;"),
+            s.contains("\nssh \"$TARGET\" 'sh -c '\\''zoneadm -z www boot && { i=0; while :;"),
+            "{s}"
+        );
+        // The final snapshot follows the wait for `installed` in one command.
+        assert!(
+            s.contains("; sleep 0.05; done; } && zfs snapshot -r rpool/zones/www@"),
             "{s}"
         );
         assert!(s.ends_with("zonecfg -z www set autoboot=false\n"));

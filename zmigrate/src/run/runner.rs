@@ -906,7 +906,7 @@ impl Runner<'_> {
 fn downtime(figures: &[StepFigure], bytes: u64) -> Option<Downtime> {
     let find = |p: &str| figures.iter().find(|f| f.key.starts_with(p) && f.ok);
     let start = find("switch/shutdown")?;
-    let end = find("switch/wait-running")?;
+    let end = find("switch/boot")?;
     let total = end.started + end.seconds - start.started;
     let sum = |p: &str| -> f64 {
         figures
@@ -929,7 +929,7 @@ fn downtime(figures: &[StepFigure], bytes: u64) -> Option<Downtime> {
         .map(|f| f.seconds)
         .fold(0.0, f64::max);
     let attach = sum("switch/attach");
-    let boot = sum("switch/boot") + sum("switch/wait-running");
+    let boot = sum("switch/boot");
     let other = (total - shutdown_wait - final_transfer - attach - boot).max(0.0);
     Some(Downtime {
         total,
@@ -1195,9 +1195,7 @@ fn stages(
         }
         Some(Next::Boot) => {
             let steps = plan.switch_from(k0, &from, false, false);
-            run_until_running(r, &steps, |s| {
-                s.key == "switch/boot" || s.key == "switch/wait-running"
-            })?;
+            run_until_running(r, &steps, |s| s.key == "switch/boot")?;
             Ok(k0.saturating_sub(1))
         }
         Some(Next::Verify) => Ok(k0.saturating_sub(1)),

@@ -469,12 +469,14 @@ fn label_area(lane: &Lane) -> f64 {
 }
 
 /// The downtime window on the axis: from the start of `switch/shutdown`
-/// to the end of `switch/wait-running` (as the runner measures it).
+/// to the end of `switch/boot`, which also sees the zone running (as the
+/// runner measures it; reports of the first release ended it with a
+/// separate `switch/wait-running`).
 fn downtime_window(report: &Report) -> Option<(f64, f64)> {
     report.downtime.as_ref()?;
     let find = |k: &str| report.steps.iter().find(|f| f.key == k && f.ok);
     let start = find("switch/shutdown")?;
-    let end = find("switch/wait-running")?;
+    let end = find("switch/wait-running").or_else(|| find("switch/boot"))?;
     let (a, b) = (secs(start.started), secs(end.started) + secs(end.seconds));
     (b >= a).then_some((a, b))
 }
@@ -1317,8 +1319,7 @@ mod tests {
             Some(2 * MIB),
         ));
         steps.push(step("switch/attach", 74.18, 3.40, None));
-        steps.push(step("switch/boot", 77.60, 1.10, None));
-        steps.push(step("switch/wait-running", 78.72, 4.60, None));
+        steps.push(step("switch/boot", 77.60, 5.72, None));
         steps.push(step("finish/source-autoboot", 83.35, 0.42, None));
         Report {
             id: "20261201T093512-4242".to_owned(),
@@ -1379,12 +1380,8 @@ mod tests {
             .find(|f| f.key == "switch/attach")
             .expect("attach");
         attach.ok = false;
-        r.steps.retain(|f| {
-            !matches!(
-                f.key.as_str(),
-                "switch/boot" | "switch/wait-running" | "finish/source-autoboot"
-            )
-        });
+        r.steps
+            .retain(|f| !matches!(f.key.as_str(), "switch/boot" | "finish/source-autoboot"));
         r.downtime = None;
         r.outcome = Outcome::RolledBack {
             reason: "switch/attach: `zoneadm -z <script> attach` ended with exit 1: &bad"
@@ -1397,7 +1394,7 @@ mod tests {
 
     /// A longer move: 43 VNICs, 24 datasets, five pre-copy rounds that
     /// shrink sixfold each (the last ones bunched together at the scale of
-    /// the first), 200 steps; autoboot could not be turned off at the end.
+    /// the first), 199 steps; autoboot could not be turned off at the end.
     fn long_move() -> Report {
         let mut r = example();
         r.steps.clear();
@@ -1451,8 +1448,7 @@ mod tests {
         t += 1.55;
         r.rounds.push(round(5, 12 * MIB, 1.5, true));
         at(&mut r, "switch/attach".into(), 8.0, None, &mut t);
-        at(&mut r, "switch/boot".into(), 2.0, None, &mut t);
-        at(&mut r, "switch/wait-running".into(), 9.0, None, &mut t);
+        at(&mut r, "switch/boot".into(), 11.0, None, &mut t);
         let total = t - 0.05 - down;
         at(&mut r, "finish/source-autoboot".into(), 0.5, None, &mut t);
         if let Some(last) = r.steps.last_mut() {
@@ -1631,8 +1627,8 @@ mod tests {
             .collect();
         assert_eq!(bands.len(), 1);
         let band = bands[0];
-        // switch/shutdown starts at 66.70; switch/wait-running ends at
-        // 78.72 + 4.60.
+        // switch/shutdown starts at 66.70; switch/boot ends at
+        // 77.60 + 5.72.
         let (a, b) = (expected_x(&r, 66.70), expected_x(&r, 83.32));
         assert!(close(num(band, "x"), a), "band x {}", num(band, "x"));
         assert!(
@@ -1906,7 +1902,7 @@ mod tests {
     #[test]
     fn round_labels_clear_each_other_and_the_leaders() {
         let r = long_move();
-        assert_eq!(r.steps.len(), 200);
+        assert_eq!(r.steps.len(), 199);
         let scale = Scale::of(&r);
         let lanes = lanes(&r, scale);
         let pre = lanes
@@ -1954,7 +1950,7 @@ mod tests {
         }
         let out = svg(&r);
         let doc = parse(&out);
-        assert_eq!(step_rects(&doc).len(), 200);
+        assert_eq!(step_rects(&doc).len(), 199);
         assert_eq!(
             doc.descendants()
                 .filter(|n| n.has_tag_name("path") && class_has(*n, "bracket"))

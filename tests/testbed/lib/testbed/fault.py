@@ -23,6 +23,11 @@ running testbed and control zone workloads from outside.
     knob DIR HOST ingress-bps BPS|clear    limit the bytes per second flowing into
                                            HOST over ssh (session stdin)
     knob DIR HOST shutdown-seconds S|clear zone shutdown time
+    knob DIR HOST zones-stop-timeout S|clear
+                                           how long zoneadm shutdown waits (1 s
+                                           steps) before "unable to shutdown
+                                           zone"; SMF's stop/timeout_seconds of
+                                           svc:/system/zones (default 60)
     knob DIR HOST NAME                     print the value (or `unset`)
 """
 
@@ -182,7 +187,7 @@ def stop_sshd(h):
                 pass
 
 
-KNOBS = {"ingress-bps": float, "shutdown-seconds": float}
+KNOBS = {"ingress-bps": float, "shutdown-seconds": float, "zones-stop-timeout": int}
 
 
 def knob(argv):

@@ -628,20 +628,36 @@ def z_mark(h, rec, args):
     die("usage: zoneadm -z Z mark incomplete", 2)
 
 
+# zoneadmd's wait for a shutdown (illumos zoneadmd.c, zone_wait_shutdown):
+# up to SHUTDOWN_WAIT (60) tries, or the stop/timeout_seconds property of
+# svc:/system/zones:default, each after sleep(1); then "unable to shutdown
+# zone". The knob zones-stop-timeout stands in for that SMF property.
+SHUTDOWN_WAIT = 60
+
+
+def zones_stop_timeout(h):
+    try:
+        return int(float(h.knob("zones-stop-timeout", SHUTDOWN_WAIT)))
+    except ValueError:
+        return SHUTDOWN_WAIT
+
+
 def zoneadm_main(argv):
     r = zoneadm(argv)
     if isinstance(r, tuple) and r[0] == "wait":
         h = common.this_host()
         zone = argv[argv.index("-z") + 1]
         want = r[1]
-        while True:
+        for _ in range(zones_stop_timeout(h)):
+            time.sleep(1)
             with h.lock("zones"):
                 rec = get(h, zone)
             if rec["state"] == want:
                 return 0
             if rec["state"] in ("configured", "installed") and want == "running":
                 return 1
-            time.sleep(0.1)
+        sys.stderr.write("zoneadm: zone '%s': unable to shutdown zone\n" % zone)
+        return 1
     return r
 
 
