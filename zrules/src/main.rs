@@ -157,7 +157,7 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     for note in &read.notes {
         eprintln!("note: {note}");
     }
-    let outcome = check::run(&read.input, &policy);
+    let outcome = check::run_owned(read.input, &policy);
     let done = args.lint.finish(
         &outcome,
         &policy,

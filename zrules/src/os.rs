@@ -64,9 +64,13 @@ impl Fs for StdFs {
     }
 
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?
-            .take(limit.saturating_add(1))
+        let file = std::fs::File::open(path)?;
+        // Room for the whole file (and the byte that shows it grew past the
+        // limit) up front: a buffer grown by doubling holds the old and the
+        // new copy at once, twice the file, while it is read.
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s + 1));
+        file.take(limit.saturating_add(1))
             .read_to_end(&mut bytes)?;
         Ok(bytes)
     }
