@@ -937,7 +937,7 @@ mod tests {
             .find(|d| d.message.contains("zoneadm list -cp"))
             .expect("zoneadm diag");
         let loc = zl.location.expect("location");
-        assert_eq!(sources.get(loc.file).line_col(loc.span.start).line, 2);
+        assert_eq!(sources.get(loc.file).line_col(loc.span.start()).line, 2);
         assert!(
             zl.help
                 .as_deref()

@@ -80,8 +80,8 @@ pub(crate) struct Region<'a> {
 /// GitHub annotations) at a line the finding is not about.
 pub(crate) fn display_range(sources: &Sources, loc: Location) -> std::ops::Range<usize> {
     let text = sources.get(loc.file).text.as_str();
-    let start = floor_char_boundary(text, loc.span.start);
-    let mut end = floor_char_boundary(text, loc.span.end).max(start);
+    let start = floor_char_boundary(text, loc.span.start());
+    let mut end = floor_char_boundary(text, loc.span.end()).max(start);
     let bytes = text.as_bytes();
     if end > start && bytes[end - 1] == b'\n' {
         end -= 1;

@@ -445,7 +445,7 @@ impl Builder<'_, '_> {
             }
             Some(other) => Err(err(other.span(), format!("expected {what}"))),
             None => Err(err(
-                Span::at(cmd.span.end),
+                Span::at(cmd.span.end()),
                 format!("expected {what} after '{}'", self.doc.text(cmd.name)),
             )),
         }
@@ -568,7 +568,7 @@ impl Builder<'_, '_> {
 
     fn set(&mut self, cmd: &mut Command) -> Result<(), SyntaxError> {
         let Some(Arg::Assign { name, value, .. }) = cmd.args.first_mut() else {
-            let at = cmd.args.first().map_or(Span::at(cmd.span.end), Arg::span);
+            let at = cmd.args.first().map_or(Span::at(cmd.span.end()), Arg::span);
             return Err(err(at, "expected NAME=VALUE after 'set'"));
         };
         let name = *name;
@@ -605,7 +605,7 @@ impl Builder<'_, '_> {
             }
             // Solaris 11.1 prints global properties raw, so `bootargs` with
             // blanks comes out unquoted: the value runs to the end.
-            let span = Span::new(value_span.start, cmd.span.end);
+            let span = Span::new(value_span.start(), cmd.span.end());
             let raw = self.text(span);
             self.cfg.quirks.push(Quirk {
                 span,
