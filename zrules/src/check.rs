@@ -233,6 +233,12 @@ pub fn run_owned(input: CheckInput, policy: &Policy) -> Outcome {
         zones: zones.len(),
         hosts: host_names.len(),
     };
+    // The models and facts are done with: freed before the findings are
+    // sorted, so the two are not held together.
+    drop(contexts);
+    drop(hosts);
+    drop(zones);
+    drop(facts);
     apply_policy(out, policy, &mut report);
     Outcome { report, sources }
 }

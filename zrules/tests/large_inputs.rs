@@ -34,7 +34,9 @@ fn check_zonecfg(text: &str) -> Result<(), TestCaseError> {
         Ok(doc) => prop_assert_eq!(doc.to_string(), text),
         Err(e) => {
             prop_assert!(e.span.start() <= e.span.end() && e.span.end() <= text.len());
-            prop_assert!(text.is_char_boundary(e.span.start()) && text.is_char_boundary(e.span.end()));
+            prop_assert!(
+                text.is_char_boundary(e.span.start()) && text.is_char_boundary(e.span.end())
+            );
         }
     }
     let _ = zonecfg::parse(text);

@@ -9,6 +9,7 @@
 //! message holds, a finding stays on one line.
 
 use std::fmt::Write as _;
+use std::io;
 
 use super::text::{self, BOLD, one_line, paint, severity_style};
 use super::{Counts, RenderOptions, diagnostic_zone_host, region};
@@ -16,11 +17,31 @@ use crate::diagnostic::Report;
 use crate::source::Sources;
 
 pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+    let mut buf = Vec::new();
+    render_to(report, sources, opts, &mut buf).expect("writing to a Vec");
+    String::from_utf8(buf).expect("the report is text")
+}
+
+/// Bytes of output gathered before they are written: a report of a
+/// million findings is written as it is rendered, never held whole.
+const CHUNK: usize = 64 * 1024;
+
+/// [`render`], writing to `sink` a chunk at a time.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    opts: &RenderOptions,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
     let mut out = String::new();
     if opts.statistics {
         out.push_str(&text::statistics_table(report, opts));
     } else {
         for d in &report.diagnostics {
+            if out.len() >= CHUNK {
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+            }
             let place = match d.location {
                 Some(loc) => {
                     let r = region(sources, loc);
@@ -48,5 +69,5 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
     out.push_str(&text::assumptions_section(report, opts, true));
     out.push_str(&paint(opts, BOLD, &text::summary_line(&Counts::of(report))));
     out.push('\n');
-    out
+    sink.write_all(out.as_bytes())
 }

@@ -48,6 +48,24 @@ pub struct RenderOptions {
 
 /// Renders `report` in `format`. The result ends with a newline unless it is
 /// empty (GitHub output of a clean run is empty).
+/// [`render`], written to `out`. The concise format (one line per finding,
+/// the default when standard output is not a terminal) is written as it is
+/// rendered, a few kilobytes at a time, so a run with a finding per input
+/// line does not also hold its whole report as text; the other formats are
+/// built whole, then written.
+pub fn render_to(
+    report: &Report,
+    sources: &Sources,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Concise => concise::render_to(report, sources, opts, out),
+        other => out.write_all(render(report, sources, other, opts).as_bytes()),
+    }
+}
+
 /// `1 zone`, `2 zones`, `0 zones`: a count with its noun, for every summary
 /// line a person reads (zrules, zgen and zmigrate alike).
 pub fn plural(n: usize, one: &str, many: &str) -> String {
