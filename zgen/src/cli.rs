@@ -403,7 +403,7 @@ fn warn_unreadable(u: &input::Unreadable) {
         let at = d
             .location
             .map(|l| {
-                let lc = sources.get(l.file).line_col(l.span.start);
+                let lc = sources.get(l.file).line_col(l.span.start());
                 format!(" (line {}, column {})", lc.line, lc.column)
             })
             .unwrap_or_default();

@@ -54,8 +54,21 @@ struct Zone {
     host: Option<usize>,
 }
 
-/// Runs every check.
+/// Runs every check on a copy of the texts (see [`run_owned`]).
 pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
+    run_owned(input.clone(), policy)
+}
+
+/// Runs every check, moving the input's texts into the outcome's
+/// [`Sources`] rather than copying them, so each text is held once for the
+/// whole run: `zrules check` keeps peak memory within a few times its
+/// largest input this way (`zrules/benches/memory.rs`).
+pub fn run_owned(input: CheckInput, policy: &Policy) -> Outcome {
+    let CheckInput {
+        configs,
+        captures,
+        problems: unread,
+    } = input;
     let mut sources = Sources::new();
     let mut out = Diagnostics::new();
     let globs = match PolicyGlobs::new(policy) {
@@ -82,7 +95,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     // Files that could not be read are registered among the others (by
     // name among the configurations, after their capture's files), so their
     // findings sort with the files around them.
-    let mut problems: Vec<&Unreadable> = input.problems.iter().collect();
+    let mut problems: Vec<&Unreadable> = unread.iter().collect();
     problems.sort_by(|a, b| a.name.cmp(&b.name));
     let mut unreadable =
         |sources: &mut Sources, out: &mut Diagnostics, take: &dyn Fn(&Unreadable) -> bool| {
@@ -94,11 +107,12 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
                 }
             }
         };
-    for c in &input.configs {
+    let files = configs.len() + unread.iter().filter(|p| p.host.is_none()).count();
+    for c in configs {
         unreadable(&mut sources, &mut out, &|u| {
             u.host.is_none() && u.name < c.name
         });
-        let file = sources.add(c.name.clone(), c.text.clone());
+        let file = sources.add(c.name.clone(), c.text);
         let zone = c
             .zone
             .clone()
@@ -117,7 +131,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             continue;
         }
         // A file on its own does not say which release it is for.
-        match zonecfg::parse_resolved(&c.text, &zone, &Release::Assumed) {
+        match zonecfg::parse_resolved(&sources.get(file).text, &zone, &Release::Assumed) {
             Ok(config) => zones.push(Zone {
                 config,
                 name: zone,
@@ -129,8 +143,9 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
     }
 
     let mut facts: Vec<HostFacts> = Vec::new();
-    for (i, cap) in input.captures.iter().enumerate() {
-        let (hf, diags) = capture::load_at(&cap.root, &cap.host, &cap.files, &mut sources);
+    let mut host_names = Vec::with_capacity(captures.len());
+    for (i, cap) in captures.into_iter().enumerate() {
+        let (hf, diags) = capture::load_at(&cap.root, &cap.host, cap.files, &mut sources);
         for d in diags {
             out.push(d);
         }
@@ -161,6 +176,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
             u.host.as_deref() == Some(cap.host.as_str()) && u.name.starts_with(&prefix)
         });
         facts.push(hf);
+        host_names.push(cap.host);
     }
 
     unreadable(&mut sources, &mut out, &|_| true);
@@ -204,7 +220,7 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         .filter(|z| z.config.template_assumed)
         .map(|z| Assumption {
             zone: Some(z.name.clone()),
-            host: z.host.map(|i| input.captures[i].host.clone()),
+            host: z.host.map(|i| host_names[i].clone()),
             text: zonecfg::template::ASSUMED_TEMPLATE.into(),
         })
         .collect();
@@ -213,10 +229,16 @@ pub fn run(input: &CheckInput, policy: &Policy) -> Outcome {
         skipped: Vec::new(),
         assumptions,
         // Configuration files found, checkable or not.
-        files: input.configs.len() + input.problems.iter().filter(|p| p.host.is_none()).count(),
+        files,
         zones: zones.len(),
-        hosts: input.captures.len(),
+        hosts: host_names.len(),
     };
+    // The models and facts are done with: freed before the findings are
+    // sorted, so the two are not held together.
+    drop(contexts);
+    drop(hosts);
+    drop(zones);
+    drop(facts);
     apply_policy(out, policy, &mut report);
     Outcome { report, sources }
 }
@@ -247,10 +269,11 @@ fn excepted(policy: &Policy, d: &Diagnostic) -> bool {
 }
 
 fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
-    for mut d in out.found {
-        if !selected(policy, d.code, d.check) || excepted(policy, &d) {
-            continue;
-        }
+    // Filtered in place (`retain`, not a second vector): a run with a
+    // finding per input row holds one list of findings, not two.
+    let mut found = out.found;
+    found.retain(|d| selected(policy, d.code, d.check) && !excepted(policy, d));
+    for d in &mut found {
         // A check-level override beats a code-level one.
         let over = policy
             .severity
@@ -261,11 +284,10 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
         if let Some(s) = over {
             d.severity = s;
         }
-        report.diagnostics.push(d);
     }
     // Sources are added in input order (files sorted by path, then
     // captures), so the file's index orders findings by file.
-    report.diagnostics.sort_by(|a, b| {
+    sort_stable_by(&mut found, |a, b| {
         let key = |d: &Diagnostic| {
             (
                 d.location.is_none(),
@@ -276,7 +298,8 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
         };
         key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
     });
-    report.diagnostics.dedup();
+    found.dedup();
+    report.diagnostics = found;
     // Skips come out zone by zone in input order, then host by host, which
     // is deterministic already; a check skipped twice for the same reason
     // (once per missing input) is reported once.
@@ -289,9 +312,44 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
     report.skipped = skipped;
 }
 
+/// A stable sort that needs scratch memory for indices only: the standard
+/// stable sort borrows a buffer of up to half the slice's elements, which
+/// for a run with a finding per input row was as large as the input. The
+/// indices are sorted, then the elements are moved into place cycle by
+/// cycle, by swaps.
+fn sort_stable_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
+    let mut order: Vec<usize> = (0..v.len()).collect();
+    order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
+    // Position `i` takes the element at `order[i]`; a visited position is
+    // marked by `order[i] == i`.
+    for start in 0..order.len() {
+        let mut at = start;
+        while order[at] != start && order[at] != at {
+            let from = order[at];
+            v.swap(at, from);
+            order[at] = at;
+            at = from;
+        }
+        order[at] = at;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn index_sort_is_stable_and_sorts() {
+        // Pairs sorted by their first member only: equal keys keep their
+        // order, whatever the permutation's cycles look like.
+        for n in [0usize, 1, 2, 3, 7, 64, 1000] {
+            let mut v: Vec<(usize, usize)> = (0..n).map(|i| ((i * 7919 + 13) % 11, i)).collect();
+            let mut want = v.clone();
+            want.sort_by_key(|p| p.0);
+            sort_stable_by(&mut v, |a, b| a.0.cmp(&b.0));
+            assert_eq!(v, want, "n = {n}");
+        }
+    }
 
     #[test]
     fn zone_names_from_files() {

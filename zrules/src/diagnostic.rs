@@ -367,11 +367,15 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(code: Code, check: Check, severity: Severity, message: impl Into<String>) -> Self {
+        let mut message = message.into();
+        // `format!` leaves room to grow (often half the string again); a
+        // run with a finding per input row keeps every message.
+        message.shrink_to_fit();
         Self {
             code,
             check,
             severity,
-            message: message.into(),
+            message,
             help: None,
             location: None,
             related: Vec::new(),

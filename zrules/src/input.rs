@@ -759,7 +759,7 @@ pub(crate) mod tests {
         let mut sources = Sources::new();
         let d = diagnostics(&problems, &mut sources);
         let loc = d[0].location.expect("located");
-        let lc = sources.get(loc.file).line_col(loc.span.start);
+        let lc = sources.get(loc.file).line_col(loc.span.start());
         assert_eq!((lc.line, lc.column), (2, 6));
         assert_eq!(d[0].rule_id(), "Z00 parse");
     }

@@ -19,7 +19,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 use zrules::check;
 use zrules::input;
 use zrules::options::LintOptions;
-use zrules::os::{StdFs, print};
+use zrules::os::{StdFs, print, print_with};
 use zrules::policy::{self, RuleSpec};
 use zrules::rules::{self, REGISTRY};
 
@@ -157,15 +157,16 @@ fn run_check(args: CheckArgs) -> Result<ExitCode> {
     for note in &read.notes {
         eprintln!("note: {note}");
     }
-    let outcome = check::run(&read.input, &policy);
-    let done = args.lint.finish(
-        &outcome,
-        &policy,
-        std::io::stdout().is_terminal(),
-        std::env::var_os("NO_COLOR").as_deref(),
-    );
-    print(&done.text)?;
-    Ok(ExitCode::from(done.exit_code))
+    let outcome = check::run_owned(read.input, &policy);
+    let no_color = std::env::var_os("NO_COLOR");
+    let terminal = std::io::stdout().is_terminal();
+    // Written as it is rendered: a report of many findings is not held
+    // whole as text beside the findings themselves.
+    print_with(|out| {
+        args.lint
+            .write_report(&outcome, terminal, no_color.as_deref(), out)
+    })?;
+    Ok(ExitCode::from(args.lint.exit_code(&outcome, &policy)))
 }
 
 /// The hidden `generate` subcommand: completions and man pages (zrules::generate).

@@ -79,6 +79,32 @@ impl LintOptions {
         terminal: bool,
         no_color: Option<&std::ffi::OsStr>,
     ) -> Finished {
+        let mut text = Vec::new();
+        self.write_report(outcome, terminal, no_color, &mut text)
+            .expect("writing to a Vec");
+        Finished {
+            text: String::from_utf8(text).expect("the report is text"),
+            exit_code: self.exit_code(outcome, policy),
+        }
+    }
+
+    /// 0 clean, 1 findings at or above the policy's failing level (unless
+    /// `--exit-zero`).
+    pub fn exit_code(&self, outcome: &Outcome, policy: &Policy) -> u8 {
+        let failing = outcome.report.count_at_least(policy.fail_level) > 0;
+        u8::from(failing && !self.exit_zero)
+    }
+
+    /// The report as [`finish`](Self::finish) renders it, written to `out`
+    /// (as it is rendered, for the concise format: see
+    /// [`render::render_to`]).
+    pub fn write_report(
+        &self,
+        outcome: &Outcome,
+        terminal: bool,
+        no_color: Option<&std::ffi::OsStr>,
+        out: &mut dyn std::io::Write,
+    ) -> std::io::Result<()> {
         let color = match self.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -94,12 +120,7 @@ impl LintOptions {
             statistics: self.statistics,
             tool_version: env!("CARGO_PKG_VERSION"),
         };
-        let text = render::render(&outcome.report, &outcome.sources, format, &opts);
-        let failing = outcome.report.count_at_least(policy.fail_level) > 0;
-        Finished {
-            text,
-            exit_code: u8::from(failing && !self.exit_zero),
-        }
+        render::render_to(&outcome.report, &outcome.sources, format, &opts, out)
     }
 }
 

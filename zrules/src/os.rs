@@ -64,10 +64,13 @@ impl Fs for StdFs {
     }
 
     fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
-        let mut bytes = Vec::new();
-        std::fs::File::open(path)?
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)?;
+        let file = std::fs::File::open(path)?;
+        // Room for the whole file (and the byte that shows it grew past the
+        // limit) up front: a buffer grown by doubling holds the old and the
+        // new copy at once, twice the file, while it is read.
+        let size = file.metadata().map_or(0, |m| m.len()).min(limit);
+        let mut bytes = Vec::with_capacity(usize::try_from(size).map_or(0, |s| s + 1));
+        file.take(limit.saturating_add(1)).read_to_end(&mut bytes)?;
         Ok(bytes)
     }
 
@@ -84,8 +87,14 @@ impl Fs for StdFs {
 /// -1`) is not an error: the reader has what it wanted, so the run ends
 /// quietly, as ripgrep does. Returns whether the text was all written.
 pub fn print(text: impl AsRef<[u8]>) -> io::Result<bool> {
-    let mut out = io::stdout().lock();
-    match out.write_all(text.as_ref()).and_then(|()| out.flush()) {
+    print_with(|out| out.write_all(text.as_ref()))
+}
+
+/// [`print`] for output written piece by piece by `write` (through a
+/// buffer), so it need not be held whole first.
+pub fn print_with(write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> io::Result<bool> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
         Ok(()) => Ok(true),
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(false),
         Err(e) => Err(e),

@@ -8,27 +8,52 @@
 use serde::Serialize;
 
 /// A half-open byte range `start..end` into one source text.
+///
+/// Offsets are `u32`: every node of the model and every fact and finding
+/// carries spans, and 8 bytes each instead of 16 is a good part of what a
+/// dense input costs (see `zrules/benches/memory.rs`). Texts read from
+/// files are at most 64 MiB ([`crate::input::MAX_FILE_SIZE`]); offsets past
+/// 4 GiB, which only a text built in memory could have, saturate.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 pub struct Span {
-    pub start: usize,
-    pub end: usize,
+    pub start: u32,
+    pub end: u32,
+}
+
+/// `offset` as a span offset, saturating (see [`Span`]).
+const fn offset(offset: usize) -> u32 {
+    if offset > u32::MAX as usize {
+        u32::MAX
+    } else {
+        offset as u32
+    }
 }
 
 impl Span {
     pub const fn new(start: usize, end: usize) -> Self {
-        Self { start, end }
-    }
-
-    /// An empty span at `offset` (used for "expected X here" at end of input).
-    pub const fn at(offset: usize) -> Self {
         Self {
-            start: offset,
-            end: offset,
+            start: offset(start),
+            end: offset(end),
         }
     }
 
+    /// An empty span at `offset` (used for "expected X here" at end of input).
+    pub const fn at(at: usize) -> Self {
+        Self::new(at, at)
+    }
+
+    /// The start as a byte offset.
+    pub const fn start(self) -> usize {
+        self.start as usize
+    }
+
+    /// The end as a byte offset.
+    pub const fn end(self) -> usize {
+        self.end as usize
+    }
+
     pub const fn len(self) -> usize {
-        self.end - self.start
+        (self.end - self.start) as usize
     }
 
     pub const fn is_empty(self) -> bool {
@@ -37,16 +62,19 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn cover(self, other: Span) -> Span {
-        Span::new(self.start.min(other.start), self.end.max(other.end))
+        Span {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
 
     /// This span shifted by `offset` bytes (for sub-parsers of a slice).
-    pub const fn shift(self, offset: usize) -> Span {
-        Span::new(self.start + offset, self.end + offset)
+    pub const fn shift(self, by: usize) -> Span {
+        Span::new(self.start() + by, self.end() + by)
     }
 
     pub fn range(self) -> std::ops::Range<usize> {
-        self.start..self.end
+        self.start()..self.end()
     }
 }
 

@@ -33,8 +33,10 @@ fn check_zonecfg(text: &str) -> Result<(), TestCaseError> {
     match syntax::parse(text) {
         Ok(doc) => prop_assert_eq!(doc.to_string(), text),
         Err(e) => {
-            prop_assert!(e.span.start <= e.span.end && e.span.end <= text.len());
-            prop_assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end));
+            prop_assert!(e.span.start() <= e.span.end() && e.span.end() <= text.len());
+            prop_assert!(
+                text.is_char_boundary(e.span.start()) && text.is_char_boundary(e.span.end())
+            );
         }
     }
     let _ = zonecfg::parse(text);
@@ -51,7 +53,7 @@ proptest! {
     ) {
         let text = format!("add rctl\nadd value {}b\nend\n", repeat(open, depth));
         let e = zonecfg::parse(&text).expect_err("nested deeper than zonecfg allows");
-        prop_assert_eq!(text[..e.span.start].lines().count(), 2, "{}", e.message);
+        prop_assert_eq!(text[..e.span.start()].lines().count(), 2, "{}", e.message);
         check_zonecfg(&text)?;
     }
 
@@ -90,7 +92,7 @@ proptest! {
         for (name, errors) in capture_parsers(&text) {
             prop_assert!(errors.len() <= 101, "{name}: {}", errors.len());
             for e in &errors {
-                prop_assert!(text.is_char_boundary(e.span.start) && text.is_char_boundary(e.span.end), "{name}");
+                prop_assert!(text.is_char_boundary(e.span.start()) && text.is_char_boundary(e.span.end()), "{name}");
             }
         }
     }

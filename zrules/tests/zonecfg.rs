@@ -40,7 +40,7 @@ fn every_real_export_and_command_file_parses_losslessly() {
         match ELIDED.iter().find(|(f, _, _)| *f == name) {
             Some((_, line, col)) => {
                 let e = zonecfg::parse(&text).expect_err("elided file must not parse");
-                let lc = LineIndex::new(&text).line_col(&text, e.span.start);
+                let lc = LineIndex::new(&text).line_col(&text, e.span.start());
                 assert_eq!((lc.line, lc.column), (*line, *col), "{name}: {}", e.message);
                 assert_eq!(&text[e.span.range()], "...", "{name}");
             }
@@ -256,8 +256,8 @@ proptest! {
         // Items tile the input: contiguous, in order, nothing left over.
         let mut at = 0;
         for item in &parsed.items {
-            prop_assert_eq!(item.span.start, at);
-            at = item.span.end;
+            prop_assert_eq!(item.span.start(), at);
+            at = item.span.end();
         }
         prop_assert_eq!(at, doc.len());
     }
@@ -266,7 +266,7 @@ proptest! {
     fn any_input_is_parsed_or_refused_without_panic(text in "\\PC{0,200}") {
         match syntax::parse(&text) {
             Ok(doc) => prop_assert_eq!(doc.to_string(), text.clone()),
-            Err(e) => prop_assert!(e.span.start <= text.len() && text.is_char_boundary(e.span.start)),
+            Err(e) => prop_assert!(e.span.start() <= text.len() && text.is_char_boundary(e.span.start())),
         }
         let _ = zonecfg::parse(&text);
     }

@@ -96,7 +96,7 @@ pub(super) fn locate<'o>(
                     (
                         Some(f.name.clone()),
                         Some(loc.span),
-                        Some(f.line_col(loc.span.start).line),
+                        Some(f.line_col(loc.span.start()).line),
                     )
                 }
                 None => (None, None, None),

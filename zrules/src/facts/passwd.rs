@@ -13,13 +13,14 @@ use crate::span::Span;
 /// What an `/etc/passwd` line looks like, for error messages.
 pub const EXPECTED: &str = "7 colon-separated fields (name:password:uid:gid:gecos:home:shell)";
 
-/// One line of `/etc/passwd` (`name:x:uid:gid:gecos:home:shell`).
+/// One line of `/etc/passwd` (`name:x:uid:gid:gecos:home:shell`). The
+/// comment field (gecos) is not kept: no check reads it, and a passwd of
+/// many accounts held it once per row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswdEntry {
     pub name: String,
     pub uid: u32,
     pub gid: u32,
-    pub gecos: String,
     pub home: String,
     /// Empty means the default shell (`/usr/bin/sh`), which is a login shell.
     pub shell: String,
@@ -49,7 +50,6 @@ impl FromStr for PasswdEntry {
             name: f[0].0.to_owned(),
             uid: id(2, "uid")?,
             gid: id(3, "gid")?,
-            gecos: f[4].0.to_owned(),
             home: f[5].0.to_owned(),
             shell: f[6].0.to_owned(),
         })

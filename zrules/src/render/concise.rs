@@ -9,6 +9,7 @@
 //! message holds, a finding stays on one line.
 
 use std::fmt::Write as _;
+use std::io;
 
 use super::text::{self, BOLD, one_line, paint, severity_style};
 use super::{Counts, RenderOptions, diagnostic_zone_host, region};
@@ -16,11 +17,31 @@ use crate::diagnostic::Report;
 use crate::source::Sources;
 
 pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+    let mut buf = Vec::new();
+    render_to(report, sources, opts, &mut buf).expect("writing to a Vec");
+    String::from_utf8(buf).expect("the report is text")
+}
+
+/// Bytes of output gathered before they are written: a report of a
+/// million findings is written as it is rendered, never held whole.
+const CHUNK: usize = 64 * 1024;
+
+/// [`render`], writing to `sink` a chunk at a time.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    opts: &RenderOptions,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
     let mut out = String::new();
     if opts.statistics {
         out.push_str(&text::statistics_table(report, opts));
     } else {
         for d in &report.diagnostics {
+            if out.len() >= CHUNK {
+                sink.write_all(out.as_bytes())?;
+                out.clear();
+            }
             let place = match d.location {
                 Some(loc) => {
                     let r = region(sources, loc);
@@ -48,5 +69,74 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
     out.push_str(&text::assumptions_section(report, opts, true));
     out.push_str(&paint(opts, BOLD, &text::summary_line(&Counts::of(report))));
     out.push('\n');
-    out
+    sink.write_all(out.as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{Check, Code, Diagnostic, Severity};
+    use crate::source::Location;
+    use crate::span::Span;
+
+    /// Records each write, so the test sees the report arrive in pieces.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_long_report_is_written_in_chunks_and_loses_no_line() {
+        let mut sources = Sources::new();
+        let text = "x\n".repeat(5000);
+        let file = sources.add("big.zonecfg", text);
+        let diagnostics: Vec<Diagnostic> = (0..5000)
+            .map(|i| {
+                Diagnostic::new(
+                    Code::Z08,
+                    Check::Zonepath,
+                    Severity::Error,
+                    format!("finding number {i}"),
+                )
+                .at(Location::new(file, Span::new(2 * i, 2 * i + 1)))
+            })
+            .collect();
+        let report = Report {
+            diagnostics,
+            zones: 1,
+            files: 1,
+            ..Report::default()
+        };
+        let opts = RenderOptions {
+            color: false,
+            statistics: false,
+            tool_version: "0",
+        };
+        let mut writes = Writes::default();
+        render_to(&report, &sources, &opts, &mut writes).expect("written");
+        assert!(writes.0.len() > 2, "{} writes", writes.0.len());
+        assert!(writes.0.iter().all(|w| w.len() < 2 * CHUNK));
+        let whole = String::from_utf8(writes.0.concat()).expect("text");
+        let lines: Vec<&str> = whole.lines().collect();
+        for (i, line) in lines.iter().take(5000).enumerate() {
+            assert_eq!(
+                *line,
+                format!("big.zonecfg:{}:1: Z08 zonepath finding number {i}", i + 1)
+            );
+        }
+        assert!(
+            lines[5000].starts_with("Found 5000 findings"),
+            "{}",
+            lines[5000]
+        );
+        assert_eq!(whole, render(&report, &sources, &opts));
+    }
 }

@@ -48,6 +48,24 @@ pub struct RenderOptions {
 
 /// Renders `report` in `format`. The result ends with a newline unless it is
 /// empty (GitHub output of a clean run is empty).
+/// [`render`], written to `out`. The concise format (one line per finding,
+/// the default when standard output is not a terminal) is written as it is
+/// rendered, a few kilobytes at a time, so a run with a finding per input
+/// line does not also hold its whole report as text; the other formats are
+/// built whole, then written.
+pub fn render_to(
+    report: &Report,
+    sources: &Sources,
+    format: Format,
+    opts: &RenderOptions,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Concise => concise::render_to(report, sources, opts, out),
+        other => out.write_all(render(report, sources, other, opts).as_bytes()),
+    }
+}
+
 /// `1 zone`, `2 zones`, `0 zones`: a count with its noun, for every summary
 /// line a person reads (zrules, zgen and zmigrate alike).
 pub fn plural(n: usize, one: &str, many: &str) -> String {
@@ -80,8 +98,8 @@ pub(crate) struct Region<'a> {
 /// GitHub annotations) at a line the finding is not about.
 pub(crate) fn display_range(sources: &Sources, loc: Location) -> std::ops::Range<usize> {
     let text = sources.get(loc.file).text.as_str();
-    let start = floor_char_boundary(text, loc.span.start);
-    let mut end = floor_char_boundary(text, loc.span.end).max(start);
+    let start = floor_char_boundary(text, loc.span.start());
+    let mut end = floor_char_boundary(text, loc.span.end()).max(start);
     let bytes = text.as_bytes();
     if end > start && bytes[end - 1] == b'\n' {
         end -= 1;

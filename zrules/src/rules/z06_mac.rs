@@ -218,10 +218,10 @@ fn distinct(vnics: &[Fact<Vnic>]) -> Vec<&Fact<Vnic>> {
 
 /// The MAC field of a `dladm show-vnic` row.
 fn mac_loc(v: &Fact<Vnic>) -> Location {
-    let row = v.loc.span.start;
+    let row = v.loc.span.start();
     Location::new(
         v.loc.file,
-        crate::span::Span::new(row + v.value.mac_span.start, row + v.value.mac_span.end),
+        crate::span::Span::new(row + v.value.mac_span.start(), row + v.value.mac_span.end()),
     )
 }
 

@@ -178,7 +178,7 @@ pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
     let mut b = Builder::new(&doc);
     for item in syntax::items(src) {
         if let ItemKind::Command(c) = item?.kind {
-            b.command(&c)?;
+            b.command(c)?;
         }
     }
     b.finish()
@@ -279,7 +279,7 @@ impl ZoneConfig {
         let mut b = Builder::new(doc);
         for item in &doc.items {
             if let ItemKind::Command(c) = &item.kind {
-                b.command(c)?;
+                b.command(c.clone())?;
             }
         }
         b.finish()
@@ -409,21 +409,25 @@ impl Builder<'_, '_> {
         self.doc.text(span).to_owned()
     }
 
-    fn value(&self, v: &Value) -> PropValue {
+    /// The model of a syntax value, consuming it: a long list's syntax
+    /// members are dropped as their model is built (the two vectors are the
+    /// same size, so the list's is reused in place), instead of the whole
+    /// syntax list and the whole model list being held at once.
+    fn value(&self, v: Value) -> PropValue {
         match v {
-            Value::Simple { text, .. } => {
-                PropValue::Simple(Spanned::new(self.text(*text), v.span()))
+            Value::Simple { span, text, .. } => {
+                PropValue::Simple(Spanned::new(self.text(text), span))
             }
             Value::List { span, items } => PropValue::List {
-                items: items.iter().map(|i| self.value(i)).collect(),
-                span: *span,
+                items: items.into_iter().map(|i| self.value(i)).collect(),
+                span,
             },
             Value::Complex { span, pairs } => PropValue::Complex {
                 pairs: pairs
-                    .iter()
-                    .map(|(n, v)| (Spanned::new(self.text(*n), *n), self.value(v)))
+                    .into_iter()
+                    .map(|(n, v)| (Spanned::new(self.text(n), n), self.value(v)))
                     .collect(),
-                span: *span,
+                span,
             },
         }
     }
@@ -441,7 +445,7 @@ impl Builder<'_, '_> {
             }
             Some(other) => Err(err(other.span(), format!("expected {what}"))),
             None => Err(err(
-                Span::at(cmd.span.end),
+                Span::at(cmd.span.end()),
                 format!("expected {what} after '{}'", self.doc.text(cmd.name)),
             )),
         }
@@ -461,7 +465,8 @@ impl Builder<'_, '_> {
         }
     }
 
-    fn command(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
+    fn command(&mut self, cmd: Command) -> Result<(), SyntaxError> {
+        let cmd = &mut { cmd };
         let name = self.doc.text(cmd.name);
         self.work = self.work.saturating_add(self.scan_cost(name) as u64);
         if self.work > self.budget {
@@ -561,12 +566,32 @@ impl Builder<'_, '_> {
         Ok(())
     }
 
-    fn set(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
-        let Some(Arg::Assign { name, value, .. }) = cmd.args.first() else {
-            let at = cmd.args.first().map_or(Span::at(cmd.span.end), Arg::span);
+    fn set(&mut self, cmd: &mut Command) -> Result<(), SyntaxError> {
+        let Some(Arg::Assign { name, value, .. }) = cmd.args.first_mut() else {
+            let at = cmd.args.first().map_or(Span::at(cmd.span.end()), Arg::span);
             return Err(err(at, "expected NAME=VALUE after 'set'"));
         };
-        let prop_name = self.text(*name);
+        let name = *name;
+        let value_span = value.span();
+        let unquoted = match value {
+            Value::Simple {
+                text,
+                quoted: false,
+                ..
+            } => Some(*text),
+            _ => None,
+        };
+        // Taken out of the command, so its syntax is dropped as the model
+        // is built (see `value`).
+        let value = std::mem::replace(
+            value,
+            Value::Simple {
+                span: value_span,
+                text: value_span,
+                quoted: false,
+            },
+        );
+        let prop_name = self.text(name);
         let mut v = self.value(value);
         if let Some(extra) = cmd.args.get(1) {
             if !self.stack.is_empty() {
@@ -580,7 +605,7 @@ impl Builder<'_, '_> {
             }
             // Solaris 11.1 prints global properties raw, so `bootargs` with
             // blanks comes out unquoted: the value runs to the end.
-            let span = Span::new(value.span().start, cmd.span.end);
+            let span = Span::new(value_span.start(), cmd.span.end());
             let raw = self.text(span);
             self.cfg.quirks.push(Quirk {
                 span,
@@ -589,16 +614,11 @@ impl Builder<'_, '_> {
                 help: format!("quote it: set {prop_name}=\"{raw}\""),
             });
             v = PropValue::Simple(Spanned::new(raw, span));
-        } else if let Value::Simple {
-            text,
-            quoted: false,
-            ..
-        } = value
-        {
-            let raw = self.doc.text(*text);
+        } else if let Some(text) = unquoted {
+            let raw = self.doc.text(text);
             if raw.contains(['=', '(', ')', ',']) && !raw.contains(['[']) && raw.contains('=') {
                 self.cfg.quirks.push(Quirk {
-                    span: *text,
+                    span: text,
                     check: crate::diagnostic::Check::ExportQuirk,
                     message: format!("{prop_name} value '{raw}' contains '=' unquoted; zonecfg reports a syntax error when reading it back"),
                     help: format!("quote it: set {prop_name}=\"{raw}\""),
@@ -606,7 +626,7 @@ impl Builder<'_, '_> {
             }
         }
         let prop = Property {
-            name: Spanned::new(prop_name, *name),
+            name: Spanned::new(prop_name, name),
             value: v,
             span: cmd.span,
             from_template: None,
@@ -618,12 +638,15 @@ impl Builder<'_, '_> {
         Ok(())
     }
 
-    fn add(&mut self, cmd: &Command) -> Result<(), SyntaxError> {
+    fn add(&mut self, cmd: &mut Command) -> Result<(), SyntaxError> {
         let what = self.word(cmd, cmd.args.first(), "a resource type or property name")?;
         match (cmd.args.get(1), self.stack.last_mut()) {
             // `add options ro`, `add value (priv=…)`: append to a list property.
-            (Some(Arg::Value(v)), Some(_)) => {
+            (Some(Arg::Value(_)), Some(_)) => {
                 self.no_more(cmd, 2)?;
+                let Some(Arg::Value(v)) = cmd.args.pop() else {
+                    unreachable!("the second of two arguments, a value");
+                };
                 let member = self.value(v);
                 let open = self.stack.last_mut().expect("checked above");
                 match open

@@ -435,11 +435,11 @@ fn command<'a>(b: Base) -> impl Parser<&'a str, Output = Command, Error = PError
             args.push(a);
             rest = r;
         }
-        let end = args.last().map_or(name_span.end, |a| a.span().end);
+        let end = args.last().map_or(name_span.end(), |a| a.span().end());
         Ok((
             rest,
             Command {
-                span: Span::new(name_span.start, end),
+                span: Span::new(name_span.start(), end),
                 name: name_span,
                 args,
             },

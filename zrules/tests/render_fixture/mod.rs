@@ -72,8 +72,8 @@ pub fn sample() -> (Report, Sources) {
     let f = sources();
     let at = |file: FileId, text: &str, needle: &str| Location::new(file, span_of(text, needle));
     let fs_block = {
-        let start = span_of(WWW_EXPORT, "add fs").start;
-        let end = span_of(WWW_EXPORT, "set type=zfs\nend\n").end;
+        let start = span_of(WWW_EXPORT, "add fs").start();
+        let end = span_of(WWW_EXPORT, "set type=zfs\nend\n").end();
         Location::new(f.www, Span::new(start, end))
     };
     let diagnostics = vec![
