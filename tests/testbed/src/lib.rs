@@ -52,6 +52,12 @@ pub struct Options {
     /// every session, whoever the client); `None`: no limit. Per GZ and at
     /// any time: [`Testbed::set_ingress_bps`].
     pub ingress_bps: Option<u64>,
+    /// Round-trip time of the link into each GZ, in milliseconds: every ssh
+    /// session into a GZ waits two round trips before its command runs
+    /// (channel open, then exec request and output; RFC 4254 sections 5.1
+    /// and 6.5); `None`: no latency. Per GZ and at any time:
+    /// [`Testbed::set_rtt_ms`].
+    pub rtt_ms: Option<f64>,
 }
 
 impl Default for Options {
@@ -62,6 +68,7 @@ impl Default for Options {
             pool_size: "256M".into(),
             shutdown_seconds: None,
             ingress_bps: None,
+            rtt_ms: None,
         }
     }
 }
@@ -255,6 +262,9 @@ impl Testbed {
         if let Some(b) = opts.ingress_bps {
             cmd.args(["--ingress-bps", &b.to_string()]);
         }
+        if let Some(ms) = opts.rtt_ms {
+            cmd.args(["--rtt-ms", &ms.to_string()]);
+        }
         let command = format!("{cmd:?}");
         check(command, run_cmd(&mut cmd)?)?;
         let hosts = (0..opts.hosts)
@@ -392,6 +402,16 @@ impl Testbed {
         let v = bps.map_or("clear".to_string(), |b| b.to_string());
         self.tool("knob", [host, "ingress-bps", v.as_str()])
             .map(|_| ())
+    }
+
+    /// Give the link into one GZ a round-trip time in milliseconds (`None`:
+    /// none, as loopback). Every ssh session started afterwards into that
+    /// GZ, whoever the client, waits 2 x `ms` before its command runs: what
+    /// a session over an established connection costs before its output
+    /// reaches the client (see `lib/testbed/session.py`).
+    pub fn set_rtt_ms(&self, host: &str, ms: Option<f64>) -> Result<(), TestbedError> {
+        let v = ms.map_or("clear".to_string(), |m| m.to_string());
+        self.tool("knob", [host, "rtt-ms", v.as_str()]).map(|_| ())
     }
 
     /// Set (or with `None` clear) the time a zone of one GZ takes to shut

@@ -316,3 +316,40 @@ fn ingress_limit_paces_every_ssh_into_the_gz() {
     eprintln!("admin -> gz-b after clear: {:?}", t.elapsed());
     assert_eq!(stdout(&out).trim(), bytes.to_string());
 }
+
+#[test]
+fn rtt_delays_every_ssh_session_into_the_gz() {
+    let Some(tb) = Testbed::require(Options {
+        rtt_ms: Some(200.0),
+        ..Options::default()
+    }) else {
+        return;
+    };
+    // Two round trips per session (channel open; exec request and output):
+    // lower bounds only, a slow machine only makes a session longer.
+    let t = Instant::now();
+    assert_eq!(tb.ok("gz-a", "hostname").trim(), "gz-a");
+    let admin = t.elapsed();
+    eprintln!("rtt 200 ms (up --rtt-ms): admin -> gz-a {admin:?}");
+    assert!(admin >= Duration::from_millis(400), "took {admin:?}");
+    // Per GZ and whoever the client: gz-b's own value, timed inside gz-a.
+    tb.set_rtt_ms("gz-b", Some(300.0)).expect("knob");
+    let ms = tb.ok(
+        "gz-a",
+        "s=$(date +%s%N); ssh gz-b true; e=$(date +%s%N); echo $(( (e - s) / 1000000 ))",
+    );
+    let gz_to_gz = Duration::from_millis(ms.trim().parse().expect("milliseconds"));
+    eprintln!("rtt 300 ms: gz-a -> gz-b {gz_to_gz:?}");
+    assert!(gz_to_gz >= Duration::from_millis(600), "took {gz_to_gz:?}");
+    // Cleared, the knob is gone (no timing bound: the session just runs).
+    tb.set_rtt_ms("gz-b", None).expect("knob");
+    let knob = Command::new(std::path::Path::new(zone_testbed::SRC).join("knob"))
+        .arg(tb.dir())
+        .args(["gz-b", "rtt-ms"])
+        .output()
+        .expect("knob");
+    assert_eq!(stdout(&knob).trim(), "unset");
+    let t = Instant::now();
+    assert_eq!(tb.ok("gz-b", "hostname").trim(), "gz-b");
+    eprintln!("admin -> gz-b after clear: {:?}", t.elapsed());
+}

@@ -182,7 +182,7 @@ def sshd_config_text(d, h):
 
 
 def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown_seconds=None, owner=None,
-       ingress_bps=None):
+       ingress_bps=None, rtt_ms=None):
     miss = missing_prereqs()
     if miss:
         die("up: cannot start a testbed:\n  " + "\n  ".join(miss), 2)
@@ -200,6 +200,12 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
                 raise ValueError
         except ValueError:
             die("up: --ingress-bps wants bytes per second, not %r" % ingress_bps, 2)
+    if rtt_ms is not None:
+        try:
+            if float(rtt_ms) < 0:
+                raise ValueError
+        except ValueError:
+            die("up: --rtt-ms wants milliseconds, not %r" % rtt_ms, 2)
     if size < 64 << 20:
         die("up: --pool-size must be at least 64M (a ZFS vdev minimum)", 2)
     created_dir = not os.path.exists(d)
@@ -210,7 +216,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     os.makedirs(d, exist_ok=True)
     os.chmod(d, 0o755)
     try:
-        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps)
+        return _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps, rtt_ms)
     except BaseException:
         try:
             down(d, quiet=True)
@@ -219,7 +225,7 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
         raise
 
 
-def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps=None):
+def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingress_bps=None, rtt_ms=None):
     names = host_names(n_hosts)
     addrs = pick_addresses(n_hosts)
     hs = []
@@ -260,6 +266,8 @@ def _up(d, n_hosts, platform, size, created_dir, shutdown_seconds, owner, ingres
             write_text(os.path.join(home, "knobs", "shutdown-seconds"), "%s\n" % shutdown_seconds)
         if ingress_bps is not None and float(ingress_bps) > 0:
             write_text(os.path.join(home, "knobs", "ingress-bps"), "%s\n" % ingress_bps)
+        if rtt_ms is not None and float(rtt_ms) > 0:
+            write_text(os.path.join(home, "knobs", "rtt-ms"), "%s\n" % rtt_ms)
         from . import gzinit
 
         gzinit.init_state(common.Host(d, h, platform))
@@ -675,7 +683,7 @@ def session_env(d, h):
 
 USAGE = """usage:
   up DIR [--hosts N] [--platform solaris11|illumos] [--pool-size SIZE] [--shutdown-seconds S]
-         [--ingress-bps BPS] [--owner PID]
+         [--ingress-bps BPS] [--rtt-ms MS] [--owner PID]
   down DIR
   enter DIR HOST [CMD...]
 """
@@ -687,14 +695,14 @@ def main(argv):
     cmd, args = argv[0], argv[1:]
     if cmd == "up":
         opts = {"n_hosts": 2, "platform": "solaris11", "pool_size": DEFAULT_POOL_SIZE, "shutdown_seconds": None,
-                "owner": None, "ingress_bps": None}
+                "owner": None, "ingress_bps": None, "rtt_ms": None}
         pos = []
         i = 0
         while i < len(args):
             a = args[i]
             key = {"--hosts": "n_hosts", "--platform": "platform", "--pool-size": "pool_size",
                    "--shutdown-seconds": "shutdown_seconds", "--owner": "owner",
-                   "--ingress-bps": "ingress_bps"}.get(a.split("=")[0])
+                   "--ingress-bps": "ingress_bps", "--rtt-ms": "rtt_ms"}.get(a.split("=")[0])
             if key:
                 if "=" in a:
                     v = a.split("=", 1)[1]

@@ -22,6 +22,10 @@ running testbed and control zone workloads from outside.
 
     knob DIR HOST ingress-bps BPS|clear    limit the bytes per second flowing into
                                            HOST over ssh (session stdin)
+    knob DIR HOST rtt-ms MS|clear          round-trip time of the link into HOST:
+                                           every ssh session into it waits 2 x MS
+                                           (channel open, exec request and output,
+                                           RFC 4254 5.1/6.5) before its command
     knob DIR HOST shutdown-seconds S|clear zone shutdown time
     knob DIR HOST zones-stop-timeout S|clear
                                            how long zoneadm shutdown waits (1 s
@@ -187,7 +191,7 @@ def stop_sshd(h):
                 pass
 
 
-KNOBS = {"ingress-bps": float, "shutdown-seconds": float, "zones-stop-timeout": int}
+KNOBS = {"ingress-bps": float, "rtt-ms": float, "shutdown-seconds": float, "zones-stop-timeout": int}
 
 
 def knob(argv):

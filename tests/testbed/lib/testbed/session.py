@@ -16,6 +16,36 @@ going straight to the command:
   stops reading, TCP pushes back on the sender.
 
 Otherwise the command gets the connection's stdin itself (exec, no copy).
+
+Knob `rtt-ms` (`knobs/rtt-ms`, read when the session starts): the round-trip
+time of the link into the GZ, in milliseconds, whoever the client. The
+testbed's links are loopback (no latency), so the wrapper waits
+2 x rtt-ms before it runs the command (or the shell, or sftp-server). Two
+round trips is what a session over an established connection (a
+multiplexed one included) costs before its output reaches the client,
+RFC 4254:
+
+* the client opens the channel (SSH_MSG_CHANNEL_OPEN "session", sections
+  5.1 and 6.1) and must wait for SSH_MSG_CHANNEL_OPEN_CONFIRMATION, since its
+  "exec" SSH_MSG_CHANNEL_REQUEST (section 6.5) is addressed to the
+  recipient channel number only the confirmation carries: one round trip;
+* the exec request takes half a round trip to reach the server, which then
+  starts the command; the command's output, and at the end its exit status
+  (section 6.10), take half a round trip back: the second one.
+
+So every byte of output, and the exit status, reaches the client 2 x RTT
+later than over a link without latency; since the rest is about instant on
+loopback, waiting 2 x RTT before the command gives the client exactly those
+times (only the command itself starts half a round trip later than on a real
+host, which the client cannot see). 1.5 x RTT would be the time until the
+command starts, but it would leave out the return trip of its output.
+
+Not modelled: the connection's own set-up (TCP handshake, key exchange,
+user authentication; about six round trips once per connection, done before
+sshd runs any ForceCommand, and by zmigrate once per host in its `ssh -N`
+master), round trips inside a session (sftp's requests, an interactive
+dialogue, TCP's window on bulk transfers: `ingress-bps` limits throughput),
+and the closing of the channel after the exit status.
 """
 
 import os
@@ -31,6 +61,20 @@ from testbed import common  # noqa: E402
 from testbed.ctl import SFTP_SERVER, session_env  # noqa: E402
 
 CHUNK = 65536
+
+
+# Round trips a session costs before its output reaches the client (the
+# module's docstring: channel open, then the exec request and the output).
+SESSION_ROUND_TRIPS = 2
+
+
+def rtt_seconds(h):
+    """The knob `rtt-ms` in seconds, or 0 (no latency)."""
+    try:
+        v = float(h.knob("rtt-ms", "0") or 0)
+    except ValueError:
+        return 0.0
+    return v / 1000.0 if v > 0 else 0.0
 
 
 def ingress_bps(h):
@@ -149,6 +193,9 @@ def main():
     for k in ("SSH_CLIENT", "SSH_CONNECTION", "SSH_TTY", "TERM"):
         if k in os.environ:
             env[k] = os.environ[k]
+    rtt = rtt_seconds(h)
+    if rtt:
+        time.sleep(SESSION_ROUND_TRIPS * rtt)
     cmd = os.environ.get("SSH_ORIGINAL_COMMAND")
     if cmd is None:
         rc = os.path.join(common.SRC, "lib", "bashrc")
