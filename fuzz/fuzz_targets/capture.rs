@@ -19,10 +19,8 @@ fuzz_target!(|text: &str| {
     }
     let input = CheckInput {
         configs: vec![],
-        captures: vec![CaptureInput {
-            host: "fuzz".into(),
-            files,
-        }],
+        captures: vec![CaptureInput::new("fuzz", files)],
+        problems: vec![],
     };
     let _ = zrules::check::run(&input, &Policy::default());
 });

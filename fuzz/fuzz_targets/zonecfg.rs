@@ -18,6 +18,7 @@ fuzz_target!(|text: &str| {
             text: text.to_owned(),
         }],
         captures: vec![],
+        problems: vec![],
     };
     let _ = zrules::check::run(&input, &Policy::default());
 });
