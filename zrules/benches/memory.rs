@@ -29,13 +29,12 @@
 //! `Diagnostic` plus its message, help and host strings.
 //!
 //! Each shape is written to a scratch directory and checked by the release
-//! binary as a child process; its peak RSS is the kernel's high-water mark
-//! (`VmHWM` in `/proc/PID/status`), sampled every 50 µs until the child
-//! exits (the mark is gone once it has, so a sample must fall between the
-//! peak and the exit). The figure printed beside it is the ratio to the
+//! binary as a child process. Its peak RSS is the kernel's own count,
+//! `ru_maxrss` of `getrusage(RUSAGE_CHILDREN)` read by a go-between process
+//! (this bench run again) that started it and waited for it, so it is exact
+//! rather than sampled. The figure printed beside it is the ratio to the
 //! input's size; the largest of a few runs on a tiny file gives the
-//! constant. Linux only (it reads `/proc`); no
-//! assertion: this is a measurement, run with
+//! constant. No assertion: this is a measurement, run with
 //! `cargo bench -p zrules --bench memory` (set `ZRULES_MEM_MIB` to change
 //! the input size, 32 MiB by default).
 
@@ -43,6 +42,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use nix::sys::resource::{UsageWho, getrusage};
 
 /// The zrules binary built by this `cargo bench`.
 const BIN: &str = env!("CARGO_BIN_EXE_zrules");
@@ -106,38 +107,56 @@ fn shapes(size: usize) -> Vec<(&'static str, Option<&'static str>, String)> {
     ]
 }
 
-/// Peak RSS in KiB of `zrules check ARGS` run in `dir`, and its exit code.
+/// Set in the environment of the bench run as the go-between (see
+/// [`peak_kib`]).
+const MEASURE: &str = "ZRULES_MEM_MEASURE";
+
+/// Peak RSS in KiB of `zrules check ARGS` run in `dir`, its exit code, and
+/// how long it took.
+///
+/// The peak is the kernel's own count (`ru_maxrss` of `getrusage(2)`), not a
+/// sample: this bench runs itself as a go-between that starts zrules, waits
+/// for it and prints `getrusage(RUSAGE_CHILDREN)`, whose `ru_maxrss` is the
+/// largest peak among the children it has waited for, the one zrules run.
 fn peak_kib(dir: &Path, args: &[&str]) -> (u64, Option<i32>, Duration) {
     let start = Instant::now();
-    let mut child = Command::new(BIN)
+    let out = Command::new(std::env::current_exe().expect("bench binary"))
+        .env(MEASURE, "1")
         .current_dir(dir)
         .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .expect("the go-between runs");
+    let took = start.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut words = text.split_whitespace();
+    let peak = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .expect("the go-between prints the peak");
+    let code = words.next().and_then(|w| w.parse().ok());
+    (peak, code, took)
+}
+
+/// The go-between: runs zrules with this process's arguments and prints its
+/// peak RSS (KiB on Linux) and exit code.
+fn measure() {
+    let status = Command::new(BIN)
+        .args(std::env::args_os().skip(1))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("zrules runs");
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status) {
-            let hwm = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            if let Some(kib) = hwm {
-                peak = peak.max(kib);
-            }
-        }
-        if let Some(code) = child.try_wait().expect("wait") {
-            return (peak, code.code(), start.elapsed());
-        }
-        // Often: the high-water mark is gone once the child exits, and a
-        // short run peaks just before.
-        std::thread::sleep(Duration::from_micros(50));
-    }
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    let code = status.code().map_or("signal".to_owned(), |c| c.to_string());
+    println!("{} {code}", usage.max_rss());
 }
 
 fn main() {
+    if std::env::var_os(MEASURE).is_some() {
+        measure();
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too,
     // with a small size so it stays quick.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -154,9 +173,8 @@ fn main() {
         "create -b\nset zonepath=/zones/tiny\n",
     )
     .expect("write");
-    // A tiny run can end before its first sample: the baseline is the
-    // largest of a few runs.
-    let base = (0..8)
+    // The baseline is the largest of a few runs (they differ by a few pages).
+    let base = (0..3)
         .map(|_| peak_kib(dir.path(), &["check", "tiny.zonecfg"]).0)
         .max()
         .unwrap_or(0);
