@@ -105,7 +105,7 @@ impl ZoneFix<'_> {
         // lets zoneadmd pick one, so fall back to the host's default.
         let lower = r
             .simple("lower-link")
-            .map(|l| l.value.clone())
+            .map(|l| l.value.to_string())
             .filter(|l| l != "auto");
         self.net_replace(f, lower);
     }
@@ -239,7 +239,7 @@ impl ZoneFix<'_> {
             .find(|p| name.value == format!("{p}/{}/{p}", self.zone));
         match shape {
             Some(pool) => {
-                self.aliases.insert(name.value.clone(), pool.clone());
+                self.aliases.insert(name.value.to_string(), pool.clone());
             }
             None => self.unfixable.push(f.unfixable(format!(
                 "the zone's data lives in {}: delegating poolN/{}/poolN instead means copying the data (zfs send/receive) while the zone is down",

@@ -14,18 +14,27 @@
 use std::fmt::Write as _;
 
 use crate::span::{Span, Spanned};
+
+/// The text of a name or value in the model: a string of 16 bytes that
+/// holds up to 15 bytes inline and shares longer text by reference count.
+/// Most names and values of a configuration (`net`, `physical`, `vnic0`,
+/// `/zones/www`) are short, so a dense file does not pay an allocation and
+/// a 24-byte `String` for each; it reads as a `&str` (`Deref`) and compares
+/// with `&str` and `String` (see `zrules/benches/memory.rs`).
+pub type Text = ecow::EcoString;
 use crate::zonecfg::syntax::{self, Arg, Command, Document, ItemKind, SyntaxError, Value};
 
 /// A property value with owned text and the spans it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PropValue {
-    Simple(Spanned<String>),
+    Simple(Spanned<Text>),
     List {
         items: Vec<PropValue>,
         span: Span,
     },
     Complex {
-        pairs: Vec<(Spanned<String>, PropValue)>,
+        /// Boxed (16 bytes, not a `Vec`'s 24): built once, never grown.
+        pairs: Box<[(Spanned<Text>, PropValue)]>,
         span: Span,
     },
 }
@@ -40,7 +49,7 @@ impl PropValue {
 
     /// The text of a simple value, or of a one-element list (zonecfg treats
     /// `foo` and `[foo]` alike).
-    pub fn as_simple(&self) -> Option<&Spanned<String>> {
+    pub fn as_simple(&self) -> Option<&Spanned<Text>> {
         match self {
             PropValue::Simple(s) => Some(s),
             PropValue::List { items, .. } if items.len() == 1 => items[0].as_simple(),
@@ -70,17 +79,17 @@ impl PropValue {
 /// `set NAME=VALUE` (or the list built by `add NAME VALUE` lines).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Property {
-    pub name: Spanned<String>,
+    pub name: Spanned<Text>,
     pub value: PropValue,
     /// The whole command(s) that set it.
     pub span: Span,
     /// `Some(which template)` when `create`'s template set it, not the file
     /// (see [`super::template`]); its spans then point at `create`.
-    pub from_template: Option<String>,
+    pub from_template: Option<Text>,
 }
 
 impl Property {
-    pub fn simple(&self) -> Option<&Spanned<String>> {
+    pub fn simple(&self) -> Option<&Spanned<Text>> {
         self.value.as_simple()
     }
 }
@@ -89,7 +98,7 @@ impl Property {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resource {
     /// The resource type (`net`, `anet`, `dataset`, `fs`, …).
-    pub kind: Spanned<String>,
+    pub kind: Spanned<Text>,
     pub props: Vec<Property>,
     /// Nested resources (Solaris 11.3+ kernel zones: `mac`, `vlan` in `anet`).
     pub children: Vec<Resource>,
@@ -97,7 +106,7 @@ pub struct Resource {
     pub span: Span,
     /// `Some(which template)` when `create`'s template added it, not the
     /// file (the automatic `anet net0`); its spans then point at `create`.
-    pub from_template: Option<String>,
+    pub from_template: Option<Text>,
 }
 
 impl Resource {
@@ -106,7 +115,7 @@ impl Resource {
     }
 
     /// The text of a simple-valued property.
-    pub fn simple(&self, name: &str) -> Option<&Spanned<String>> {
+    pub fn simple(&self, name: &str) -> Option<&Spanned<Text>> {
         self.get(name)?.simple()
     }
 
@@ -129,9 +138,9 @@ pub struct Create {
     /// `-b`: start from nothing (every export says so).
     pub blank: bool,
     /// `-t TEMPLATE`; `None` with `blank == false` means the default template.
-    pub template: Option<Spanned<String>>,
+    pub template: Option<Spanned<Text>>,
     /// `-a PATH`: configure from a detached zonepath.
-    pub attach_path: Option<Spanned<String>>,
+    pub attach_path: Option<Spanned<Text>>,
     pub force: bool,
 }
 
@@ -155,7 +164,7 @@ pub struct ZoneConfig {
     pub resources: Vec<Resource>,
     /// `remove TYPE …` that matched nothing written here: it removes from a
     /// template (e.g. `remove anet` after `create -t SYSsolaris10`).
-    pub template_removals: Vec<Spanned<String>>,
+    pub template_removals: Vec<Spanned<Text>>,
     pub quirks: Vec<Quirk>,
     /// `create`'s default template was applied (by
     /// [`super::template::resolve`]) on an assumed release, because no
@@ -291,20 +300,20 @@ impl ZoneConfig {
     }
 
     /// The text of a simple-valued global property.
-    pub fn global_simple(&self, name: &str) -> Option<&Spanned<String>> {
+    pub fn global_simple(&self, name: &str) -> Option<&Spanned<Text>> {
         self.global(name)?.simple()
     }
 
-    pub fn zonepath(&self) -> Option<&Spanned<String>> {
+    pub fn zonepath(&self) -> Option<&Spanned<Text>> {
         self.global_simple("zonepath")
     }
 
-    pub fn brand(&self) -> Option<&Spanned<String>> {
+    pub fn brand(&self) -> Option<&Spanned<Text>> {
         self.global_simple("brand")
     }
 
     /// `ip-type` as written (`exclusive` or `shared`).
-    pub fn ip_type(&self) -> Option<&Spanned<String>> {
+    pub fn ip_type(&self) -> Option<&Spanned<Text>> {
         self.global_simple("ip-type")
     }
 
@@ -405,8 +414,8 @@ fn render_value(v: &PropValue) -> String {
 }
 
 impl Builder<'_, '_> {
-    fn text(&self, span: Span) -> String {
-        self.doc.text(span).to_owned()
+    fn text(&self, span: Span) -> Text {
+        Text::from(self.doc.text(span))
     }
 
     /// The model of a syntax value, consuming it: a long list's syntax
@@ -424,6 +433,7 @@ impl Builder<'_, '_> {
             },
             Value::Complex { span, pairs } => PropValue::Complex {
                 pairs: pairs
+                    .into_vec()
                     .into_iter()
                     .map(|(n, v)| (Spanned::new(self.text(n), n), self.value(v)))
                     .collect(),
@@ -438,7 +448,7 @@ impl Builder<'_, '_> {
         cmd: &Command,
         arg: Option<&Arg>,
         what: &str,
-    ) -> Result<Spanned<String>, SyntaxError> {
+    ) -> Result<Spanned<Text>, SyntaxError> {
         match arg {
             Some(Arg::Value(Value::Simple { text, .. })) => {
                 Ok(Spanned::new(self.text(*text), *text))
@@ -754,10 +764,12 @@ impl Builder<'_, '_> {
             .iter()
             .map(|a| match a {
                 Arg::Assign { name, value, .. } => Ok((
-                    self.text(*name),
+                    self.doc.text(*name).to_owned(),
                     self.doc.text(self.value_text(value)).to_owned(),
                 )),
-                Arg::Value(Value::Simple { text, .. }) => Ok(("id".to_owned(), self.text(*text))),
+                Arg::Value(Value::Simple { text, .. }) => {
+                    Ok(("id".to_owned(), self.doc.text(*text).to_owned()))
+                }
                 other => Err(err(other.span(), "expected PROPERTY=VALUE")),
             })
             .collect()
@@ -800,7 +812,7 @@ impl Builder<'_, '_> {
                 // selected resource is open), so 10,000 selects of 10,000
                 // resources move no resource more than twice.
                 let hole = Resource {
-                    kind: Spanned::new(String::new(), cmd.span),
+                    kind: Spanned::new(Text::new(), cmd.span),
                     props: Vec::new(),
                     children: Vec::new(),
                     span: cmd.span,
@@ -820,8 +832,8 @@ impl Builder<'_, '_> {
                     .into_iter()
                     .filter(|(k, _)| k != "id")
                     .map(|(k, v)| Property {
-                        name: Spanned::new(k, cmd.span),
-                        value: PropValue::Simple(Spanned::new(v, cmd.span)),
+                        name: Spanned::new(k.into(), cmd.span),
+                        value: PropValue::Simple(Spanned::new(v.into(), cmd.span)),
                         span: cmd.span,
                         from_template: None,
                     })

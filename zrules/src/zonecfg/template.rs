@@ -128,7 +128,7 @@ fn expand_simple(v: &mut PropValue, zonename: &str, id: Option<&str>) {
     if let PropValue::Simple(s) = v
         && let Some(new) = expand(&s.value, zonename, id)
     {
-        s.value = new;
+        s.value = new.into();
     }
 }
 
@@ -175,11 +175,13 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let Some(why) = release.describe() else {
         return;
     };
+    // One shared text for every property and resource the template adds.
+    let why = super::model::Text::from(why);
     config.template_assumed = *release == Release::Assumed;
     let at = create.span;
     let implied = |name: &str, value: String| Property {
-        name: Spanned::new(name.to_owned(), at),
-        value: PropValue::Simple(Spanned::new(value, at)),
+        name: Spanned::new(name.into(), at),
+        value: PropValue::Simple(Spanned::new(value.into(), at)),
         span: at,
         from_template: Some(why.clone()),
     };
@@ -200,7 +202,7 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
         config.resources.insert(
             0,
             Resource {
-                kind: Spanned::new("anet".to_owned(), at),
+                kind: Spanned::new("anet".into(), at),
                 props: vec![
                     implied("linkname", "net0".to_owned()),
                     implied("lower-link", "auto".to_owned()),
