@@ -84,8 +84,9 @@ pub struct Property {
     /// The whole command(s) that set it.
     pub span: Span,
     /// `Some(which template)` when `create`'s template set it, not the file
-    /// (see [`super::template`]); its spans then point at `create`.
-    pub from_template: Option<Text>,
+    /// (see [`super::template`]); its spans then point at `create`. Boxed:
+    /// a pointer's 8 bytes in every property, for the few a template adds.
+    pub from_template: Option<Box<Text>>,
 }
 
 impl Property {
@@ -99,14 +100,16 @@ impl Property {
 pub struct Resource {
     /// The resource type (`net`, `anet`, `dataset`, `fs`, …).
     pub kind: Spanned<Text>,
-    pub props: Vec<Property>,
+    /// Boxed slices, not `Vec`s (16 bytes, not 24, and no spare room): a
+    /// resource is filled while open and fixed at its `end`.
+    pub props: Box<[Property]>,
     /// Nested resources (Solaris 11.3+ kernel zones: `mac`, `vlan` in `anet`).
-    pub children: Vec<Resource>,
+    pub children: Box<[Resource]>,
     /// From `add`/`select` to `end`.
     pub span: Span,
     /// `Some(which template)` when `create`'s template added it, not the
     /// file (the automatic `anet net0`); its spans then point at `create`.
-    pub from_template: Option<Text>,
+    pub from_template: Option<Box<Text>>,
 }
 
 impl Resource {
@@ -117,10 +120,6 @@ impl Resource {
     /// The text of a simple-valued property.
     pub fn simple(&self, name: &str) -> Option<&Spanned<Text>> {
         self.get(name)?.simple()
-    }
-
-    fn set(&mut self, prop: Property) {
-        set_prop(&mut self.props, prop);
     }
 }
 
@@ -195,9 +194,25 @@ pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
 
 /// A resource being filled, and where it goes back on `end`.
 struct Open {
+    /// Its kind, spans and origin; `props` and `children` are empty while
+    /// it is open and filled from the two below at `end`.
     res: Resource,
+    props: Vec<Property>,
+    children: Vec<Resource>,
     /// `Some(i)`: reopened by `select` from position `i` of its parent.
     from: Option<usize>,
+}
+
+impl Open {
+    /// `res` opened (by `add`, or reopened by `select` from position `from`).
+    fn new(mut res: Resource, from: Option<usize>) -> Self {
+        Open {
+            props: std::mem::take(&mut res.props).into_vec(),
+            children: std::mem::take(&mut res.children).into_vec(),
+            res,
+            from,
+        }
+    }
 }
 
 struct Builder<'d, 'a> {
@@ -252,9 +267,8 @@ impl<'d, 'a> Builder<'d, 'a> {
     /// resources.
     fn scan_cost(&self, name: &str) -> usize {
         match (name, self.stack.last()) {
-            ("set" | "add" | "clear", Some(open)) => open.res.props.len(),
+            ("set" | "add" | "clear", Some(open)) => open.props.len(),
             ("remove", Some(open)) => open
-                .res
                 .props
                 .iter()
                 .map(|p| match &p.value {
@@ -511,7 +525,7 @@ impl Builder<'_, '_> {
                 let prop = self.word(cmd, cmd.args.first(), "a property name")?;
                 self.no_more(cmd, 1)?;
                 match self.stack.last_mut() {
-                    Some(open) => open.res.props.retain(|p| p.name.value != prop.value),
+                    Some(open) => open.props.retain(|p| p.name.value != prop.value),
                     None => self.cfg.globals.retain(|p| p.name.value != prop.value),
                 }
                 Ok(())
@@ -642,7 +656,7 @@ impl Builder<'_, '_> {
             from_template: None,
         };
         match self.stack.last_mut() {
-            Some(open) => open.res.set(prop),
+            Some(open) => set_prop(&mut open.props, prop),
             None => set_prop(&mut self.cfg.globals, prop),
         }
         Ok(())
@@ -659,12 +673,7 @@ impl Builder<'_, '_> {
                 };
                 let member = self.value(v);
                 let open = self.stack.last_mut().expect("checked above");
-                match open
-                    .res
-                    .props
-                    .iter_mut()
-                    .find(|p| p.name.value == what.value)
-                {
+                match open.props.iter_mut().find(|p| p.name.value == what.value) {
                     Some(p) => {
                         p.span = p.span.cover(cmd.span);
                         match &mut p.value {
@@ -690,7 +699,7 @@ impl Builder<'_, '_> {
                     }
                     None => {
                         let span = member.span();
-                        open.res.props.push(Property {
+                        open.props.push(Property {
                             name: what,
                             value: PropValue::List {
                                 items: vec![member],
@@ -718,16 +727,16 @@ impl Builder<'_, '_> {
                         "resources nest at most one level (e.g. 'mac' inside 'anet')",
                     ));
                 }
-                self.stack.push(Open {
-                    res: Resource {
+                self.stack.push(Open::new(
+                    Resource {
                         kind: what,
-                        props: Vec::new(),
-                        children: Vec::new(),
+                        props: Box::default(),
+                        children: Box::default(),
                         span: cmd.span,
                         from_template: None,
                     },
-                    from: None,
-                });
+                    None,
+                ));
                 Ok(())
             }
         }
@@ -741,13 +750,13 @@ impl Builder<'_, '_> {
             ));
         };
         open.res.span = open.res.span.cover(cmd.span);
-        // The first push gave room for four properties; a file of many small
-        // resources (`add net; set physical=…; end`) paid for three unused
-        // ones each, half its model's memory.
-        open.res.props.shrink_to_fit();
-        open.res.children.shrink_to_fit();
+        // Exact size (the first push gave room for four properties; a file
+        // of many small resources, `add net; set physical=…; end`, paid for
+        // three unused ones each).
+        open.res.props = open.props.into_boxed_slice();
+        open.res.children = open.children.into_boxed_slice();
         let siblings = match self.stack.last_mut() {
-            Some(parent) => &mut parent.res.children,
+            Some(parent) => &mut parent.children,
             None => &mut self.cfg.resources,
         };
         match open.from {
@@ -813,16 +822,13 @@ impl Builder<'_, '_> {
                 // resources move no resource more than twice.
                 let hole = Resource {
                     kind: Spanned::new(Text::new(), cmd.span),
-                    props: Vec::new(),
-                    children: Vec::new(),
+                    props: Box::default(),
+                    children: Box::default(),
                     span: cmd.span,
                     from_template: None,
                 };
                 let res = std::mem::replace(&mut self.cfg.resources[*i], hole);
-                self.stack.push(Open {
-                    res,
-                    from: Some(*i),
-                });
+                self.stack.push(Open::new(res, Some(*i)));
                 Ok(())
             }
             [] if self.template_based() => {
@@ -838,16 +844,16 @@ impl Builder<'_, '_> {
                         from_template: None,
                     })
                     .collect();
-                self.stack.push(Open {
-                    res: Resource {
+                self.stack.push(Open::new(
+                    Resource {
                         kind,
                         props,
-                        children: Vec::new(),
+                        children: Box::default(),
                         span: cmd.span,
                         from_template: None,
                     },
-                    from: None,
-                });
+                    None,
+                ));
                 Ok(())
             }
             [] => Err(err(
@@ -878,7 +884,7 @@ impl Builder<'_, '_> {
             let prop = self.doc.text(*text);
             let want = self.doc.text(v.span());
             let doc = self.doc;
-            if let Some(p) = open.res.props.iter_mut().find(|p| p.name.value == prop)
+            if let Some(p) = open.props.iter_mut().find(|p| p.name.value == prop)
                 && let PropValue::List { items, .. } = &mut p.value
             {
                 items.retain(|i| doc.text(i.span()) != want);

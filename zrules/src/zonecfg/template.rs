@@ -183,7 +183,7 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
         name: Spanned::new(name.into(), at),
         value: PropValue::Simple(Spanned::new(value.into(), at)),
         span: at,
-        from_template: Some(why.clone()),
+        from_template: Some(Box::new(why.clone())),
     };
     for (name, value) in [
         ("brand", "solaris".to_owned()),
@@ -206,10 +206,11 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
                 props: vec![
                     implied("linkname", "net0".to_owned()),
                     implied("lower-link", "auto".to_owned()),
-                ],
-                children: Vec::new(),
+                ]
+                .into(),
+                children: Box::default(),
                 span: at,
-                from_template: Some(why),
+                from_template: Some(Box::new(why)),
             },
         );
     }
