@@ -288,7 +288,7 @@ impl ZoneFix<'_> {
             return;
         }
         if path_wrong {
-            self.users.insert(e.name.clone(), e.home.clone());
+            self.users.insert(e.name.to_string(), e.home.to_string());
         } else {
             // The home is at the right path as a plain directory (unless
             // home-path moves it, decided once every finding is in): a
@@ -299,7 +299,7 @@ impl ZoneFix<'_> {
                 e.name,
                 zone::home_dataset(self.policy, &e.name).unwrap_or_default()
             ));
-            self.home_datasets.push((e.name.clone(), u));
+            self.home_datasets.push((e.name.to_string(), u));
         }
     }
 

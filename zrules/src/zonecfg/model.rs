@@ -15,13 +15,7 @@ use std::fmt::Write as _;
 
 use crate::span::{Span, Spanned};
 
-/// The text of a name or value in the model: a string of 16 bytes that
-/// holds up to 15 bytes inline and shares longer text by reference count.
-/// Most names and values of a configuration (`net`, `physical`, `vnic0`,
-/// `/zones/www`) are short, so a dense file does not pay an allocation and
-/// a 24-byte `String` for each; it reads as a `&str` (`Deref`) and compares
-/// with `&str` and `String` (see `zrules/benches/memory.rs`).
-pub type Text = ecow::EcoString;
+pub use crate::span::Text;
 use crate::zonecfg::syntax::{self, Arg, Command, Document, ItemKind, SyntaxError, Value};
 
 /// A property value with owned text and the spans it came from.
