@@ -192,7 +192,7 @@ fn assert_model(text: &str, zone: &str, nets: &[&str], datasets: &[(&str, &str)]
     assert!(cfg.create.as_ref().is_some_and(|c| c.blank), "create -b");
     assert_eq!(cfg.brand().map(|b| b.value.as_str()), Some("solaris"));
     assert_eq!(
-        cfg.zonepath().map(|b| b.value.clone()),
+        cfg.zonepath().map(|b| b.value.to_string()),
         Some(policy.zonepath(zone))
     );
     assert_eq!(cfg.ip_type().map(|b| b.value.as_str()), Some("exclusive"));

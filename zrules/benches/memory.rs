@@ -7,35 +7,51 @@
 //! 12.3 GB.
 //!
 //! Figures (2026-12-02, the project's 2-core machine, 32 MiB inputs, peak
-//! over a tiny-file baseline; before → after this round, both measured with
-//! this harness the same hour): blank lines 3.7× → 1.8×, comment lines
-//! 3.3× → 1.3×, one long line 4.5× → 2.0×, garbage capture rows
-//! 3.3× → 1.3×, `add net` blocks 12.5× → 9.4×, a list of rctl complex
-//! values 20.7× → 9.2×, `passwd` rows 23.6× → 13.8×. What this round
-//! changed: each text is held once (moved into the run's `Sources`, and
-//! read into a buffer of the file's size rather than one grown by
-//! doubling), spans are two `u32`s, the model consumes the syntax values
-//! it is built from, findings are filtered and sorted in place, and the
-//! concise report is written as it is rendered.
+//! over a tiny-file baseline). A first round, measured by sampling
+//! `VmHWM`: blank lines 3.7× → 1.8×, comment lines 3.3× → 1.3×, one long
+//! line 4.5× → 2.0×, garbage capture rows 3.3× → 1.3×, `add net` blocks
+//! 12.5× → 9.4×, a list of rctl complex values 20.7× → 9.2×, `passwd` rows
+//! 23.6× → 13.8× (each text held once, moved into the run's `Sources` and
+//! read into a buffer of the file's size; spans of two `u32`s; the model
+//! consuming the syntax it is built from; findings filtered and sorted in
+//! place; the concise report written as it is rendered). A second round,
+//! measured exactly as below, before → after: `add net` blocks 9.2× → 6.4×
+//! (302 → 214 MiB), rctl values 9.2× → 6.8× (304 → 226 MiB), `passwd` rows
+//! 13.8× → 11.5× (450 → 376 MiB); the sparse shapes unchanged (blank lines
+//! 1.7×, comment lines 1.3×, one long line 2.0×, garbage rows 1.3×). It
+//! made names and values of the model and of `passwd` rows 16-byte inline
+//! strings (`Text`, no allocation up to 15 bytes), a resource's properties
+//! and children boxed slices of exact size, the syntax value 32 bytes like
+//! the model's (a long list is converted in place), and a finding 128
+//! bytes instead of 144, its message and help boxed to their length.
 //!
-//! Dense valid content still exceeds the goal, because of the public types
-//! of the typed model and the facts: a 33-byte `add net` block is a
-//! 112-byte `Resource`, a 104-byte `Property` and three small owned
-//! strings; a 39-byte rctl value is three 72-byte name/value pairs and six
-//! owned strings. Meeting 4× there takes values stored as spans into the
-//! shared text and resources and properties in flat tables, an API change
-//! for every rule and for zgen. The `passwd` shape is finding-heavy too:
-//! every row breaks the home-path rule, and each finding is a 144-byte
-//! `Diagnostic` plus its message, help and host strings.
+//! Dense valid content still exceeds the goal. A 35-byte `add net` block is
+//! a 72-byte `Resource` and a 72-byte `Property` (in an 80-byte allocator
+//! slot), five spans and three texts among them: with the text itself,
+//! about 5.5× before the checks run. A 39-byte rctl value is a 32-byte list
+//! member and three 56-byte name/value pairs (a 192-byte slot). Meeting 4×
+//! there takes values stored as spans into the shared text, resources and
+//! properties in flat tables: an API change for every rule and for zgen.
+//! The `passwd` shape is finding-heavy: every row breaks the home-path
+//! rule, and each finding is a 128-byte `Diagnostic` plus about 128 bytes
+//! of message and help, beside the row's 72-byte fact; that would need
+//! findings whose texts are formatted when rendered, not when found.
+//!
+//! mimalloc returns freed pages to the system 10 ms after they are freed;
+//! with `MIMALLOC_PURGE_DELAY=0` in the environment the `passwd` shape
+//! peaked at 316 MiB instead of 369 MiB (about 9.5× instead of 11.3×, a
+//! run outside this bench), `add net` blocks at 208 instead of 220 MiB,
+//! and the rctl list was unchanged. Setting it from the binary takes an
+//! `unsafe` call into mimalloc (`mi_option_set`), which this workspace
+//! forbids, so it is left to the environment.
 //!
 //! Each shape is written to a scratch directory and checked by the release
-//! binary as a child process; its peak RSS is the kernel's high-water mark
-//! (`VmHWM` in `/proc/PID/status`), sampled every 50 µs until the child
-//! exits (the mark is gone once it has, so a sample must fall between the
-//! peak and the exit). The figure printed beside it is the ratio to the
+//! binary as a child process. Its peak RSS is the kernel's own count,
+//! `ru_maxrss` of `getrusage(RUSAGE_CHILDREN)` read by a go-between process
+//! (this bench run again) that started it and waited for it, so it is exact
+//! rather than sampled. The figure printed beside it is the ratio to the
 //! input's size; the largest of a few runs on a tiny file gives the
-//! constant. Linux only (it reads `/proc`); no
-//! assertion: this is a measurement, run with
+//! constant. No assertion: this is a measurement, run with
 //! `cargo bench -p zrules --bench memory` (set `ZRULES_MEM_MIB` to change
 //! the input size, 32 MiB by default).
 
@@ -43,6 +59,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use nix::sys::resource::{UsageWho, getrusage};
 
 /// The zrules binary built by this `cargo bench`.
 const BIN: &str = env!("CARGO_BIN_EXE_zrules");
@@ -106,38 +124,56 @@ fn shapes(size: usize) -> Vec<(&'static str, Option<&'static str>, String)> {
     ]
 }
 
-/// Peak RSS in KiB of `zrules check ARGS` run in `dir`, and its exit code.
+/// Set in the environment of the bench run as the go-between (see
+/// [`peak_kib`]).
+const MEASURE: &str = "ZRULES_MEM_MEASURE";
+
+/// Peak RSS in KiB of `zrules check ARGS` run in `dir`, its exit code, and
+/// how long it took.
+///
+/// The peak is the kernel's own count (`ru_maxrss` of `getrusage(2)`), not a
+/// sample: this bench runs itself as a go-between that starts zrules, waits
+/// for it and prints `getrusage(RUSAGE_CHILDREN)`, whose `ru_maxrss` is the
+/// largest peak among the children it has waited for, the one zrules run.
 fn peak_kib(dir: &Path, args: &[&str]) -> (u64, Option<i32>, Duration) {
     let start = Instant::now();
-    let mut child = Command::new(BIN)
+    let out = Command::new(std::env::current_exe().expect("bench binary"))
+        .env(MEASURE, "1")
         .current_dir(dir)
         .args(args)
+        .stderr(Stdio::null())
+        .output()
+        .expect("the go-between runs");
+    let took = start.elapsed();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut words = text.split_whitespace();
+    let peak = words
+        .next()
+        .and_then(|w| w.parse().ok())
+        .expect("the go-between prints the peak");
+    let code = words.next().and_then(|w| w.parse().ok());
+    (peak, code, took)
+}
+
+/// The go-between: runs zrules with this process's arguments and prints its
+/// peak RSS (KiB on Linux) and exit code.
+fn measure() {
+    let status = Command::new(BIN)
+        .args(std::env::args_os().skip(1))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("zrules runs");
-    let status = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    loop {
-        if let Ok(text) = std::fs::read_to_string(&status) {
-            let hwm = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            if let Some(kib) = hwm {
-                peak = peak.max(kib);
-            }
-        }
-        if let Some(code) = child.try_wait().expect("wait") {
-            return (peak, code.code(), start.elapsed());
-        }
-        // Often: the high-water mark is gone once the child exits, and a
-        // short run peaks just before.
-        std::thread::sleep(Duration::from_micros(50));
-    }
+    let usage = getrusage(UsageWho::RUSAGE_CHILDREN).expect("getrusage");
+    let code = status.code().map_or("signal".to_owned(), |c| c.to_string());
+    println!("{} {code}", usage.max_rss());
 }
 
 fn main() {
+    if std::env::var_os(MEASURE).is_some() {
+        measure();
+        return;
+    }
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this too,
     // with a small size so it stays quick.
     let quick = !std::env::args().any(|a| a == "--bench");
@@ -154,9 +190,8 @@ fn main() {
         "create -b\nset zonepath=/zones/tiny\n",
     )
     .expect("write");
-    // A tiny run can end before its first sample: the baseline is the
-    // largest of a few runs.
-    let base = (0..8)
+    // The baseline is the largest of a few runs (they differ by a few pages).
+    let base = (0..3)
         .map(|_| peak_kib(dir.path(), &["check", "tiny.zonecfg"]).0)
         .max()
         .unwrap_or(0);

@@ -13,6 +13,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use crate::source::Location;
+use crate::span::Text;
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
 #[derive(
@@ -348,34 +349,38 @@ pub enum UnknownName {
 }
 
 /// One finding.
+///
+/// A run may hold one per input row (every account of a large `passwd`
+/// breaking the home-path rule), so its texts are stored tight: message and
+/// help as boxed strings of their exact length (16 bytes, not a `String`'s
+/// 24 and its spare room), zone and host as inline [`Text`]s (no
+/// allocation for names of up to 15 bytes).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
     /// The check within the rule, e.g. `mac-ip-bytes`.
     pub check: Check,
     pub severity: Severity,
-    pub message: String,
+    pub message: Box<str>,
     /// What to do about it, when there is a concrete fix.
-    pub help: Option<String>,
+    pub help: Option<Box<str>>,
     /// Where it points; `None` for findings about the run as a whole.
     pub location: Option<Location>,
     /// Further places worth showing (e.g. the other VNIC of a duplicate MAC).
     pub related: Vec<(Location, String)>,
-    pub zone: Option<String>,
-    pub host: Option<String>,
+    pub zone: Option<Text>,
+    pub host: Option<Text>,
 }
 
 impl Diagnostic {
     pub fn new(code: Code, check: Check, severity: Severity, message: impl Into<String>) -> Self {
-        let mut message = message.into();
-        // `format!` leaves room to grow (often half the string again); a
-        // run with a finding per input row keeps every message.
-        message.shrink_to_fit();
         Self {
             code,
             check,
             severity,
-            message,
+            // `format!` leaves room to grow (often half the string again); a
+            // run with a finding per input row keeps every message.
+            message: message.into().into_boxed_str(),
             help: None,
             location: None,
             related: Vec::new(),
@@ -395,7 +400,7 @@ impl Diagnostic {
     }
 
     pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.help = Some(help.into().into_boxed_str());
         self
     }
 
@@ -404,23 +409,23 @@ impl Diagnostic {
         self
     }
 
-    pub fn zone(mut self, zone: impl Into<String>) -> Self {
-        self.zone = Some(zone.into());
+    pub fn zone(mut self, zone: impl AsRef<str>) -> Self {
+        self.zone = Some(zone.as_ref().into());
         self
     }
 
     pub fn zone_opt(mut self, zone: Option<&str>) -> Self {
-        self.zone = zone.map(str::to_owned);
+        self.zone = zone.map(Text::from);
         self
     }
 
-    pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.host = Some(host.into());
+    pub fn host(mut self, host: impl AsRef<str>) -> Self {
+        self.host = Some(host.as_ref().into());
         self
     }
 
     pub fn host_opt(mut self, host: Option<&str>) -> Self {
-        self.host = host.map(str::to_owned);
+        self.host = host.map(Text::from);
         self
     }
 

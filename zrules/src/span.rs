@@ -7,6 +7,15 @@
 
 use serde::Serialize;
 
+/// The text of a name or value in the zonecfg model and in facts rows: a
+/// string of 16 bytes that holds up to 15 bytes inline and shares longer
+/// text by reference count. Most names and values (`net`, `physical`,
+/// `vnic0`, `/zones/www`, `/usr/bin/bash`) are short, so a dense input does
+/// not pay an allocation and a 24-byte `String` for each; it reads as a
+/// `&str` (`Deref`) and compares with `&str` and `String` (see
+/// `zrules/benches/memory.rs`).
+pub type Text = ecow::EcoString;
+
 /// A half-open byte range `start..end` into one source text.
 ///
 /// Offsets are `u32`: every node of the model and every fact and finding

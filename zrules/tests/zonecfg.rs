@@ -237,7 +237,7 @@ proptest! {
         prop_assert_eq!(back.export(), export);
         // Same globals and resources, value for value.
         let plain = |c: &zonecfg::ZoneConfig| -> Vec<(String, String)> {
-            c.globals.iter().map(|p| (p.name.value.clone(), format!("{:?}", p.simple().map(|s| &s.value)))).collect()
+            c.globals.iter().map(|p| (p.name.value.to_string(), format!("{:?}", p.simple().map(|s| &s.value)))).collect()
         };
         prop_assert_eq!(plain(&cfg), plain(&back));
         prop_assert_eq!(cfg.resources.len(), back.resources.len());

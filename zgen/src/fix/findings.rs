@@ -60,9 +60,9 @@ impl Found<'_> {
     pub(super) fn unfixable(&self, reason: impl Into<String>) -> Unfixable {
         Unfixable {
             rule: self.rule(),
-            zone: self.diag.zone.clone(),
-            host: self.diag.host.clone(),
-            message: self.diag.message.clone(),
+            zone: self.diag.zone.as_deref().map(str::to_owned),
+            host: self.diag.host.as_deref().map(str::to_owned),
+            message: self.diag.message.to_string(),
             reason: reason.into(),
         }
     }
@@ -70,8 +70,8 @@ impl Found<'_> {
     fn selected(&self, sel: &Selection) -> bool {
         sel.code.eq_ignore_ascii_case(self.diag.code.as_str())
             && sel.check == self.diag.check
-            && sel.zone == self.diag.zone
-            && sel.host == self.diag.host
+            && sel.zone.as_deref() == self.diag.zone.as_deref()
+            && sel.host.as_deref() == self.diag.host.as_deref()
             && sel.file == self.file
             && sel.line == self.line
     }

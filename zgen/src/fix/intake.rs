@@ -105,7 +105,7 @@ impl ZoneFix<'_> {
         // lets zoneadmd pick one, so fall back to the host's default.
         let lower = r
             .simple("lower-link")
-            .map(|l| l.value.clone())
+            .map(|l| l.value.to_string())
             .filter(|l| l != "auto");
         self.net_replace(f, lower);
     }
@@ -239,7 +239,7 @@ impl ZoneFix<'_> {
             .find(|p| name.value == format!("{p}/{}/{p}", self.zone));
         match shape {
             Some(pool) => {
-                self.aliases.insert(name.value.clone(), pool.clone());
+                self.aliases.insert(name.value.to_string(), pool.clone());
             }
             None => self.unfixable.push(f.unfixable(format!(
                 "the zone's data lives in {}: delegating poolN/{}/poolN instead means copying the data (zfs send/receive) while the zone is down",
@@ -288,7 +288,7 @@ impl ZoneFix<'_> {
             return;
         }
         if path_wrong {
-            self.users.insert(e.name.clone(), e.home.clone());
+            self.users.insert(e.name.to_string(), e.home.to_string());
         } else {
             // The home is at the right path as a plain directory (unless
             // home-path moves it, decided once every finding is in): a
@@ -299,7 +299,7 @@ impl ZoneFix<'_> {
                 e.name,
                 zone::home_dataset(self.policy, &e.name).unwrap_or_default()
             ));
-            self.home_datasets.push((e.name.clone(), u));
+            self.home_datasets.push((e.name.to_string(), u));
         }
     }
 

@@ -82,7 +82,7 @@ impl ZoneFix<'_> {
                 NetAction::Rename => {
                     let old = r
                         .simple("physical")
-                        .map(|p| p.value.clone())
+                        .map(|p| p.value.to_string())
                         .unwrap_or_default();
                     // A renamed VNIC keeps its MAC unless that MAC is off
                     // the scheme for its new index.
@@ -186,7 +186,7 @@ impl ZoneFix<'_> {
         self.config
             .resources_of("net")
             .filter_map(|r| r.simple("physical"))
-            .filter(|p| !exclude.contains(&p.value))
+            .filter(|p| !exclude.contains(p.value.as_str()))
             .find_map(|p| {
                 let n = vnic_index(self.zone, &p.value)?;
                 let v = self.ctx.vnic(&p.value)?;

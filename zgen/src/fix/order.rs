@@ -80,7 +80,7 @@ impl ZoneFix<'_> {
             };
             plan.push(v.step(&format!("replaces {}; rules 4, 5 and 6", describe(r))));
             let old_link = if r.kind.value == "anet" {
-                let key = r.simple("linkname").map(|l| l.value.clone());
+                let key = r.simple("linkname").map(|l| l.value.to_string());
                 match key.clone() {
                     Some(l) => zonecfg.push(Command::Remove {
                         kind: "anet".into(),
@@ -107,7 +107,7 @@ impl ZoneFix<'_> {
             } else {
                 let old = r
                     .simple("physical")
-                    .map(|p| p.value.clone())
+                    .map(|p| p.value.to_string())
                     .unwrap_or_default();
                 zonecfg.push(Command::Select {
                     kind: "net".into(),

@@ -134,7 +134,7 @@ pub fn trees(
         let root = if parts.len() >= 3 && parts[1] == zone {
             format!("{}/{}", parts[0], parts[1])
         } else {
-            name.value.clone()
+            name.value.to_string()
         };
         if !roots.contains(&root) {
             roots.push(root);
@@ -315,7 +315,7 @@ fn plan_vnics(
     let cfg = zrules::zonecfg::parse(export).map_err(|e| e.to_string())?;
     let names: Vec<String> = cfg
         .resources_of("net")
-        .filter_map(|r| r.simple("physical").map(|p| p.value.clone()))
+        .filter_map(|r| r.simple("physical").map(|p| p.value.to_string()))
         .collect();
     if names.is_empty() {
         return Ok(Vec::new());

@@ -8,22 +8,23 @@
 use std::str::FromStr;
 
 use super::{FieldError, Rows, parse_lines_except, split_plain};
-use crate::span::Span;
+use crate::span::{Span, Text};
 
 /// What an `/etc/passwd` line looks like, for error messages.
 pub const EXPECTED: &str = "7 colon-separated fields (name:password:uid:gid:gecos:home:shell)";
 
 /// One line of `/etc/passwd` (`name:x:uid:gid:gecos:home:shell`). The
 /// comment field (gecos) is not kept: no check reads it, and a passwd of
-/// many accounts held it once per row.
+/// many accounts held it once per row. Fields are [`Text`]: names, homes
+/// and shells are short, held inline.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PasswdEntry {
-    pub name: String,
+    pub name: Text,
     pub uid: u32,
     pub gid: u32,
-    pub home: String,
+    pub home: Text,
     /// Empty means the default shell (`/usr/bin/sh`), which is a login shell.
-    pub shell: String,
+    pub shell: Text,
 }
 
 impl FromStr for PasswdEntry {
@@ -47,11 +48,11 @@ impl FromStr for PasswdEntry {
             })
         };
         Ok(PasswdEntry {
-            name: f[0].0.to_owned(),
+            name: f[0].0.into(),
             uid: id(2, "uid")?,
             gid: id(3, "gid")?,
-            home: f[5].0.to_owned(),
-            shell: f[6].0.to_owned(),
+            home: f[5].0.into(),
+            shell: f[6].0.into(),
         })
     }
 }

@@ -60,9 +60,7 @@ fn level(s: Severity) -> Level<'static> {
 /// (header, snippet of the primary file, notes) and one secondary group per
 /// related place in another file.
 fn groups<'a>(d: &'a Diagnostic, sources: &'a Sources) -> Vec<Group<'a>> {
-    let title = level(d.severity)
-        .primary_title(d.message.as_str())
-        .id(d.rule_id());
+    let title = level(d.severity).primary_title(&*d.message).id(d.rule_id());
     let mut primary = Group::with_title(title);
     let mut secondary = Vec::new();
     if let Some(loc) = d.location {

@@ -39,7 +39,7 @@ pub(super) fn render(report: &Report, sources: &Sources) -> String {
             }
         }
         props.push(format!("title={}", escape_property(&d.rule_id())));
-        let mut message = d.message.clone();
+        let mut message = d.message.to_string();
         if let Some(where_) = diagnostic_zone_host(d) {
             write!(message, "\n{where_}").expect("writing to a String");
         }

@@ -246,7 +246,7 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
         .diagnostics
         .iter()
         .map(|d| {
-            let mut text = d.message.clone();
+            let mut text = d.message.to_string();
             if let Some(help) = &d.help {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
@@ -268,8 +268,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                     .map(|(i, (l, label))| location(sources, *l, Some(i + 1), Some(label)))
                     .collect(),
                 properties: Properties {
-                    zone: d.zone.clone(),
-                    host: d.host.clone(),
+                    zone: d.zone.as_deref().map(str::to_owned),
+                    host: d.host.as_deref().map(str::to_owned),
                 },
             }
         })

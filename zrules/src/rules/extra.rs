@@ -67,7 +67,7 @@ rule! {
 fn quirks(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for q in &cx.config.quirks {
         out.emit(q.check, Some(cx.loc(q.span)), q.message.clone())
-            .help = Some(q.help.clone());
+            .help = Some(q.help.clone().into());
     }
 }
 
@@ -119,12 +119,15 @@ fn oui(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
             None,
             format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"),
         )
-        .help = Some(format!(
-            "consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml",
-            p.0[0] | 0x02,
-            p.0[1],
-            p.0[2]
-        ));
+        .help = Some(
+            format!(
+                "consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml",
+                p.0[0] | 0x02,
+                p.0[1],
+                p.0[2]
+            )
+            .into(),
+        );
     }
 }
 

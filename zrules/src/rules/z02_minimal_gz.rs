@@ -55,6 +55,6 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
         .help = Some(format!(
             "move it into a zone and `pkg uninstall {}` in the GZ, or list it in gz_package_allow",
             p.value.name
-        ));
+        ).into());
     }
 }

@@ -64,10 +64,13 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 v.name, v.property, v.value, v.source
             ),
         )
-        .help = Some(format!(
-            "zfs set {}=off {}; share the data from a zone instead",
-            v.property, v.name
-        ));
+        .help = Some(
+            format!(
+                "zfs set {}=off {}; share the data from a zone instead",
+                v.property, v.name
+            )
+            .into(),
+        );
     }
     for s in facts.shares.iter().flatten() {
         out.emit(
@@ -75,6 +78,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             Some(s.loc),
             format!("the GZ publishes a share: {}", s.value.trim()),
         )
-        .help = Some("unshare it and switch sharing off on its dataset".to_owned());
+        .help = Some(
+            "unshare it and switch sharing off on its dataset"
+                .to_owned()
+                .into(),
+        );
     }
 }

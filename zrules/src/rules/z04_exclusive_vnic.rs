@@ -91,10 +91,8 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 Some(cx.loc(net.kind.span)),
                 "net resource without physical=: it cannot name a VNIC",
             )
-            .help = Some(format!(
-                "set physical={}N to a VNIC created for the zone",
-                cx.zone
-            ));
+            .help =
+                Some(format!("set physical={}N to a VNIC created for the zone", cx.zone).into());
             continue;
         };
         let at = Some(cx.loc(phys.span));
@@ -108,10 +106,13 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                             at,
                             format!("physical={} is a {class} link, not a VNIC", phys.value),
                         )
-                        .help = Some(format!(
-                            "create a VNIC over it (dladm create-vnic -l {} …) and use that",
-                            phys.value
-                        ));
+                        .help = Some(
+                            format!(
+                                "create a VNIC over it (dladm create-vnic -l {} …) and use that",
+                                phys.value
+                            )
+                            .into(),
+                        );
                     }
                     None => {
                         out.emit(
@@ -151,10 +152,13 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             Some(cx.loc(anet.kind.span)),
             format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"),
         )
-        .help = Some(format!(
-            "replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)",
-            cx.zone
-        ));
+        .help = Some(
+            format!(
+                "replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)",
+                cx.zone
+            )
+            .into(),
+        );
     }
 }
 
@@ -190,7 +194,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             )
             .help = Some(format!(
                 "move the address to a VNIC over {ifname} named after the GZ and with MAC slot 0"
-            ));
+            ).into());
         }
     }
 }

@@ -85,10 +85,13 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         phys.value, cx.zone, cx.zone
                     ),
                 )
-                .help = Some(format!(
-                    "rename it while the zone is down: dladm rename-link {} {want}",
-                    phys.value
-                ));
+                .help = Some(
+                    format!(
+                        "rename it while the zone is down: dladm rename-link {} {want}",
+                        phys.value
+                    )
+                    .into(),
+                );
             }
         }
     }
@@ -146,9 +149,12 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 Some(a.loc),
                 format!("GZ VNIC {ifname} is not named {base}N"),
             )
-            .help = Some(format!(
-                "rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"
-            ));
+            .help = Some(
+                format!(
+                    "rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"
+                )
+                .into(),
+            );
         }
     }
 }

@@ -179,10 +179,13 @@ fn fixed(vnic: &Fact<Vnic>, out: &mut Sink<'_>) -> bool {
             vnic.value.link, vnic.value.mac_type, vnic.value.mac
         ),
     )
-    .help = Some(format!(
-        "recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}",
-        vnic.value.over, vnic.value.link
-    ));
+    .help = Some(
+        format!(
+            "recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}",
+            vnic.value.over, vnic.value.link
+        )
+        .into(),
+    );
     false
 }
 

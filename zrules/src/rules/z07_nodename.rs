@@ -55,6 +55,6 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         .help = Some(format!(
             "in the zone: svccfg -s svc:/system/identity:node setprop config/nodename = astring: {}; svcadm refresh svc:/system/identity:node",
             cx.zone
-        ));
+        ).into());
     }
 }

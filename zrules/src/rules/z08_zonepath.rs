@@ -50,7 +50,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             )
             .help = Some(format!(
                 "the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"
-            ));
+            ).into());
         }
         None => {
             out.emit(
@@ -58,10 +58,13 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 Some(cx.file_start()),
                 format!("no zonepath is set; expected {want}"),
             )
-            .help = Some(format!(
-                "set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})",
-                cx.zone
-            ));
+            .help = Some(
+                format!(
+                    "set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})",
+                    cx.zone
+                )
+                .into(),
+            );
         }
     }
 }

@@ -52,7 +52,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 datasets.first().map(|d| d.loc),
                 format!("the GZ has no dataset {name}"),
             )
-            .help = Some(format!("zfs create -o mountpoint={root} {name}"));
+            .help = Some(format!("zfs create -o mountpoint={root} {name}").into());
         }
         Some(d) if d.value.mountpoint != *root => {
             out.emit(
@@ -63,7 +63,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                     d.value.mountpoint
                 ),
             )
-            .help = Some(format!("zfs set mountpoint={root} {name}"));
+            .help = Some(format!("zfs set mountpoint={root} {name}").into());
         }
         Some(d) if !d.value.mounted => {
             out.emit(
@@ -71,9 +71,12 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 Some(d.loc),
                 format!("{name} is not mounted (at {root})"),
             )
-            .help = Some(format!(
-                "zfs mount {name} (if its canmount property is off: zfs set canmount=on {name})"
-            ));
+            .help = Some(
+                format!(
+                    "zfs mount {name} (if its canmount property is off: zfs set canmount=on {name})"
+                )
+                .into(),
+            );
         }
         Some(_) => {}
     }
@@ -110,8 +113,8 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         "move the zone to zonepath {} so that zoneadm creates {want}",
                         cx.policy.zonepath(cx.zone)
                     )
-                },
-            );
+                }
+            .into());
         }
         Some(d) => {
             if let Some(z) = zonepath

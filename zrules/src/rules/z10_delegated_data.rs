@@ -64,7 +64,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         )
         .help = Some(format!(
             "zfs create -p {want_first}; then in zonecfg: add dataset; set name={want_first}; set alias={first}; end"
-        ));
+        ).into());
     }
     let host_datasets = cx.host.and_then(|h| h.facts.datasets.as_ref());
     if host_datasets.is_none() && !datasets.is_empty() {
@@ -101,7 +101,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             )
             .help = Some(format!(
                 "delegate {suggestion}/{zone}/{suggestion} with alias={suggestion} and move the data there"
-            ));
+            ).into());
             continue;
         }
         match d.simple("alias") {
@@ -115,7 +115,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         name.value, a.value
                     ),
                 )
-                .help = Some(format!("set alias={pool}"));
+                .help = Some(format!("set alias={pool}").into());
             }
             None => {
                 out.emit(
@@ -123,10 +123,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     Some(cx.loc(name.span)),
                     format!("dataset {} has no alias; expected alias={pool}", name.value),
                 )
-                .help = Some(format!(
-                    "select dataset name={}; set alias={pool}; end",
-                    name.value
-                ));
+                .help = Some(
+                    format!("select dataset name={}; set alias={pool}; end", name.value).into(),
+                );
             }
         }
         if let Some(hd) = host_datasets {
@@ -140,7 +139,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         name.value
                     ),
                 )
-                .help = Some(format!("zfs create -p {}", name.value));
+                .help = Some(format!("zfs create -p {}", name.value).into());
             }
         }
     }

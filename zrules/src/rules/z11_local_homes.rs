@@ -157,7 +157,7 @@ fn check_system(
                         Some(e.loc),
                         format!("account {user} has home {}, expected {home}", e.value.home),
                     )
-                    .help = Some(format!("usermod -d {home} {user}"));
+                    .help = Some(format!("usermod -d {home} {user}").into());
                 }
                 let (Some(ds), false) = (datasets, home_prefix.is_empty()) else {
                     continue;
@@ -170,10 +170,13 @@ fn check_system(
                             Some(e.loc),
                             format!("account {user} has no home dataset {want}"),
                         )
-                        .help = Some(format!(
-                            "zfs create -p -o mountpoint={home} {}",
-                            want_in_system(&want)
-                        ));
+                        .help = Some(
+                            format!(
+                                "zfs create -p -o mountpoint={home} {}",
+                                want_in_system(&want)
+                            )
+                            .into(),
+                        );
                     }
                     // From the GZ, a zone's dataset may show its mountpoint
                     // under the zone's root; either form ends with the home.
@@ -186,10 +189,9 @@ fn check_system(
                                 d.value.mountpoint
                             ),
                         )
-                        .help = Some(format!(
-                            "zfs set mountpoint={home} {}",
-                            want_in_system(&want)
-                        ));
+                        .help = Some(
+                            format!("zfs set mountpoint={home} {}", want_in_system(&want)).into(),
+                        );
                     }
                     Some(_) => {}
                 }
@@ -218,7 +220,7 @@ fn check_system(
                         Some(d.loc),
                         format!("{fmri} depends on {}", d.value),
                     )
-                    .help = Some(help);
+                    .help = Some(help.into());
                 }
             }
         }

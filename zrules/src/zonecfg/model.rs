@@ -14,18 +14,21 @@
 use std::fmt::Write as _;
 
 use crate::span::{Span, Spanned};
+
+pub use crate::span::Text;
 use crate::zonecfg::syntax::{self, Arg, Command, Document, ItemKind, SyntaxError, Value};
 
 /// A property value with owned text and the spans it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PropValue {
-    Simple(Spanned<String>),
+    Simple(Spanned<Text>),
     List {
         items: Vec<PropValue>,
         span: Span,
     },
     Complex {
-        pairs: Vec<(Spanned<String>, PropValue)>,
+        /// Boxed (16 bytes, not a `Vec`'s 24): built once, never grown.
+        pairs: Box<[(Spanned<Text>, PropValue)]>,
         span: Span,
     },
 }
@@ -40,7 +43,7 @@ impl PropValue {
 
     /// The text of a simple value, or of a one-element list (zonecfg treats
     /// `foo` and `[foo]` alike).
-    pub fn as_simple(&self) -> Option<&Spanned<String>> {
+    pub fn as_simple(&self) -> Option<&Spanned<Text>> {
         match self {
             PropValue::Simple(s) => Some(s),
             PropValue::List { items, .. } if items.len() == 1 => items[0].as_simple(),
@@ -70,17 +73,18 @@ impl PropValue {
 /// `set NAME=VALUE` (or the list built by `add NAME VALUE` lines).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Property {
-    pub name: Spanned<String>,
+    pub name: Spanned<Text>,
     pub value: PropValue,
     /// The whole command(s) that set it.
     pub span: Span,
     /// `Some(which template)` when `create`'s template set it, not the file
-    /// (see [`super::template`]); its spans then point at `create`.
-    pub from_template: Option<String>,
+    /// (see [`super::template`]); its spans then point at `create`. Boxed:
+    /// a pointer's 8 bytes in every property, for the few a template adds.
+    pub from_template: Option<Box<Text>>,
 }
 
 impl Property {
-    pub fn simple(&self) -> Option<&Spanned<String>> {
+    pub fn simple(&self) -> Option<&Spanned<Text>> {
         self.value.as_simple()
     }
 }
@@ -89,15 +93,17 @@ impl Property {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Resource {
     /// The resource type (`net`, `anet`, `dataset`, `fs`, …).
-    pub kind: Spanned<String>,
-    pub props: Vec<Property>,
+    pub kind: Spanned<Text>,
+    /// Boxed slices, not `Vec`s (16 bytes, not 24, and no spare room): a
+    /// resource is filled while open and fixed at its `end`.
+    pub props: Box<[Property]>,
     /// Nested resources (Solaris 11.3+ kernel zones: `mac`, `vlan` in `anet`).
-    pub children: Vec<Resource>,
+    pub children: Box<[Resource]>,
     /// From `add`/`select` to `end`.
     pub span: Span,
     /// `Some(which template)` when `create`'s template added it, not the
     /// file (the automatic `anet net0`); its spans then point at `create`.
-    pub from_template: Option<String>,
+    pub from_template: Option<Box<Text>>,
 }
 
 impl Resource {
@@ -106,12 +112,8 @@ impl Resource {
     }
 
     /// The text of a simple-valued property.
-    pub fn simple(&self, name: &str) -> Option<&Spanned<String>> {
+    pub fn simple(&self, name: &str) -> Option<&Spanned<Text>> {
         self.get(name)?.simple()
-    }
-
-    fn set(&mut self, prop: Property) {
-        set_prop(&mut self.props, prop);
     }
 }
 
@@ -129,9 +131,9 @@ pub struct Create {
     /// `-b`: start from nothing (every export says so).
     pub blank: bool,
     /// `-t TEMPLATE`; `None` with `blank == false` means the default template.
-    pub template: Option<Spanned<String>>,
+    pub template: Option<Spanned<Text>>,
     /// `-a PATH`: configure from a detached zonepath.
-    pub attach_path: Option<Spanned<String>>,
+    pub attach_path: Option<Spanned<Text>>,
     pub force: bool,
 }
 
@@ -155,7 +157,7 @@ pub struct ZoneConfig {
     pub resources: Vec<Resource>,
     /// `remove TYPE …` that matched nothing written here: it removes from a
     /// template (e.g. `remove anet` after `create -t SYSsolaris10`).
-    pub template_removals: Vec<Spanned<String>>,
+    pub template_removals: Vec<Spanned<Text>>,
     pub quirks: Vec<Quirk>,
     /// `create`'s default template was applied (by
     /// [`super::template::resolve`]) on an assumed release, because no
@@ -186,9 +188,25 @@ pub fn parse(src: &str) -> Result<ZoneConfig, SyntaxError> {
 
 /// A resource being filled, and where it goes back on `end`.
 struct Open {
+    /// Its kind, spans and origin; `props` and `children` are empty while
+    /// it is open and filled from the two below at `end`.
     res: Resource,
+    props: Vec<Property>,
+    children: Vec<Resource>,
     /// `Some(i)`: reopened by `select` from position `i` of its parent.
     from: Option<usize>,
+}
+
+impl Open {
+    /// `res` opened (by `add`, or reopened by `select` from position `from`).
+    fn new(mut res: Resource, from: Option<usize>) -> Self {
+        Open {
+            props: std::mem::take(&mut res.props).into_vec(),
+            children: std::mem::take(&mut res.children).into_vec(),
+            res,
+            from,
+        }
+    }
 }
 
 struct Builder<'d, 'a> {
@@ -243,9 +261,8 @@ impl<'d, 'a> Builder<'d, 'a> {
     /// resources.
     fn scan_cost(&self, name: &str) -> usize {
         match (name, self.stack.last()) {
-            ("set" | "add" | "clear", Some(open)) => open.res.props.len(),
+            ("set" | "add" | "clear", Some(open)) => open.props.len(),
             ("remove", Some(open)) => open
-                .res
                 .props
                 .iter()
                 .map(|p| match &p.value {
@@ -291,20 +308,20 @@ impl ZoneConfig {
     }
 
     /// The text of a simple-valued global property.
-    pub fn global_simple(&self, name: &str) -> Option<&Spanned<String>> {
+    pub fn global_simple(&self, name: &str) -> Option<&Spanned<Text>> {
         self.global(name)?.simple()
     }
 
-    pub fn zonepath(&self) -> Option<&Spanned<String>> {
+    pub fn zonepath(&self) -> Option<&Spanned<Text>> {
         self.global_simple("zonepath")
     }
 
-    pub fn brand(&self) -> Option<&Spanned<String>> {
+    pub fn brand(&self) -> Option<&Spanned<Text>> {
         self.global_simple("brand")
     }
 
     /// `ip-type` as written (`exclusive` or `shared`).
-    pub fn ip_type(&self) -> Option<&Spanned<String>> {
+    pub fn ip_type(&self) -> Option<&Spanned<Text>> {
         self.global_simple("ip-type")
     }
 
@@ -405,8 +422,8 @@ fn render_value(v: &PropValue) -> String {
 }
 
 impl Builder<'_, '_> {
-    fn text(&self, span: Span) -> String {
-        self.doc.text(span).to_owned()
+    fn text(&self, span: Span) -> Text {
+        Text::from(self.doc.text(span))
     }
 
     /// The model of a syntax value, consuming it: a long list's syntax
@@ -424,6 +441,7 @@ impl Builder<'_, '_> {
             },
             Value::Complex { span, pairs } => PropValue::Complex {
                 pairs: pairs
+                    .into_vec()
                     .into_iter()
                     .map(|(n, v)| (Spanned::new(self.text(n), n), self.value(v)))
                     .collect(),
@@ -438,7 +456,7 @@ impl Builder<'_, '_> {
         cmd: &Command,
         arg: Option<&Arg>,
         what: &str,
-    ) -> Result<Spanned<String>, SyntaxError> {
+    ) -> Result<Spanned<Text>, SyntaxError> {
         match arg {
             Some(Arg::Value(Value::Simple { text, .. })) => {
                 Ok(Spanned::new(self.text(*text), *text))
@@ -501,7 +519,7 @@ impl Builder<'_, '_> {
                 let prop = self.word(cmd, cmd.args.first(), "a property name")?;
                 self.no_more(cmd, 1)?;
                 match self.stack.last_mut() {
-                    Some(open) => open.res.props.retain(|p| p.name.value != prop.value),
+                    Some(open) => open.props.retain(|p| p.name.value != prop.value),
                     None => self.cfg.globals.retain(|p| p.name.value != prop.value),
                 }
                 Ok(())
@@ -632,7 +650,7 @@ impl Builder<'_, '_> {
             from_template: None,
         };
         match self.stack.last_mut() {
-            Some(open) => open.res.set(prop),
+            Some(open) => set_prop(&mut open.props, prop),
             None => set_prop(&mut self.cfg.globals, prop),
         }
         Ok(())
@@ -649,12 +667,7 @@ impl Builder<'_, '_> {
                 };
                 let member = self.value(v);
                 let open = self.stack.last_mut().expect("checked above");
-                match open
-                    .res
-                    .props
-                    .iter_mut()
-                    .find(|p| p.name.value == what.value)
-                {
+                match open.props.iter_mut().find(|p| p.name.value == what.value) {
                     Some(p) => {
                         p.span = p.span.cover(cmd.span);
                         match &mut p.value {
@@ -680,7 +693,7 @@ impl Builder<'_, '_> {
                     }
                     None => {
                         let span = member.span();
-                        open.res.props.push(Property {
+                        open.props.push(Property {
                             name: what,
                             value: PropValue::List {
                                 items: vec![member],
@@ -708,16 +721,16 @@ impl Builder<'_, '_> {
                         "resources nest at most one level (e.g. 'mac' inside 'anet')",
                     ));
                 }
-                self.stack.push(Open {
-                    res: Resource {
+                self.stack.push(Open::new(
+                    Resource {
                         kind: what,
-                        props: Vec::new(),
-                        children: Vec::new(),
+                        props: Box::default(),
+                        children: Box::default(),
                         span: cmd.span,
                         from_template: None,
                     },
-                    from: None,
-                });
+                    None,
+                ));
                 Ok(())
             }
         }
@@ -731,13 +744,13 @@ impl Builder<'_, '_> {
             ));
         };
         open.res.span = open.res.span.cover(cmd.span);
-        // The first push gave room for four properties; a file of many small
-        // resources (`add net; set physical=…; end`) paid for three unused
-        // ones each, half its model's memory.
-        open.res.props.shrink_to_fit();
-        open.res.children.shrink_to_fit();
+        // Exact size (the first push gave room for four properties; a file
+        // of many small resources, `add net; set physical=…; end`, paid for
+        // three unused ones each).
+        open.res.props = open.props.into_boxed_slice();
+        open.res.children = open.children.into_boxed_slice();
         let siblings = match self.stack.last_mut() {
-            Some(parent) => &mut parent.res.children,
+            Some(parent) => &mut parent.children,
             None => &mut self.cfg.resources,
         };
         match open.from {
@@ -754,10 +767,12 @@ impl Builder<'_, '_> {
             .iter()
             .map(|a| match a {
                 Arg::Assign { name, value, .. } => Ok((
-                    self.text(*name),
+                    self.doc.text(*name).to_owned(),
                     self.doc.text(self.value_text(value)).to_owned(),
                 )),
-                Arg::Value(Value::Simple { text, .. }) => Ok(("id".to_owned(), self.text(*text))),
+                Arg::Value(Value::Simple { text, .. }) => {
+                    Ok(("id".to_owned(), self.doc.text(*text).to_owned()))
+                }
                 other => Err(err(other.span(), "expected PROPERTY=VALUE")),
             })
             .collect()
@@ -800,17 +815,14 @@ impl Builder<'_, '_> {
                 // selected resource is open), so 10,000 selects of 10,000
                 // resources move no resource more than twice.
                 let hole = Resource {
-                    kind: Spanned::new(String::new(), cmd.span),
-                    props: Vec::new(),
-                    children: Vec::new(),
+                    kind: Spanned::new(Text::new(), cmd.span),
+                    props: Box::default(),
+                    children: Box::default(),
                     span: cmd.span,
                     from_template: None,
                 };
                 let res = std::mem::replace(&mut self.cfg.resources[*i], hole);
-                self.stack.push(Open {
-                    res,
-                    from: Some(*i),
-                });
+                self.stack.push(Open::new(res, Some(*i)));
                 Ok(())
             }
             [] if self.template_based() => {
@@ -820,22 +832,22 @@ impl Builder<'_, '_> {
                     .into_iter()
                     .filter(|(k, _)| k != "id")
                     .map(|(k, v)| Property {
-                        name: Spanned::new(k, cmd.span),
-                        value: PropValue::Simple(Spanned::new(v, cmd.span)),
+                        name: Spanned::new(k.into(), cmd.span),
+                        value: PropValue::Simple(Spanned::new(v.into(), cmd.span)),
                         span: cmd.span,
                         from_template: None,
                     })
                     .collect();
-                self.stack.push(Open {
-                    res: Resource {
+                self.stack.push(Open::new(
+                    Resource {
                         kind,
                         props,
-                        children: Vec::new(),
+                        children: Box::default(),
                         span: cmd.span,
                         from_template: None,
                     },
-                    from: None,
-                });
+                    None,
+                ));
                 Ok(())
             }
             [] => Err(err(
@@ -866,7 +878,7 @@ impl Builder<'_, '_> {
             let prop = self.doc.text(*text);
             let want = self.doc.text(v.span());
             let doc = self.doc;
-            if let Some(p) = open.res.props.iter_mut().find(|p| p.name.value == prop)
+            if let Some(p) = open.props.iter_mut().find(|p| p.name.value == prop)
                 && let PropValue::List { items, .. } = &mut p.value
             {
                 items.retain(|i| doc.text(i.span()) != want);

@@ -128,7 +128,10 @@ pub enum Value {
     /// `(name=value,name=value)`
     Complex {
         span: Span,
-        pairs: Vec<(Span, Value)>,
+        /// Boxed, not a `Vec`: a `Value` is then 32 bytes, the size of the
+        /// model's value, so a long list's syntax is turned into its model
+        /// in place (see `model::Builder::value`).
+        pairs: Box<[(Span, Value)]>,
     },
 }
 
@@ -354,12 +357,11 @@ fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'
             if sep == ')' {
                 // Room for four pairs was made on the first push; rctl values
                 // have three, and a list may hold many of them.
-                pairs.shrink_to_fit();
                 return Ok((
                     r,
                     Value::Complex {
                         span: b.span(i, r),
-                        pairs,
+                        pairs: pairs.into_boxed_slice(),
                     },
                 ));
             }

@@ -128,7 +128,7 @@ fn expand_simple(v: &mut PropValue, zonename: &str, id: Option<&str>) {
     if let PropValue::Simple(s) = v
         && let Some(new) = expand(&s.value, zonename, id)
     {
-        s.value = new;
+        s.value = new.into();
     }
 }
 
@@ -175,13 +175,15 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let Some(why) = release.describe() else {
         return;
     };
+    // One shared text for every property and resource the template adds.
+    let why = super::model::Text::from(why);
     config.template_assumed = *release == Release::Assumed;
     let at = create.span;
     let implied = |name: &str, value: String| Property {
-        name: Spanned::new(name.to_owned(), at),
-        value: PropValue::Simple(Spanned::new(value, at)),
+        name: Spanned::new(name.into(), at),
+        value: PropValue::Simple(Spanned::new(value.into(), at)),
         span: at,
-        from_template: Some(why.clone()),
+        from_template: Some(Box::new(why.clone())),
     };
     for (name, value) in [
         ("brand", "solaris".to_owned()),
@@ -200,14 +202,15 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
         config.resources.insert(
             0,
             Resource {
-                kind: Spanned::new("anet".to_owned(), at),
+                kind: Spanned::new("anet".into(), at),
                 props: vec![
                     implied("linkname", "net0".to_owned()),
                     implied("lower-link", "auto".to_owned()),
-                ],
-                children: Vec::new(),
+                ]
+                .into(),
+                children: Box::default(),
                 span: at,
-                from_template: Some(why),
+                from_template: Some(Box::new(why)),
             },
         );
     }
