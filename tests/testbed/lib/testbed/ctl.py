@@ -194,18 +194,15 @@ def up(d, n_hosts=2, platform="solaris11", pool_size=DEFAULT_POOL_SIZE, shutdown
     if any(c.isspace() or c in "\"'\\$`;&|<>*?" for c in d):
         die("up: DIR must not contain blanks or shell metacharacters: %s" % d, 2)
     size = parse_size(pool_size)
-    if ingress_bps is not None:
+    for flag, value, unit in (("--ingress-bps", ingress_bps, "bytes per second"),
+                              ("--rtt-ms", rtt_ms, "milliseconds")):
+        if value is None:
+            continue
         try:
-            if float(ingress_bps) < 0:
+            if float(value) < 0:
                 raise ValueError
         except ValueError:
-            die("up: --ingress-bps wants bytes per second, not %r" % ingress_bps, 2)
-    if rtt_ms is not None:
-        try:
-            if float(rtt_ms) < 0:
-                raise ValueError
-        except ValueError:
-            die("up: --rtt-ms wants milliseconds, not %r" % rtt_ms, 2)
+            die("up: %s wants %s, not %r" % (flag, unit, value), 2)
     if size < 64 << 20:
         die("up: --pool-size must be at least 64M (a ZFS vdev minimum)", 2)
     created_dir = not os.path.exists(d)
