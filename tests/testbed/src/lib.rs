@@ -399,9 +399,7 @@ impl Testbed {
     /// no limit). Sessions started afterwards are paced; a paced session
     /// follows later changes within half a second.
     pub fn set_ingress_bps(&self, host: &str, bps: Option<u64>) -> Result<(), TestbedError> {
-        let v = bps.map_or("clear".to_string(), |b| b.to_string());
-        self.tool("knob", [host, "ingress-bps", v.as_str()])
-            .map(|_| ())
+        self.knob(host, "ingress-bps", bps)
     }
 
     /// Give the link into one GZ a round-trip time in milliseconds (`None`:
@@ -410,8 +408,7 @@ impl Testbed {
     /// a session over an established connection costs before its output
     /// reaches the client (see `lib/testbed/session.py`).
     pub fn set_rtt_ms(&self, host: &str, ms: Option<f64>) -> Result<(), TestbedError> {
-        let v = ms.map_or("clear".to_string(), |m| m.to_string());
-        self.tool("knob", [host, "rtt-ms", v.as_str()]).map(|_| ())
+        self.knob(host, "rtt-ms", ms)
     }
 
     /// Set (or with `None` clear) the time a zone of one GZ takes to shut
@@ -421,9 +418,7 @@ impl Testbed {
         host: &str,
         seconds: Option<f64>,
     ) -> Result<(), TestbedError> {
-        let v = seconds.map_or("clear".to_string(), |s| s.to_string());
-        self.tool("knob", [host, "shutdown-seconds", v.as_str()])
-            .map(|_| ())
+        self.knob(host, "shutdown-seconds", seconds)
     }
 
     /// Set (or with `None` clear) how many seconds `zoneadm shutdown`
@@ -434,9 +429,19 @@ impl Testbed {
         host: &str,
         seconds: Option<u32>,
     ) -> Result<(), TestbedError> {
-        let v = seconds.map_or("clear".to_string(), |s| s.to_string());
-        self.tool("knob", [host, "zones-stop-timeout", v.as_str()])
-            .map(|_| ())
+        self.knob(host, "zones-stop-timeout", seconds)
+    }
+
+    /// `knob HOST NAME VALUE`, or `clear` for `None`: the one way the
+    /// setters above reach the testbed's knobs.
+    fn knob(
+        &self,
+        host: &str,
+        name: &str,
+        value: Option<impl std::fmt::Display>,
+    ) -> Result<(), TestbedError> {
+        let v = value.map_or("clear".to_string(), |v| v.to_string());
+        self.tool("knob", [host, name, v.as_str()]).map(|_| ())
     }
 
     /// Disarm every fault of one GZ (undoing pool-full).

@@ -68,22 +68,24 @@ CHUNK = 65536
 SESSION_ROUND_TRIPS = 2
 
 
+def positive_knob(h, name):
+    """A knob's value as a number, or 0 when unset, unreadable or not
+    positive (which all mean: not in effect)."""
+    try:
+        v = float(h.knob(name, "0") or 0)
+    except ValueError:
+        return 0
+    return v if v > 0 else 0
+
+
 def rtt_seconds(h):
     """The knob `rtt-ms` in seconds, or 0 (no latency)."""
-    try:
-        v = float(h.knob("rtt-ms", "0") or 0)
-    except ValueError:
-        return 0.0
-    return v / 1000.0 if v > 0 else 0.0
+    return positive_knob(h, "rtt-ms") / 1000.0
 
 
 def ingress_bps(h):
     """The knob's value in bytes per second, or 0 (no limit)."""
-    try:
-        v = float(h.knob("ingress-bps", "0") or 0)
-    except ValueError:
-        return 0
-    return v if v > 0 else 0
+    return positive_knob(h, "ingress-bps")
 
 
 class Bucket:
