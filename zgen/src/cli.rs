@@ -401,13 +401,13 @@ fn warn_unreadable(u: &input::Unreadable) {
     let mut sources = zrules::Sources::new();
     for d in input::diagnostics(std::slice::from_ref(u), &mut sources) {
         let at = d
-            .location
+            .location()
             .map(|l| {
                 let lc = sources.get(l.file).line_col(l.span.start());
                 format!(" (line {}, column {})", lc.line, lc.column)
             })
             .unwrap_or_default();
-        eprintln!("warning: {}{at}: {}", u.name, d.message);
+        eprintln!("warning: {}{at}: {}", u.name, d.message());
     }
 }
 
@@ -415,7 +415,7 @@ fn load_facts(host: &str, files: &BTreeMap<String, String>, policy: &Policy) -> 
     let mut sources = zrules::Sources::new();
     let (facts, diags) = zrules::capture::load(host, files, &mut sources);
     for d in diags {
-        eprintln!("warning: {}", d.message);
+        eprintln!("warning: {}", d.message());
     }
     HostContext::from_facts(&facts, policy)
 }

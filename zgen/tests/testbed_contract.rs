@@ -172,13 +172,13 @@ fn a_zgen_script_piped_into_ssh_sh_makes_a_running_compliant_zone() {
         .report
         .diagnostics
         .iter()
-        .filter(|d| d.zone.as_deref() == Some("web") && d.severity >= Severity::Warning)
+        .filter(|d| d.zone() == Some("web") && d.severity >= Severity::Warning)
         .map(|d| {
             format!(
                 "{} {}: {}",
                 d.rule_id(),
-                d.message,
-                d.help.clone().unwrap_or_default()
+                d.message(),
+                d.help().unwrap_or_default()
             )
         })
         .collect();

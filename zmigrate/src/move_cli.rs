@@ -283,8 +283,8 @@ fn target_findings(
         .report
         .diagnostics
         .iter()
-        .filter(|d| d.zone.as_deref() == Some(zone))
-        .map(|d| format!("{} {} {}: {}", d.severity, d.code, d.check, d.message))
+        .filter(|d| d.zone() == Some(zone))
+        .map(|d| format!("{} {} {}: {}", d.severity, d.code, d.check, d.message()))
         .collect()
 }
 

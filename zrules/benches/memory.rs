@@ -25,25 +25,60 @@
 //! the model's (a long list is converted in place), and a finding 128
 //! bytes instead of 144, its message and help boxed to their length.
 //!
-//! Dense valid content still exceeds the goal. A 35-byte `add net` block is
-//! a 72-byte `Resource` and a 72-byte `Property` (in an 80-byte allocator
-//! slot), five spans and three texts among them: with the text itself,
-//! about 5.5× before the checks run. A 39-byte rctl value is a 32-byte list
-//! member and three 56-byte name/value pairs (a 192-byte slot). Meeting 4×
-//! there takes values stored as spans into the shared text, resources and
-//! properties in flat tables: an API change for every rule and for zgen.
-//! The `passwd` shape is finding-heavy: every row breaks the home-path
-//! rule, and each finding is a 128-byte `Diagnostic` plus about 128 bytes
-//! of message and help, beside the row's 72-byte fact; that would need
-//! findings whose texts are formatted when rendered, not when found.
+//! A third round, for the finding-heavy `passwd rows (capture)` shape
+//! (one home-path finding per row), measured as below, before → after:
+//! 11.5× → 6.6× (376 → 220 MiB); the other shapes unchanged (`add net`
+//! blocks 208–214 MiB between runs, rctl values 226 MiB, the sparse shapes
+//! as before). A finding went from 128 to 56 bytes: its message, help, zone
+//! and host share one allocation of their exact length, read through
+//! accessors, its related places sit behind one pointer, its place is
+//! stored without an `Option`'s tag (376 → 306 MiB at 96 bytes, 254 at 64,
+//! 246 at 56). Parsed rows are reserved at the first row that parses, for
+//! the non-blank lines left, instead of growing by doubling (306 → 278
+//! MiB; later that day this became `grow.rs`'s growth by the text's
+//! density, which the model uses too: the same 211 MiB at the end of the
+//! round, without a second pass over the text). Findings are collected in
+//! chunks and moved into one vector of the
+//! findings kept after the facts are freed, so the vector of findings is
+//! never copied while it grows, and a run whose findings are already in
+//! order (rules report rows in file order) skips the sort's index vector
+//! (246 → 220 MiB).
 //!
-//! mimalloc returns freed pages to the system 10 ms after they are freed;
-//! with `MIMALLOC_PURGE_DELAY=0` in the environment the `passwd` shape
-//! peaked at 316 MiB instead of 369 MiB (about 9.5× instead of 11.3×, a
-//! run outside this bench), `add net` blocks at 208 instead of 220 MiB,
-//! and the rctl list was unchanged. Setting it from the binary takes an
-//! `unsafe` call into mimalloc (`mi_option_set`), which this workspace
-//! forbids, so it is left to the environment.
+//! The same round, for dense zonecfg content, measured on the system
+//! allocator (which the binaries use since: see below), before → after,
+//! with mimalloc's figure for the new code in brackets: `add net` blocks
+//! 6.2× → 3.4× (208 → 113 MiB) [5.3×], rctl values 6.8× → 3.9× (226 →
+//! 128 MiB), blank lines 1.7× → 1.2×, comment and garbage rows 1.3× →
+//! 1.0×, one long line 2.0× → 1.0×, `passwd` rows with the findings work
+//! above 6.5× (211 MiB). The model copies no name or value: each is a
+//! 12-byte reference into the source, shared with the run's `Sources`; a
+//! resource is a 32-byte row (was a 72-byte `Resource` with a boxed slice
+//! of 72-byte properties), its properties a run of one table of 48-byte
+//! rows; a complex value keeps the parser's 20-byte pairs (was three
+//! 56-byte model pairs copied from 40-byte syntax pairs); vectors filled
+//! from the text grow by its density (`grow.rs`); Z05 and Z06 walk a
+//! zone's nets twice instead of collecting them.
+//!
+//! The `passwd` shape still exceeds the goal: it is finding-heavy (every
+//! row breaks the home-path rule), and each finding is a 56-byte
+//! `Diagnostic` plus its texts (about 116 bytes, in a 128-byte allocator
+//! slot), beside the row's 72-byte fact; meeting 4× there would need
+//! findings whose texts are formatted when rendered, not when found, and
+//! facts holding spans into the capture rather than copies of its fields.
+//!
+//! mimalloc (version 3), which the binaries used until this round, returns
+//! freed pages to the system about a second after they are freed (its
+//! `purge_delay`) and commits memory in large steps: with
+//! `MIMALLOC_PURGE_DELAY=0` in the environment the `passwd` shape peaked
+//! at 316 MiB instead of 369 MiB before the third round (217 instead of
+//! 220 after its findings work), `add net` blocks at 202 instead of 209;
+//! with `MIMALLOC_ALLOW_THP=0` as well, an 8 MiB `add net` file at 46
+//! instead of 70 MiB, about what the system allocator takes (42 MiB).
+//! Setting those options from the binary takes an `unsafe` call into
+//! mimalloc, which this workspace forbids; the system allocator needs
+//! none, and since the model stopped allocating per name and value it
+//! runs the checks in fewer instructions than mimalloc did before
+//! (`throughput.rs`).
 //!
 //! Each shape is written to a scratch directory and checked by the release
 //! binary as a child process. Its peak RSS is the kernel's own count,

@@ -12,17 +12,25 @@
 //! 25.3 ms before on a loaded machine, `check::run` as a whole 48–53 ms
 //! beside 52–59 ms, the same instruction count); the checks then
 //! spend their time formatting expected values and recording skipped checks
-//! (14 per zone when no capture is given). The system allocator was a third
-//! slower overall. Checking is per zone and embarrassingly parallel if the
+//! (14 per zone when no capture is given). The system allocator was then a
+//! third slower overall.
+//!
+//! Since the third memory round (2026-12-02) the model allocates nothing per
+//! name or value (it reads them from the shared source), a skipped check
+//! allocates nothing for zone names of up to 15 bytes, and a text's line
+//! index is built only when a finding is placed in it. That made room to
+//! drop mimalloc for the system allocator, which holds far less memory on
+//! large inputs (`benches/memory.rs`): valgrind counts 646 M instructions
+//! for `zrules check` of this fleet written to files (see `main`), against
+//! 654 M before the round with mimalloc, every output format byte for byte
+//! the same. Checking is per zone and embarrassingly parallel if the
 //! wall-time goal ever needs it.
 
 use std::hint::black_box;
 
-// The binaries use the same allocator, so the figures are theirs.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+// The system allocator, as the binaries use.
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use zrules::check::{CheckInput, ConfigInput, run};
 use zrules::policy::Policy;
 use zrules::zonecfg;
@@ -113,4 +121,24 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);
+
+/// With `ZRULES_WRITE_FLEET=DIR` in the environment, writes the fleet to
+/// `DIR/configs/` and stops, so the binary can be measured on the same
+/// input (`valgrind --tool=callgrind zrules check DIR/configs`); otherwise
+/// runs the benchmarks, as `criterion_main!` would.
+fn main() {
+    if let Some(dir) = std::env::var_os("ZRULES_WRITE_FLEET") {
+        let dir = std::path::PathBuf::from(dir);
+        std::fs::create_dir_all(dir.join("configs")).expect("create DIR/configs");
+        for c in fleet(10_000) {
+            std::fs::write(dir.join(&c.name), &c.text).expect("write a zone file");
+        }
+        println!(
+            "wrote 10,000 zone files to {}",
+            dir.join("configs").display()
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}

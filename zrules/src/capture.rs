@@ -509,10 +509,10 @@ impl Loader<'_> {
             );
             self.diags.push(
                 Diagnostic::new(Code::Z00, Check::Parse, Severity::Error, message)
-                    .help(format!("each line should be {}", self.cmd.expected()))
+                    .with_help(format!("each line should be {}", self.cmd.expected()))
                     .at(Location::new(self.file, e.span))
-                    .host(self.host)
-                    .zone_opt(self.zone),
+                    .with_host(self.host)
+                    .with_zone_opt(self.zone),
             );
         }
     }
@@ -922,26 +922,22 @@ mod tests {
                 (d.code, d.check, d.severity),
                 (Code::Z00, Check::Parse, Severity::Error)
             );
-            assert_eq!(d.host.as_deref(), Some("h1"));
+            assert_eq!(d.host(), Some("h1"));
         }
         let zd = diags
             .iter()
-            .find(|d| d.message.contains("zlogin www cat /etc/passwd"))
+            .find(|d| d.message().contains("zlogin www cat /etc/passwd"))
             .expect("passwd diag");
-        assert!(zd.message.contains("line 2: uid:"), "{}", zd.message);
-        assert_eq!(zd.zone.as_deref(), Some("www"));
-        let loc = zd.location.expect("location");
+        assert!(zd.message().contains("line 2: uid:"), "{}", zd.message());
+        assert_eq!(zd.zone(), Some("www"));
+        let loc = zd.location().expect("location");
         assert_eq!(&sources.get(loc.file).text[loc.span.range()], "abc");
         let zl = diags
             .iter()
-            .find(|d| d.message.contains("zoneadm list -cp"))
+            .find(|d| d.message().contains("zoneadm list -cp"))
             .expect("zoneadm diag");
-        let loc = zl.location.expect("location");
+        let loc = zl.location().expect("location");
         assert_eq!(sources.get(loc.file).line_col(loc.span.start()).line, 2);
-        assert!(
-            zl.help
-                .as_deref()
-                .is_some_and(|h| h.contains("colon-separated"))
-        );
+        assert!(zl.help().is_some_and(|h| h.contains("colon-separated")));
     }
 }

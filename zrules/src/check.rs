@@ -8,6 +8,8 @@
 //! The policy's selection, exceptions and severity overrides are applied
 //! here, after the rules ran, so no rule has to know about them.
 
+use std::sync::Arc;
+
 use crate::capture;
 use crate::diagnostic::{Assumption, Check, Code, Diagnostic, Diagnostics, Report, Severity};
 use crate::facts::HostFacts;
@@ -41,8 +43,8 @@ fn parse_error(
         format!("cannot read zone configuration: {}", e.message),
     )
     .at(Location::new(file, e.span))
-    .zone(zone)
-    .host_opt(host)
+    .with_zone(zone)
+    .with_host_opt(host)
 }
 
 /// A zone with its configuration, before contexts are built.
@@ -126,12 +128,16 @@ pub fn run_owned(input: CheckInput, policy: &Policy) -> Outcome {
                     format!("{e}; name the file ZONE.zonecfg or pass --zone"),
                 )
                 .at(Location::new(file, Span::at(0)))
-                .zone(zone.clone()),
+                .with_zone(zone.clone()),
             );
             continue;
         }
         // A file on its own does not say which release it is for.
-        match zonecfg::parse_resolved(&sources.get(file).text, &zone, &Release::Assumed) {
+        match zonecfg::parse_resolved(
+            Arc::clone(&sources.get(file).text),
+            &zone,
+            &Release::Assumed,
+        ) {
             Ok(config) => zones.push(Zone {
                 config,
                 name: zone,
@@ -161,7 +167,7 @@ pub fn run_owned(input: CheckInput, policy: &Policy) -> Outcome {
                 );
                 continue;
             };
-            match zonecfg::parse_resolved(&sources.get(file).text, name, &release) {
+            match zonecfg::parse_resolved(Arc::clone(&sources.get(file).text), name, &release) {
                 Ok(config) => zones.push(Zone {
                     name: name.clone(),
                     file,
@@ -258,21 +264,22 @@ fn selected(policy: &Policy, code: Code, check: Check) -> bool {
 
 fn excepted(policy: &Policy, d: &Diagnostic) -> bool {
     policy.exceptions.iter().any(|e| {
-        let zone_ok = match &d.zone {
-            Some(z) => e.zone == *z,
+        let zone_ok = match d.zone() {
+            Some(z) => e.zone == z,
             None => e.zone == "global",
         };
         zone_ok
-            && e.host.as_ref().is_none_or(|h| d.host.as_deref() == Some(h))
+            && e.host.as_ref().is_none_or(|h| d.host() == Some(h))
             && e.rules.iter().any(|r| r.matches(d.code, d.check))
     })
 }
 
 fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
-    // Filtered in place (`retain`, not a second vector): a run with a
-    // finding per input row holds one list of findings, not two.
-    let mut found = out.found;
-    found.retain(|d| selected(policy, d.code, d.check) && !excepted(policy, d));
+    // Filtered in the sink's chunks, then moved into one vector of the
+    // findings kept: a run with a finding per input row holds its findings
+    // once, plus a chunk.
+    let (mut found, skipped) =
+        out.into_found(|d| selected(policy, d.code, d.check) && !excepted(policy, d));
     for d in &mut found {
         // A check-level override beats a code-level one.
         let over = policy
@@ -290,21 +297,22 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
     sort_stable_by(&mut found, |a, b| {
         let key = |d: &Diagnostic| {
             (
-                d.location.is_none(),
-                d.location.map(|l| (l.file, l.span.start)),
+                d.location().is_none(),
+                d.location().map(|l| (l.file, l.span.start)),
                 d.code,
                 d.check.as_str(),
             )
         };
-        key(a).cmp(&key(b)).then_with(|| a.message.cmp(&b.message))
+        key(a)
+            .cmp(&key(b))
+            .then_with(|| a.message().cmp(b.message()))
     });
     found.dedup();
     report.diagnostics = found;
     // Skips come out zone by zone in input order, then host by host, which
     // is deterministic already; a check skipped twice for the same reason
     // (once per missing input) is reported once.
-    let mut skipped: Vec<_> = out
-        .skipped
+    let mut skipped: Vec<_> = skipped
         .into_iter()
         .filter(|s| selected(policy, s.code, s.check))
         .collect();
@@ -315,22 +323,27 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
 /// A stable sort that needs scratch memory for indices only: the standard
 /// stable sort borrows a buffer of up to half the slice's elements, which
 /// for a run with a finding per input row was as large as the input. The
-/// indices are sorted, then the elements are moved into place cycle by
-/// cycle, by swaps.
+/// indices (4 bytes each) are sorted, then the elements are moved into place
+/// cycle by cycle, by swaps. Rules mostly report in input order, so a slice
+/// already in order is left as it is, without the indices.
 fn sort_stable_by<T>(v: &mut [T], mut cmp: impl FnMut(&T, &T) -> std::cmp::Ordering) {
-    let mut order: Vec<usize> = (0..v.len()).collect();
-    order.sort_by(|&a, &b| cmp(&v[a], &v[b]));
+    if v.is_sorted_by(|a, b| cmp(a, b).is_le()) {
+        return;
+    }
+    let len = u32::try_from(v.len()).expect("fewer than 2^32 findings");
+    let mut order: Vec<u32> = (0..len).collect();
+    order.sort_by(|&a, &b| cmp(&v[a as usize], &v[b as usize]));
     // Position `i` takes the element at `order[i]`; a visited position is
     // marked by `order[i] == i`.
     for start in 0..order.len() {
         let mut at = start;
-        while order[at] != start && order[at] != at {
-            let from = order[at];
+        while order[at] as usize != start && order[at] as usize != at {
+            let from = order[at] as usize;
             v.swap(at, from);
-            order[at] = at;
+            order[at] = at as u32;
             at = from;
         }
-        order[at] = at;
+        order[at] = at as u32;
     }
 }
 

@@ -351,81 +351,208 @@ pub enum UnknownName {
 /// One finding.
 ///
 /// A run may hold one per input row (every account of a large `passwd`
-/// breaking the home-path rule), so its texts are stored tight: message and
-/// help as boxed strings of their exact length (16 bytes, not a `String`'s
-/// 24 and its spare room), zone and host as inline [`Text`]s (no
-/// allocation for names of up to 15 bytes).
+/// breaking the home-path rule), so a finding is kept small (56 bytes, see
+/// the test below; it was 128): its texts (message, help, zone and host)
+/// share one allocation of their exact length, read through
+/// [`Diagnostic::message`], [`Diagnostic::help`], [`Diagnostic::zone`] and
+/// [`Diagnostic::host`]; the related places, which few findings have, sit
+/// behind one pointer.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     pub code: Code,
     /// The check within the rule, e.g. `mac-ip-bytes`.
     pub check: Check,
     pub severity: Severity,
-    pub message: Box<str>,
-    /// What to do about it, when there is a concrete fix.
-    pub help: Option<Box<str>>,
-    /// Where it points; `None` for findings about the run as a whole.
-    pub location: Option<Location>,
-    /// Further places worth showing (e.g. the other VNIC of a duplicate MAC).
-    pub related: Vec<(Location, String)>,
-    pub zone: Option<Text>,
-    pub host: Option<Text>,
+    /// Which of the optional texts `text` holds (an empty one still counts).
+    has_help: bool,
+    has_zone: bool,
+    has_host: bool,
+    /// Where the message, the help and the zone end in `text`; the host
+    /// runs to its end.
+    ends: [u32; 3],
+    /// The message, then the help, zone and host that are present.
+    text: Box<str>,
+    /// Where it points, when `located` (see [`Diagnostic::location`]); an
+    /// `Option<Location>` would take 4 bytes more for its tag, 8 with the
+    /// padding.
+    located: bool,
+    place: Location,
+    /// Further places worth showing (e.g. the other VNIC of a duplicate
+    /// MAC); `None` when there are none. A boxed `Vec` is one pointer, 8
+    /// bytes in every finding instead of a `Vec`'s 24 or a boxed slice's 16.
+    #[allow(clippy::box_collection)]
+    related: Option<Box<Vec<(Location, String)>>>,
+}
+
+/// `len` as an offset into a finding's text. Its parts are formatted from
+/// texts of at most 64 MiB ([`crate::input::MAX_FILE_SIZE`]), so 4 GiB is a
+/// bug.
+fn text_offset(len: usize) -> u32 {
+    u32::try_from(len).expect("a finding's text shorter than 4 GiB")
 }
 
 impl Diagnostic {
+    /// The place of a finding that points nowhere.
+    const NOWHERE: Location = Location::new(crate::source::FileId(0), crate::span::Span::at(0));
+
     pub fn new(code: Code, check: Check, severity: Severity, message: impl Into<String>) -> Self {
-        Self {
+        Self::with_place(code, check, severity, message.into(), None, None)
+    }
+
+    /// A finding with its zone and host, its texts allocated once.
+    pub(crate) fn with_place(
+        code: Code,
+        check: Check,
+        severity: Severity,
+        message: String,
+        zone: Option<&str>,
+        host: Option<&str>,
+    ) -> Self {
+        let mut d = Self {
             code,
             check,
             severity,
-            // `format!` leaves room to grow (often half the string again); a
-            // run with a finding per input row keeps every message.
-            message: message.into().into_boxed_str(),
-            help: None,
-            location: None,
-            related: Vec::new(),
-            zone: None,
-            host: None,
-        }
+            has_help: false,
+            has_zone: false,
+            has_host: false,
+            ends: [0; 3],
+            text: Box::default(),
+            located: false,
+            place: Self::NOWHERE,
+            related: None,
+        };
+        // The message's own buffer (from `format!`, with room to spare)
+        // takes the other parts, then is boxed to its length: a run with a
+        // finding per input row keeps every text.
+        d.assemble(message, None, zone, host);
+        d
     }
 
-    pub fn at(mut self, location: Location) -> Self {
-        self.location = Some(location);
-        self
+    /// Sets `text` to `message` followed by the parts given.
+    fn assemble(
+        &mut self,
+        mut text: String,
+        help: Option<&str>,
+        zone: Option<&str>,
+        host: Option<&str>,
+    ) {
+        text.reserve_exact(
+            [help, zone, host]
+                .iter()
+                .map(|p| p.map_or(0, str::len))
+                .sum(),
+        );
+        let message_end = text_offset(text.len());
+        text.push_str(help.unwrap_or_default());
+        let help_end = text_offset(text.len());
+        text.push_str(zone.unwrap_or_default());
+        let zone_end = text_offset(text.len());
+        text.push_str(host.unwrap_or_default());
+        self.ends = [message_end, help_end, zone_end];
+        self.has_help = help.is_some();
+        self.has_zone = zone.is_some();
+        self.has_host = host.is_some();
+        self.text = text.into_boxed_str();
+    }
+
+    /// Rebuilds `text` with one part replaced.
+    fn replace(
+        &mut self,
+        help: Option<Option<&str>>,
+        zone: Option<Option<&str>>,
+        host: Option<Option<&str>>,
+    ) {
+        let old = std::mem::take(&mut self.text);
+        let [m, h, z] = self.ends.map(|e| e as usize);
+        let help = help.unwrap_or(self.has_help.then(|| &old[m..h]));
+        let zone = zone.unwrap_or(self.has_zone.then(|| &old[h..z]));
+        let host = host.unwrap_or(self.has_host.then(|| &old[z..]));
+        let mut text = String::with_capacity(old.len());
+        text.push_str(&old[..m]);
+        self.assemble(text, help, zone, host);
+    }
+
+    /// What was found, for a person to act on.
+    pub fn message(&self) -> &str {
+        &self.text[..self.ends[0] as usize]
+    }
+
+    /// What to do about it, when there is a concrete fix.
+    pub fn help(&self) -> Option<&str> {
+        self.has_help
+            .then(|| &self.text[self.ends[0] as usize..self.ends[1] as usize])
+    }
+
+    /// The zone it is about, if any.
+    pub fn zone(&self) -> Option<&str> {
+        self.has_zone
+            .then(|| &self.text[self.ends[1] as usize..self.ends[2] as usize])
+    }
+
+    /// The host it is about, if any.
+    pub fn host(&self) -> Option<&str> {
+        self.has_host.then(|| &self.text[self.ends[2] as usize..])
+    }
+
+    /// Further places worth showing, each with its label.
+    pub fn related(&self) -> &[(Location, String)] {
+        self.related.as_deref().map_or(&[], Vec::as_slice)
+    }
+
+    /// Where it points; `None` for findings about the run as a whole.
+    pub fn location(&self) -> Option<Location> {
+        self.located.then_some(self.place)
+    }
+
+    pub fn at(self, location: Location) -> Self {
+        self.at_opt(Some(location))
     }
 
     pub fn at_opt(mut self, location: Option<Location>) -> Self {
-        self.location = location;
+        self.located = location.is_some();
+        // A finding without a place keeps the default one, so equal
+        // findings compare equal.
+        self.place = location.unwrap_or(Self::NOWHERE);
         self
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into().into_boxed_str());
+    pub fn with_help(mut self, help: impl AsRef<str>) -> Self {
+        self.set_help(help);
         self
     }
 
-    pub fn related(mut self, location: Location, label: impl Into<String>) -> Self {
-        self.related.push((location, label.into()));
+    /// Sets (or replaces) the help line.
+    pub fn set_help(&mut self, help: impl AsRef<str>) {
+        self.replace(Some(Some(help.as_ref())), None, None);
+    }
+
+    pub fn with_related(mut self, location: Location, label: impl Into<String>) -> Self {
+        self.push_related(location, label);
         self
     }
 
-    pub fn zone(mut self, zone: impl AsRef<str>) -> Self {
-        self.zone = Some(zone.as_ref().into());
+    /// Adds a further place worth showing.
+    pub fn push_related(&mut self, location: Location, label: impl Into<String>) {
+        self.related
+            .get_or_insert_with(Box::default)
+            .push((location, label.into()));
+    }
+
+    pub fn with_zone(self, zone: impl AsRef<str>) -> Self {
+        self.with_zone_opt(Some(zone.as_ref()))
+    }
+
+    pub fn with_zone_opt(mut self, zone: Option<&str>) -> Self {
+        self.replace(None, Some(zone), None);
         self
     }
 
-    pub fn zone_opt(mut self, zone: Option<&str>) -> Self {
-        self.zone = zone.map(Text::from);
-        self
+    pub fn with_host(self, host: impl AsRef<str>) -> Self {
+        self.with_host_opt(Some(host.as_ref()))
     }
 
-    pub fn host(mut self, host: impl AsRef<str>) -> Self {
-        self.host = Some(host.as_ref().into());
-        self
-    }
-
-    pub fn host_opt(mut self, host: Option<&str>) -> Self {
-        self.host = host.map(Text::from);
+    pub fn with_host_opt(mut self, host: Option<&str>) -> Self {
+        self.replace(None, None, Some(host));
         self
     }
 
@@ -440,8 +567,10 @@ impl Diagnostic {
 pub struct Skipped {
     pub code: Code,
     pub check: Check,
-    pub zone: Option<String>,
-    pub host: Option<String>,
+    /// Inline texts (no allocation for names of up to 15 bytes): a run
+    /// without captures skips 14 checks for every zone.
+    pub zone: Option<Text>,
+    pub host: Option<Text>,
     /// Mostly a fixed sentence per check, so not allocated per zone.
     pub reason: Cow<'static, str>,
 }
@@ -456,11 +585,23 @@ pub struct Assumption {
 }
 
 /// The sink rules write into.
+///
+/// Findings are kept in chunks of at most [`CHUNK`] rather than one growing
+/// `Vec`: a run with a finding per input row would otherwise copy its
+/// findings at every doubling, holding the old buffer and the new at once,
+/// and the allocator keeps a freed buffer resident for a while (mimalloc:
+/// about a second). [`Diagnostics::into_found`] moves them into one vector
+/// of exactly the size kept, after the run has freed its models and facts,
+/// whose memory it can take (`zrules/benches/memory.rs`).
 #[derive(Debug, Default)]
 pub struct Diagnostics {
-    pub found: Vec<Diagnostic>,
+    found: Vec<Vec<Diagnostic>>,
     pub skipped: Vec<Skipped>,
 }
+
+/// The most findings in one chunk of [`Diagnostics`] (56 bytes each, so
+/// under half a MiB).
+const CHUNK: usize = 8192;
 
 impl Diagnostics {
     pub fn new() -> Self {
@@ -468,7 +609,22 @@ impl Diagnostics {
     }
 
     pub fn push(&mut self, d: Diagnostic) {
-        self.found.push(d);
+        self.push_mut(d);
+    }
+
+    /// Stores a finding and returns it, for a rule to add its help and
+    /// related places.
+    pub fn push_mut(&mut self, d: Diagnostic) -> &mut Diagnostic {
+        let len = self.found.last().map_or(0, Vec::len);
+        if self.found.last().is_none_or(|c| c.len() == c.capacity()) {
+            // Chunks grow as a vector would up to the cap, so a run with a
+            // few findings does not reserve a whole chunk.
+            let cap = (len * 2).clamp(8, CHUNK);
+            self.found.push(Vec::with_capacity(cap));
+        }
+        let chunk = self.found.last_mut().expect("a chunk was just ensured");
+        chunk.push(d);
+        chunk.last_mut().expect("just pushed")
     }
 
     pub fn skip(
@@ -482,15 +638,34 @@ impl Diagnostics {
         self.skipped.push(Skipped {
             code,
             check,
-            zone: zone.map(str::to_owned),
-            host: host.map(str::to_owned),
+            zone: zone.map(Text::from),
+            host: host.map(Text::from),
             reason: reason.into(),
         });
     }
 
     pub fn extend(&mut self, other: Diagnostics) {
-        self.found.extend(other.found);
+        for d in other.found.into_iter().flatten() {
+            self.push(d);
+        }
         self.skipped.extend(other.skipped);
+    }
+
+    /// The findings `keep` keeps, in the order found, in a vector of exactly
+    /// their number; each chunk is freed once moved.
+    pub fn into_found(
+        self,
+        mut keep: impl FnMut(&Diagnostic) -> bool,
+    ) -> (Vec<Diagnostic>, Vec<Skipped>) {
+        let mut chunks = self.found;
+        for c in &mut chunks {
+            c.retain(&mut keep);
+        }
+        let mut found = Vec::with_capacity(chunks.iter().map(Vec::len).sum());
+        for c in chunks {
+            found.extend(c);
+        }
+        (found, self.skipped)
     }
 }
 
@@ -517,5 +692,104 @@ impl Report {
             .iter()
             .filter(|d| d.severity >= level)
             .count()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::Span;
+
+    /// A run with a finding per input row holds one of these per row: a
+    /// field that grows it is felt in `zrules/benches/memory.rs`.
+    #[test]
+    fn a_finding_stays_small() {
+        assert!(
+            std::mem::size_of::<Diagnostic>() <= 56,
+            "{}",
+            std::mem::size_of::<Diagnostic>()
+        );
+    }
+
+    #[test]
+    fn message_and_help_read_back() {
+        let d = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
+        assert_eq!((d.message(), d.help()), ("msg", None));
+        let mut d = d.with_help("fix it");
+        assert_eq!((d.message(), d.help()), ("msg", Some("fix it")));
+        d.set_help("");
+        assert_eq!((d.message(), d.help()), ("msg", Some("")));
+        let bare = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
+        assert_ne!(d, bare, "an empty help line is still one");
+    }
+
+    #[test]
+    fn every_part_reads_back_whatever_was_set_and_in_which_order() {
+        let d = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
+        assert_eq!((d.zone(), d.host()), (None, None));
+        let d = d.with_host("gz1").with_help("fix it").with_zone("www");
+        assert_eq!(
+            (d.message(), d.help(), d.zone(), d.host()),
+            ("msg", Some("fix it"), Some("www"), Some("gz1"))
+        );
+        let mut d = d.with_zone_opt(None).with_host("gz2");
+        d.set_help("again");
+        assert_eq!(
+            (d.message(), d.help(), d.zone(), d.host()),
+            ("msg", Some("again"), None, Some("gz2"))
+        );
+        let d = Diagnostic::with_place(
+            Code::Z11,
+            Check::HomePath,
+            Severity::Error,
+            "m".into(),
+            Some(""),
+            Some("h"),
+        );
+        assert_eq!(
+            (d.message(), d.zone(), d.host()),
+            ("m", Some(""), Some("h"))
+        );
+    }
+
+    #[test]
+    fn findings_come_out_in_order_filtered_and_exactly_sized() {
+        let mut out = Diagnostics::new();
+        let n = 2 * CHUNK + 5;
+        for i in 0..n {
+            out.push(Diagnostic::new(
+                Code::Z11,
+                Check::HomePath,
+                Severity::Error,
+                i.to_string(),
+            ));
+        }
+        out.push_mut(Diagnostic::new(
+            Code::Z11,
+            Check::HomePath,
+            Severity::Error,
+            "end",
+        ))
+        .set_help("help");
+        let (found, _) = out.into_found(|d| d.message().len() % 2 == 1);
+        let want: Vec<String> = (0..n)
+            .map(|i| i.to_string())
+            .chain(["end".to_owned()])
+            .filter(|m| m.len() % 2 == 1)
+            .collect();
+        let got: Vec<&str> = found.iter().map(Diagnostic::message).collect();
+        assert_eq!(got, want);
+        assert_eq!(found.last().and_then(Diagnostic::help), Some("help"));
+        assert_eq!(found.capacity(), found.len());
+    }
+
+    #[test]
+    fn related_places_read_back() {
+        let at = Location::new(crate::source::FileId(0), Span::new(1, 2));
+        let d = Diagnostic::new(Code::Z06, Check::MacDuplicate, Severity::Error, "dup");
+        assert!(d.related().is_empty());
+        let d = d.with_related(at, "one").with_related(at, "two");
+        let labels: Vec<_> = d.related().iter().map(|(_, l)| l.as_str()).collect();
+        assert_eq!(labels, ["one", "two"]);
     }
 }

@@ -578,10 +578,10 @@ pub fn diagnostics(problems: &[Unreadable], sources: &mut Sources) -> Vec<Diagno
             };
             let file = sources.add(u.name.clone(), text);
             Diagnostic::new(Code::Z00, Check::Parse, Severity::Error, message)
-                .help(help)
+                .with_help(help)
                 .at(Location::new(file, span))
-                .zone_opt(u.zone.as_deref())
-                .host_opt(u.host.as_deref())
+                .with_zone_opt(u.zone.as_deref())
+                .with_host_opt(u.host.as_deref())
         })
         .collect()
 }
@@ -758,7 +758,7 @@ pub(crate) mod tests {
         }];
         let mut sources = Sources::new();
         let d = diagnostics(&problems, &mut sources);
-        let loc = d[0].location.expect("located");
+        let loc = d[0].location().expect("located");
         let lc = sources.get(loc.file).line_col(loc.span.start());
         assert_eq!((lc.line, lc.column), (2, 6));
         assert_eq!(d[0].rule_id(), "Z00 parse");

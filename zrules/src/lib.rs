@@ -70,6 +70,7 @@ pub mod diagnostic;
 pub mod facts;
 pub mod generate;
 pub mod global_zone;
+mod grow;
 pub mod input;
 pub mod mac;
 pub mod names;

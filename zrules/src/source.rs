@@ -5,6 +5,8 @@
 //! [`FileId`] and a [`Span`]; renderers turn that into `file:line:col` and
 //! caret snippets.
 
+use std::sync::{Arc, OnceLock};
+
 use crate::span::{LineCol, LineIndex, Span};
 
 /// Index of a text in [`Sources`].
@@ -15,23 +17,28 @@ pub struct FileId(pub(crate) u32);
 #[derive(Debug)]
 pub struct SourceFile {
     pub name: String,
-    pub text: String,
-    index: LineIndex,
+    /// Shared with the zone configuration read from it, which reads its
+    /// names and values from here rather than holding copies.
+    pub text: Arc<String>,
+    /// Built when a finding in this text is first placed: most texts of a
+    /// clean run never are, and scanning each for its lines cost about a
+    /// twentieth of checking a fleet.
+    index: OnceLock<LineIndex>,
 }
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
-        let index = LineIndex::new(&text);
         Self {
             name: name.into(),
-            text,
-            index,
+            text: Arc::new(text.into()),
+            index: OnceLock::new(),
         }
     }
 
     pub fn line_col(&self, offset: usize) -> LineCol {
-        self.index.line_col(&self.text, offset)
+        self.index
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 }
 

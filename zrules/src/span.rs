@@ -88,7 +88,7 @@ impl Span {
 }
 
 /// A value together with the text it came from.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Spanned<T> {
     pub value: T,
     pub span: Span,

@@ -193,8 +193,8 @@ fn full_output_neutralises_control_characters_in_untrusted_text() {
                 "bad\x1b[31m value",
             )
             .at(zrules::Location::new(id, Span::new(13, 15)))
-            .help("fix \x1b[0m it")
-            .zone("w\x07ww"),
+            .with_help("fix \x1b[0m it")
+            .with_zone("w\x07ww"),
         ],
         ..Report::default()
     };

@@ -60,9 +60,9 @@ proptest! {
             diagnostics: vec![
                 Diagnostic::new(Code::Z06, Check::MacIpBytes, severity, "message")
                     .at(Location::new(fa, sa))
-                    .related(Location::new(fa, sa2), "same file")
-                    .related(Location::new(fb, sb), "other file")
-                    .help("help"),
+                    .with_related(Location::new(fa, sa2), "same file")
+                    .with_related(Location::new(fb, sb), "other file")
+                    .with_help("help"),
             ],
             skipped: Vec::new(),
             assumptions: Vec::new(),

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use zrules::span::LineIndex;
-use zrules::zonecfg::{self, PropValue, syntax};
+use zrules::zonecfg::{self, syntax};
 
 fn real(name: &str) -> String {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -60,16 +60,13 @@ fn every_real_export_and_command_file_parses_losslessly() {
 #[test]
 fn real_values_land_in_the_model() {
     let cfg =
-        zonecfg::parse(&real("zonecfg-export-oracle-puppet-providers-kz-1.txt")).expect("parses");
+        zonecfg::parse(real("zonecfg-export-oracle-puppet-providers-kz-1.txt")).expect("parses");
     assert_eq!(
-        cfg.global_simple("bootargs").map(|s| s.value.as_str()),
+        cfg.global_simple("bootargs").map(|s| s.value),
         Some("kz=d -k -m verbose")
     );
     let anet = cfg.resources_of("anet").next().expect("anet");
-    assert_eq!(
-        anet.simple("mac-address").map(|s| s.value.as_str()),
-        Some("auto")
-    );
+    assert_eq!(anet.simple("mac-address").map(|s| s.value), Some("auto"));
 
     let text = real("zonecfg-export-omnios-bhyve-readme-1.txt");
     let cfg = zonecfg::parse(&text).expect("parses");
@@ -77,11 +74,11 @@ fn real_values_land_in_the_model() {
     let opts: Vec<&str> = fs0
         .get("options")
         .expect("options")
-        .value
+        .value()
         .members()
         .iter()
         .filter_map(|m| m.as_simple())
-        .map(|s| s.value.as_str())
+        .map(|s| s.value)
         .collect();
     assert_eq!(opts, ["ro", "nodevices"]);
     // Unquoted `=` in attr values: read whole, flagged as a quirk.
@@ -90,20 +87,20 @@ fn real_values_land_in_the_model() {
         .find(|a| a.simple("name").is_some_and(|n| n.value == "vcpus"))
         .expect("vcpus");
     assert_eq!(
-        vcpus.simple("value").map(|s| s.value.as_str()),
+        vcpus.simple("value").map(|s| s.value),
         Some("cpus=16,sockets=2,cores=4,threads=2")
     );
     assert!(!cfg.quirks.is_empty());
 
     let cfg =
-        zonecfg::parse(&real("zonecfg-export-ansible-solaris-zone-role-1.txt")).expect("parses");
+        zonecfg::parse(real("zonecfg-export-ansible-solaris-zone-role-1.txt")).expect("parses");
     let rctl = cfg.resources_of("rctl").next().expect("rctl");
-    let value = rctl.get("value").expect("value").value.members()[0];
+    let value = rctl.get("value").expect("value").value().members()[0];
     assert_eq!(
         value
             .field("limit")
-            .and_then(PropValue::as_simple)
-            .map(|s| s.value.as_str()),
+            .and_then(|v| v.as_simple())
+            .map(|s| s.value),
         Some("100")
     );
 }
@@ -237,13 +234,13 @@ proptest! {
         prop_assert_eq!(back.export(), export);
         // Same globals and resources, value for value.
         let plain = |c: &zonecfg::ZoneConfig| -> Vec<(String, String)> {
-            c.globals.iter().map(|p| (p.name.value.to_string(), format!("{:?}", p.simple().map(|s| &s.value)))).collect()
+            c.globals().map(|p| (p.name().value.to_string(), format!("{:?}", p.simple().map(|s| s.value)))).collect()
         };
         prop_assert_eq!(plain(&cfg), plain(&back));
-        prop_assert_eq!(cfg.resources.len(), back.resources.len());
-        for (a, b) in cfg.resources.iter().zip(&back.resources) {
-            prop_assert_eq!(&a.kind.value, &b.kind.value);
-            prop_assert_eq!(a.props.len(), b.props.len());
+        prop_assert_eq!(cfg.resources().len(), back.resources().len());
+        for (a, b) in cfg.resources().zip(back.resources()) {
+            prop_assert_eq!(a.kind().value, b.kind().value);
+            prop_assert_eq!(a.props().count(), b.props().count());
         }
     }
 

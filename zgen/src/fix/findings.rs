@@ -60,9 +60,9 @@ impl Found<'_> {
     pub(super) fn unfixable(&self, reason: impl Into<String>) -> Unfixable {
         Unfixable {
             rule: self.rule(),
-            zone: self.diag.zone.as_deref().map(str::to_owned),
-            host: self.diag.host.as_deref().map(str::to_owned),
-            message: self.diag.message.to_string(),
+            zone: self.diag.zone().map(str::to_owned),
+            host: self.diag.host().map(str::to_owned),
+            message: self.diag.message().to_string(),
             reason: reason.into(),
         }
     }
@@ -70,8 +70,8 @@ impl Found<'_> {
     fn selected(&self, sel: &Selection) -> bool {
         sel.code.eq_ignore_ascii_case(self.diag.code.as_str())
             && sel.check == self.diag.check
-            && sel.zone.as_deref() == self.diag.zone.as_deref()
-            && sel.host.as_deref() == self.diag.host.as_deref()
+            && sel.zone.as_deref() == self.diag.zone()
+            && sel.host.as_deref() == self.diag.host()
             && sel.file == self.file
             && sel.line == self.line
     }
@@ -90,7 +90,7 @@ pub(super) fn locate<'o>(
         .diagnostics
         .iter()
         .map(|d| {
-            let (file, span, line) = match d.location {
+            let (file, span, line) = match d.location() {
                 Some(loc) => {
                     let f = outcome.sources.get(loc.file);
                     (
@@ -115,6 +115,6 @@ pub(super) fn locate<'o>(
             req.selection
                 .is_none_or(|sel| sel.iter().any(|s| f.selected(s)))
         })
-        .filter(|f| req.zone.is_none_or(|z| f.diag.zone.as_deref() == Some(z)))
+        .filter(|f| req.zone.is_none_or(|z| f.diag.zone() == Some(z)))
         .collect()
 }

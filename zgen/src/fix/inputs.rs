@@ -50,7 +50,9 @@ impl Inputs {
                 if let Some(file) = zc.config {
                     let f = sources.get(file);
                     let release = zonecfg::Release::of(&facts);
-                    if let Ok(config) = zonecfg::parse_resolved(&f.text, name, &release) {
+                    if let Ok(config) =
+                        zonecfg::parse_resolved(std::sync::Arc::clone(&f.text), name, &release)
+                    {
                         zones.push(ZoneItem {
                             name: name.clone(),
                             host: Some(hosts.len()),

@@ -28,7 +28,7 @@ impl ZoneFix<'_> {
             "Z06 mac-not-fixed"
                 if self
                     .resource_at(f)
-                    .is_some_and(|(_, r)| r.kind.value == "anet") =>
+                    .is_some_and(|(_, r)| r.kind().value == "anet") =>
             {
                 self.anet(f)
             }
@@ -51,7 +51,7 @@ impl ZoneFix<'_> {
             .config
             .resources_of("net")
             .filter(|r| r.get("address").is_some() || r.get("defrouter").is_some())
-            .filter_map(|r| r.simple("physical").map(|p| p.value.as_str()))
+            .filter_map(|r| r.simple("physical").map(|p| p.value))
             .collect();
         if self
             .config
@@ -96,7 +96,7 @@ impl ZoneFix<'_> {
                 .push(f.unfixable("the finding does not point at an anet resource"));
             return;
         };
-        if r.kind.value != "anet" {
+        if r.kind().value != "anet" {
             self.unfixable
                 .push(f.unfixable("the finding does not point at an anet resource"));
             return;
@@ -136,7 +136,7 @@ impl ZoneFix<'_> {
                 .push(f.unfixable("the net resource has no physical="));
             return;
         };
-        if self.ctx.vnic(&phys.value).is_none() {
+        if self.ctx.vnic(phys.value).is_none() {
             self.unfixable.push(f.unfixable(format!(
                 "{} is not known to be a VNIC of this host (no capture lists it): renaming an unknown link could take it from someone else",
                 phys.value

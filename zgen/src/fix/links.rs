@@ -48,11 +48,10 @@ impl ZoneFix<'_> {
         let moving: BTreeSet<usize> = self.nets.keys().copied().collect();
         let mut taken: BTreeSet<u32> = self
             .config
-            .resources
-            .iter()
+            .resources()
             .enumerate()
-            .filter(|(i, r)| r.kind.value == "net" && !moving.contains(i))
-            .filter_map(|(_, r)| vnic_index(zone, &r.simple("physical")?.value))
+            .filter(|(i, r)| r.kind().value == "net" && !moving.contains(i))
+            .filter_map(|(_, r)| vnic_index(zone, r.simple("physical")?.value))
             .collect();
         let mut next_index = || {
             let n = (0..).find(|n| !taken.contains(n)).unwrap_or(0);
@@ -62,7 +61,9 @@ impl ZoneFix<'_> {
 
         let mut links = Links::default();
         for (&i, (action, _rules)) in &self.nets {
-            let r = &self.config.resources[i];
+            let Some(r) = self.config.resource(i) else {
+                continue;
+            };
             let index = next_index();
             let new = match validate::zone_vnic_name(zone, index) {
                 Ok(n) => n,
@@ -186,10 +187,10 @@ impl ZoneFix<'_> {
         self.config
             .resources_of("net")
             .filter_map(|r| r.simple("physical"))
-            .filter(|p| !exclude.contains(p.value.as_str()))
+            .filter(|p| !exclude.contains(p.value))
             .find_map(|p| {
-                let n = vnic_index(self.zone, &p.value)?;
-                let v = self.ctx.vnic(&p.value)?;
+                let n = vnic_index(self.zone, p.value)?;
+                let v = self.ctx.vnic(p.value)?;
                 zrules::mac::ngz_block(v.mac, self.policy.mac_prefix, ip, n)
             })
     }

@@ -91,10 +91,7 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
         let host_name = inputs.host_name(z);
         let mine: Vec<&Found<'_>> = found
             .iter()
-            .filter(|f| {
-                f.diag.zone.as_deref() == Some(z.name.as_str())
-                    && f.diag.host.as_deref() == host_name
-            })
+            .filter(|f| f.diag.zone() == Some(z.name.as_str()) && f.diag.host() == host_name)
             .collect();
         if mine.is_empty() {
             continue;
@@ -114,8 +111,7 @@ pub fn plan(req: &FixRequest<'_>, policy: &Policy) -> Result<Plan, GenError> {
     // could not be read, are not the zone repairs this command makes.
     for f in &found {
         let covered = inputs.zones.iter().any(|z| {
-            f.diag.zone.as_deref() == Some(z.name.as_str())
-                && f.diag.host.as_deref() == inputs.host_name(z)
+            f.diag.zone() == Some(z.name.as_str()) && f.diag.host() == inputs.host_name(z)
         });
         if !covered {
             plan.unfixable.push(unfixable::outside_zones(f));

@@ -68,7 +68,9 @@ impl ZoneFix<'_> {
     fn new_vnic_steps(&self, links: &Links, zonecfg: &mut Vec<Command>, plan: &mut Plan) {
         let zone = self.zone;
         for (i, over, new) in &links.creates {
-            let r = &self.config.resources[*i];
+            let Some(r) = self.config.resource(*i) else {
+                continue;
+            };
             let Some(&mac) = links.macs.get(new) else {
                 continue;
             };
@@ -79,7 +81,7 @@ impl ZoneFix<'_> {
                 mac,
             };
             plan.push(v.step(&format!("replaces {}; rules 4, 5 and 6", describe(r))));
-            let old_link = if r.kind.value == "anet" {
+            let old_link = if r.kind().value == "anet" {
                 let key = r.simple("linkname").map(|l| l.value.to_string());
                 match key.clone() {
                     Some(l) => zonecfg.push(Command::Remove {
@@ -218,12 +220,8 @@ impl ZoneFix<'_> {
     }
 }
 
-fn describe(r: &Resource) -> String {
-    match (
-        r.kind.value.as_str(),
-        r.simple("linkname"),
-        r.simple("physical"),
-    ) {
+fn describe(r: Resource<'_>) -> String {
+    match (r.kind().value, r.simple("linkname"), r.simple("physical")) {
         ("anet", Some(l), _) => format!("anet {}", l.value),
         ("anet", None, _) => "the anet".to_owned(),
         (kind, _, Some(p)) => format!("{kind} over {}", p.value),

@@ -34,7 +34,7 @@ pub(super) fn never_mechanical(rule: &str) -> Option<&'static str> {
 /// A finding about no zone whose configuration was read: about the GZ
 /// itself, or about a zone whose configuration did not parse.
 pub(super) fn outside_zones(f: &Found<'_>) -> Unfixable {
-    f.unfixable(match f.diag.zone {
+    f.unfixable(match f.diag.zone() {
         None => "a finding about the global zone itself: zgen repairs zones; change the GZ by hand",
         Some(_) => {
             "the zone's configuration could not be read, so nothing can be repaired mechanically"

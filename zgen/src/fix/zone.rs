@@ -84,13 +84,14 @@ impl<'a> ZoneFix<'a> {
     }
 
     /// The resource a config finding points into.
-    pub(super) fn resource_at(&self, f: &Found<'_>) -> Option<(usize, &'a Resource)> {
+    pub(super) fn resource_at(&self, f: &Found<'_>) -> Option<(usize, Resource<'a>)> {
         if f.file.as_deref() != Some(self.config_file) {
             return None;
         }
         let span = f.span?;
-        self.config.resources.iter().enumerate().find(|(_, r)| {
-            r.span.start <= span.start && span.start < r.span.end.max(r.span.start + 1)
+        self.config.resources().enumerate().find(|(_, r)| {
+            let at = r.span();
+            at.start <= span.start && span.start < at.end.max(at.start + 1)
         })
     }
 

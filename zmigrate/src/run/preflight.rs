@@ -118,7 +118,7 @@ pub fn trees(
     let mut roots = Vec::new();
     let zonepath = cfg
         .zonepath()
-        .map(|z| z.value.clone())
+        .map(|z| z.value.to_owned())
         .ok_or_else(|| format!("zone {zone} has no zonepath"))?;
     let zp = datasets
         .iter()
@@ -193,8 +193,8 @@ fn blocking(caps: &[Capture], zone: &str, policy: &Policy) -> Vec<String> {
         .diagnostics
         .iter()
         .filter(|d| d.severity == Severity::Error)
-        .filter(|d| d.zone.as_deref() == Some(zone) && d.host.as_deref() == Some(source))
-        .map(|d| format!("{} {}: {}", d.code, d.check, d.message))
+        .filter(|d| d.zone() == Some(zone) && d.host() == Some(source))
+        .map(|d| format!("{} {}: {}", d.code, d.check, d.message()))
         .collect()
 }
 

@@ -200,7 +200,13 @@ pub(crate) fn parse_lines_except<T>(
             continue;
         }
         match row(line.text) {
-            Ok(value) => rows.push(Spanned::new(value, line.span())),
+            Ok(value) => {
+                // Grown by the density of the rows read so far, not by
+                // doubling, so a long output is not copied at each doubling
+                // (see `grow.rs`); unparsable lines make no room.
+                crate::grow::reserve_for_rest(&mut rows, line.start, text.len());
+                rows.push(Spanned::new(value, line.span()));
+            }
             Err(e) => {
                 if rows.is_empty() && errors.is_empty() && is_table_header(line.text) {
                     header = Some(line);

@@ -42,7 +42,7 @@ pub(super) fn render_to(
                 sink.write_all(out.as_bytes())?;
                 out.clear();
             }
-            let place = match d.location {
+            let place = match d.location() {
                 Some(loc) => {
                     let r = region(sources, loc);
                     format!("{}:{}:{}:", r.file, r.start.line, r.start.column)
@@ -55,10 +55,10 @@ pub(super) fn render_to(
                 "{} {code} {} {}",
                 paint(opts, BOLD, &one_line(&place)),
                 d.check,
-                one_line(&d.message)
+                one_line(d.message())
             )
             .expect("writing to a String");
-            if d.location.is_none()
+            if d.location().is_none()
                 && let Some(where_) = diagnostic_zone_host(d)
             {
                 write!(out, " ({})", one_line(&where_)).expect("writing to a String");

@@ -60,16 +60,16 @@ fn level(s: Severity) -> Level<'static> {
 /// (header, snippet of the primary file, notes) and one secondary group per
 /// related place in another file.
 fn groups<'a>(d: &'a Diagnostic, sources: &'a Sources) -> Vec<Group<'a>> {
-    let title = level(d.severity).primary_title(&*d.message).id(d.rule_id());
+    let title = level(d.severity).primary_title(d.message()).id(d.rule_id());
     let mut primary = Group::with_title(title);
     let mut secondary = Vec::new();
-    if let Some(loc) = d.location {
+    if let Some(loc) = d.location() {
         let mut marks = vec![Mark {
             range: display_range(sources, loc),
             kind: AnnotationKind::Primary,
             label: None,
         }];
-        for (rel, label) in &d.related {
+        for (rel, label) in d.related() {
             if rel.file == loc.file {
                 marks.push(Mark {
                     range: display_range(sources, *rel),
@@ -84,14 +84,14 @@ fn groups<'a>(d: &'a Diagnostic, sources: &'a Sources) -> Vec<Group<'a>> {
     } else {
         // Without a primary snippet there is nothing to hang related
         // places on but their own groups.
-        for (rel, label) in &d.related {
+        for (rel, label) in d.related() {
             secondary.push(related_group(sources, *rel, label));
         }
     }
     if let Some(where_) = diagnostic_zone_host(d) {
         primary = primary.element(Level::NOTE.message(normalize_untrusted_str(&where_)));
     }
-    if let Some(help) = &d.help {
+    if let Some(help) = d.help() {
         primary = primary.element(Level::HELP.message(normalize_untrusted_str(help)));
     }
     let mut all = vec![primary];

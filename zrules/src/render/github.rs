@@ -26,7 +26,7 @@ pub(super) fn render(report: &Report, sources: &Sources) -> String {
             Severity::Info => "notice",
         };
         let mut props: Vec<String> = Vec::new();
-        if let Some(loc) = d.location {
+        if let Some(loc) = d.location() {
             let r = region(sources, loc);
             props.push(format!("file={}", escape_property(r.file)));
             props.push(format!("line={}", r.start.line));
@@ -39,11 +39,11 @@ pub(super) fn render(report: &Report, sources: &Sources) -> String {
             }
         }
         props.push(format!("title={}", escape_property(&d.rule_id())));
-        let mut message = d.message.to_string();
+        let mut message = d.message().to_string();
         if let Some(where_) = diagnostic_zone_host(d) {
             write!(message, "\n{where_}").expect("writing to a String");
         }
-        if let Some(help) = &d.help {
+        if let Some(help) = d.help() {
             write!(message, "\nhelp: {help}").expect("writing to a String");
         }
         writeln!(

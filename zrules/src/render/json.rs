@@ -113,13 +113,13 @@ fn diagnostic<'a>(d: &'a Diagnostic, sources: &'a Sources) -> JsonDiagnostic<'a>
         code: d.code,
         check: d.check.as_str(),
         severity: d.severity,
-        zone: d.zone.as_deref(),
-        host: d.host.as_deref(),
-        position: Position::of(sources, d.location),
-        message: &d.message,
-        help: d.help.as_deref(),
+        zone: d.zone(),
+        host: d.host(),
+        position: Position::of(sources, d.location()),
+        message: d.message(),
+        help: d.help(),
         related: d
-            .related
+            .related()
             .iter()
             .map(|(loc, label)| Related {
                 position: Position::of(sources, Some(*loc)),

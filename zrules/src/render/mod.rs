@@ -176,7 +176,7 @@ pub(crate) fn zone_host(zone: Option<&str>, host: Option<&str>) -> Option<String
 }
 
 pub(crate) fn diagnostic_zone_host(d: &Diagnostic) -> Option<String> {
-    zone_host(d.zone.as_deref(), d.host.as_deref())
+    zone_host(d.zone(), d.host())
 }
 
 #[cfg(test)]

@@ -246,8 +246,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
         .diagnostics
         .iter()
         .map(|d| {
-            let mut text = d.message.to_string();
-            if let Some(help) = &d.help {
+            let mut text = d.message().to_string();
+            if let Some(help) = d.help() {
                 text.push_str("\nhelp: ");
                 text.push_str(help);
             }
@@ -257,19 +257,19 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                 level: level(d.severity),
                 message: Text { text },
                 locations: d
-                    .location
+                    .location()
                     .map(|l| location(sources, l, None, None))
                     .into_iter()
                     .collect(),
                 related_locations: d
-                    .related
+                    .related()
                     .iter()
                     .enumerate()
                     .map(|(i, (l, label))| location(sources, *l, Some(i + 1), Some(label)))
                     .collect(),
                 properties: Properties {
-                    zone: d.zone.as_deref().map(str::to_owned),
-                    host: d.host.as_deref().map(str::to_owned),
+                    zone: d.zone().map(str::to_owned),
+                    host: d.host().map(str::to_owned),
                 },
             }
         })
@@ -292,8 +292,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                 index: rules.index_of(s.code, s.check.as_str()),
             }),
             properties: Properties {
-                zone: s.zone.clone(),
-                host: s.host.clone(),
+                zone: s.zone.as_deref().map(str::to_owned),
+                host: s.host.as_deref().map(str::to_owned),
             },
         })
         .chain(report.assumptions.iter().map(|a| Notification {

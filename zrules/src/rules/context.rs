@@ -157,10 +157,8 @@ pub fn primary_address(facts: &HostFacts, policy: &Policy) -> Primary {
 
 /// ` (from …)` after a finding about something `create`'s template added,
 /// saying which template and whether the release was assumed.
-pub(crate) fn implied(from_template: &Option<Box<crate::zonecfg::model::Text>>) -> String {
-    from_template
-        .as_deref()
-        .map_or_else(String::new, |why| format!(" (from {why})"))
+pub(crate) fn implied(from_template: Option<&str>) -> String {
+    from_template.map_or_else(String::new, |why| format!(" (from {why})"))
 }
 
 /// A compiled list of package globs (`documentation/*`, `*/documentation`),

@@ -67,7 +67,7 @@ rule! {
 fn quirks(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for q in &cx.config.quirks {
         out.emit(q.check, Some(cx.loc(q.span)), q.message.clone())
-            .help = Some(q.help.clone().into());
+            .set_help(q.help.clone());
     }
 }
 
@@ -119,15 +119,12 @@ fn oui(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
             None,
             format!("mac_prefix {p} is a registered vendor OUI, not a locally administered prefix"),
         )
-        .help = Some(
-            format!(
-                "consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml",
-                p.0[0] | 0x02,
-                p.0[1],
-                p.0[2]
-            )
-            .into(),
-        );
+        .set_help(format!(
+            "consider mac_prefix: \"{:02x}:{:02x}:{:02x}\" in zrules.yaml",
+            p.0[0] | 0x02,
+            p.0[1],
+            p.0[2]
+        ));
     }
 }
 
@@ -138,9 +135,8 @@ fn oui(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
 fn uses_mac_prefix(cx: &FleetCx<'_>) -> bool {
     cx.zones.iter().any(|z| {
         z.config
-            .resources
-            .iter()
-            .any(|r| matches!(r.kind.value.as_str(), "net" | "anet"))
+            .resources()
+            .any(|r| matches!(r.kind().value, "net" | "anet"))
     }) || cx
         .hosts
         .iter()

@@ -187,12 +187,16 @@ impl<'a> Sink<'a> {
         at: Option<Location>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
-            .at_opt(at)
-            .zone_opt(self.zone)
-            .host_opt(self.host);
-        self.out.push(d);
-        self.out.found.last_mut().expect("just pushed")
+        let d = Diagnostic::with_place(
+            self.rule.code,
+            slug,
+            self.severity(slug),
+            message.into(),
+            self.zone,
+            self.host,
+        )
+        .at_opt(at);
+        self.out.push_mut(d)
     }
 
     /// Reports a finding about another zone than the sink's (fleet checks).
@@ -204,12 +208,16 @@ impl<'a> Sink<'a> {
         host: Option<&str>,
         message: impl Into<String>,
     ) -> &mut Diagnostic {
-        let d = Diagnostic::new(self.rule.code, slug, self.severity(slug), message)
-            .at_opt(at)
-            .zone_opt(zone)
-            .host_opt(host);
-        self.out.push(d);
-        self.out.found.last_mut().expect("just pushed")
+        let d = Diagnostic::with_place(
+            self.rule.code,
+            slug,
+            self.severity(slug),
+            message.into(),
+            zone,
+            host,
+        )
+        .at_opt(at);
+        self.out.push_mut(d)
     }
 
     /// Records that a check could not run, and why.

@@ -64,8 +64,8 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             .iter()
             .find(|p| p.value.name.starts_with("group/system/"))
             .map(|p| p.loc);
-        out.emit(Check::BaseGroup, loc, msg).help =
-            Some(format!("install the zone from pkg:/{base}").into());
+        out.emit(Check::BaseGroup, loc, msg)
+            .set_help(format!("install the zone from pkg:/{base}"));
     }
     for p in pkgs {
         if let Some(pattern) = cx.globs.zone_deny.first_match(&p.value.name) {
@@ -77,7 +77,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     p.value.name
                 ),
             )
-            .help = Some(format!("in the zone: pkg uninstall {}", p.value.name).into());
+            .set_help(format!("in the zone: pkg uninstall {}", p.value.name));
         }
     }
 }

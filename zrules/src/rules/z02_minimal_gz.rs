@@ -52,9 +52,9 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 p.value.name
             ),
         )
-        .help = Some(format!(
+        .set_help(format!(
             "move it into a zone and `pkg uninstall {}` in the GZ, or list it in gz_package_allow",
             p.value.name
-        ).into());
+        ));
     }
 }

@@ -64,13 +64,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 v.name, v.property, v.value, v.source
             ),
         )
-        .help = Some(
-            format!(
-                "zfs set {}=off {}; share the data from a zone instead",
-                v.property, v.name
-            )
-            .into(),
-        );
+        .set_help(format!(
+            "zfs set {}=off {}; share the data from a zone instead",
+            v.property, v.name
+        ));
     }
     for s in facts.shares.iter().flatten() {
         out.emit(
@@ -78,10 +75,6 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
             Some(s.loc),
             format!("the GZ publishes a share: {}", s.value.trim()),
         )
-        .help = Some(
-            "unshare it and switch sharing off on its dataset"
-                .to_owned()
-                .into(),
-        );
+        .set_help("unshare it and switch sharing off on its dataset");
     }
 }

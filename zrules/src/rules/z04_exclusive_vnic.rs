@@ -68,19 +68,17 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 Some(cx.loc(t.span)),
                 format!("ip-type is {}, expected exclusive", t.value),
             )
-            .help = Some(
-                "set ip-type=exclusive and give the zone net resources over its own VNICs".into(),
-            );
+            .set_help("set ip-type=exclusive and give the zone net resources over its own VNICs");
         }
         None => {
-            let brand = cx.config.brand().map(|b| b.value.as_str());
+            let brand = cx.config.brand().map(|b| b.value);
             if !matches!(brand, Some("solaris" | "solaris-kz")) {
                 out.emit(
                     Check::IpType,
                     Some(cx.file_start()),
                     "ip-type is not set; it defaults to shared for this brand",
                 )
-                .help = Some("set ip-type=exclusive".into());
+                .set_help("set ip-type=exclusive");
             }
         }
     }
@@ -88,17 +86,19 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let Some(phys) = net.simple("physical") else {
             out.emit(
                 Check::PhysicalLink,
-                Some(cx.loc(net.kind.span)),
+                Some(cx.loc(net.kind().span)),
                 "net resource without physical=: it cannot name a VNIC",
             )
-            .help =
-                Some(format!("set physical={}N to a VNIC created for the zone", cx.zone).into());
+            .set_help(format!(
+                "set physical={}N to a VNIC created for the zone",
+                cx.zone
+            ));
             continue;
         };
         let at = Some(cx.loc(phys.span));
         match cx.host {
             Some(host) if host.facts.links.is_some() || host.facts.vnics.is_some() => {
-                match host.link_class(Some(cx.zone), &phys.value) {
+                match host.link_class(Some(cx.zone), phys.value) {
                     Some(("vnic", _)) => {}
                     Some((class, _)) => {
                         out.emit(
@@ -106,13 +106,10 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                             at,
                             format!("physical={} is a {class} link, not a VNIC", phys.value),
                         )
-                        .help = Some(
-                            format!(
-                                "create a VNIC over it (dladm create-vnic -l {} …) and use that",
-                                phys.value
-                            )
-                            .into(),
-                        );
+                        .set_help(format!(
+                            "create a VNIC over it (dladm create-vnic -l {} …) and use that",
+                            phys.value
+                        ));
                     }
                     None => {
                         out.emit(
@@ -124,11 +121,11 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                                 host.name()
                             ),
                         )
-                        .help = Some("create the VNIC before the zone boots".into());
+                        .set_help("create the VNIC before the zone boots");
                     }
                 }
             }
-            _ if vnic_index(cx.zone, &phys.value).is_some() => {}
+            _ if vnic_index(cx.zone, phys.value).is_some() => {}
             _ => {
                 let d = out.emit(
                     Check::PhysicalLink,
@@ -146,19 +143,16 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let what = anet
             .simple("linkname")
             .map_or_else(|| "anet".to_owned(), |l| format!("anet {}", l.value));
-        let what = format!("{what}{}", super::implied(&anet.from_template));
+        let what = format!("{what}{}", super::implied(anet.from_template()));
         out.emit(
             Check::Anet,
-            Some(cx.loc(anet.kind.span)),
+            Some(cx.loc(anet.kind().span)),
             format!("{what}: an automatic VNIC gets a name and MAC the site does not choose"),
         )
-        .help = Some(
-            format!(
-                "replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)",
-                cx.zone
-            )
-            .into(),
-        );
+        .set_help(format!(
+            "replace it by a net resource over a VNIC named {}N with a derived MAC (zgen fix)",
+            cx.zone
+        ));
     }
 }
 
@@ -192,9 +186,9 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 Some(a.loc),
                 format!("GZ IP interface {ifname} sits on a {class} link, not a VNIC"),
             )
-            .help = Some(format!(
+            .set_help(format!(
                 "move the address to a VNIC over {ifname} named after the GZ and with MAC slot 0"
-            ).into());
+            ));
         }
     }
 }

@@ -51,29 +51,31 @@ rule! {
 }
 
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
-    let nets: Vec<_> = cx
-        .config
-        .resources_of("net")
-        .filter_map(|n| n.simple("physical"))
-        .collect();
+    // Walked twice rather than collected: a configuration of a million
+    // nets would hold a second list of them.
+    let nets = || {
+        cx.config
+            .resources_of("net")
+            .filter_map(|n| n.simple("physical"))
+    };
     if let Err(e) = validate_link_name(&format!("{}0", cx.zone)) {
-        let at = nets
-            .first()
+        let at = nets()
+            .next()
             .map_or_else(|| cx.file_start(), |p| cx.loc(p.span));
         out.emit(Check::LinkNameInvalid, Some(at), format!("zone name '{}' cannot form VNIC names: {}", cx.zone, e.reason))
-            .help = Some("choose a zone name of letters, digits and '_' that starts with a letter and has at most 30 characters".into());
+            .set_help("choose a zone name of letters, digits and '_' that starts with a letter and has at most 30 characters");
         return;
     }
     let mut indices = Vec::new();
-    for phys in &nets {
+    for phys in nets() {
         // A link the capture shows to be no VNIC at all is Z04's finding;
         // naming it like a VNIC would fix nothing.
         if let Some(host) = cx.host
-            && matches!(host.link_class(Some(cx.zone), &phys.value), Some((class, _)) if class != "vnic")
+            && matches!(host.link_class(Some(cx.zone), phys.value), Some((class, _)) if class != "vnic")
         {
             continue;
         }
-        match vnic_index(cx.zone, &phys.value) {
+        match vnic_index(cx.zone, phys.value) {
             Some(i) => indices.push(i),
             None => {
                 let want = format!("{}{}", cx.zone, indices.len());
@@ -85,20 +87,17 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         phys.value, cx.zone, cx.zone
                     ),
                 )
-                .help = Some(
-                    format!(
-                        "rename it while the zone is down: dladm rename-link {} {want}",
-                        phys.value
-                    )
-                    .into(),
-                );
+                .set_help(format!(
+                    "rename it while the zone is down: dladm rename-link {} {want}",
+                    phys.value
+                ));
             }
         }
     }
     indices.sort_unstable();
     if !indices.is_empty() && indices.iter().enumerate().any(|(i, &n)| n != i as u32) {
         let list: Vec<String> = indices.iter().map(u32::to_string).collect();
-        let at = nets.first().map(|p| cx.loc(p.span));
+        let at = nets().next().map(|p| cx.loc(p.span));
         out.emit(
             Check::IndexGap,
             at,
@@ -126,8 +125,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 e.reason
             ),
         )
-        .help =
-            Some("set gz_vnic_basename in zrules.yaml to a name of letters, digits and '_'".into());
+        .set_help("set gz_vnic_basename in zrules.yaml to a name of letters, digits and '_'");
         return;
     }
     let Some(addrs) = cx.facts.addrs.as_ref() else {
@@ -149,12 +147,9 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 Some(a.loc),
                 format!("GZ VNIC {ifname} is not named {base}N"),
             )
-            .help = Some(
-                format!(
-                    "rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"
-                )
-                .into(),
-            );
+            .set_help(format!(
+                "rename it: dladm rename-link {ifname} {base}0 (with the interface unplumbed)"
+            ));
         }
     }
 }

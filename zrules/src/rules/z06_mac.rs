@@ -76,23 +76,24 @@ const VNIC_CHECKS: &[Check] = &[
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     for anet in cx.config.resources_of("anet") {
         match anet.simple("mac-address") {
-            Some(m) if !matches!(m.value.as_str(), "random" | "auto" | "factory") => {}
+            Some(m) if !matches!(m.value, "random" | "auto" | "factory") => {}
             Some(m) => {
                 out.emit(Check::MacNotFixed, Some(cx.loc(m.span)), format!("anet mac-address is {}: the MAC is not chosen by the site", m.value))
-                    .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
+                    .set_help("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)");
             }
             None => {
-                out.emit(Check::MacNotFixed, Some(cx.loc(anet.kind.span)), format!("anet without mac-address gets an automatic MAC{}", super::implied(&anet.from_template)))
-                    .help = Some("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)".into());
+                out.emit(Check::MacNotFixed, Some(cx.loc(anet.kind().span)), format!("anet without mac-address gets an automatic MAC{}", super::implied(anet.from_template())))
+                    .set_help("use a net resource over a VNIC created with an explicit derived MAC (zgen vnic)");
             }
         }
     }
-    let nets: Vec<_> = cx
-        .config
-        .resources_of("net")
-        .filter_map(|n| n.simple("physical"))
-        .collect();
-    if nets.is_empty() {
+    // Walked twice rather than collected (see Z05).
+    let nets = || {
+        cx.config
+            .resources_of("net")
+            .filter_map(|n| n.simple("physical"))
+    };
+    if nets().next().is_none() {
         return;
     }
     let Some(host) = cx.host.filter(|h| h.facts.vnics.is_some()) else {
@@ -108,12 +109,12 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     if zone_id.is_none() {
         out.skip(Check::MacSlot, "the zone is not running: it has no zone ID");
     }
-    for phys in nets {
+    for phys in nets() {
         // A missing VNIC is Z04's finding.
-        let Some(vnic) = host.vnic(Some(cx.zone), &phys.value) else {
+        let Some(vnic) = host.vnic(Some(cx.zone), phys.value) else {
             continue;
         };
-        let index = vnic_index(cx.zone, &phys.value);
+        let index = vnic_index(cx.zone, phys.value);
         if !fixed(vnic, out) {
             continue;
         }
@@ -131,7 +132,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     vnic.value.link, cx.zone, vnic.value.mac
                 ),
             )
-            .help = Some("give the zone a slot 16·k+n (zgen vnic picks a free one)".into());
+            .set_help("give the zone a slot 16·k+n (zgen vnic picks a free one)");
         }
         if let Some(n) = index {
             if u32::from(slot) % mac::BLOCK != n {
@@ -158,7 +159,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         ),
                     };
                     out.emit(Check::MacSlot, Some(mac_loc(vnic)), msg)
-                        .help = Some("zone IDs change across reboots; this is expected after one, and fine while the MAC is unique".into());
+                        .set_help("zone IDs change across reboots; this is expected after one, and fine while the MAC is unique");
                 }
             }
         }
@@ -179,13 +180,10 @@ fn fixed(vnic: &Fact<Vnic>, out: &mut Sink<'_>) -> bool {
             vnic.value.link, vnic.value.mac_type, vnic.value.mac
         ),
     )
-    .help = Some(
-        format!(
-            "recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}",
-            vnic.value.over, vnic.value.link
-        )
-        .into(),
-    );
+    .set_help(format!(
+        "recreate it with an explicit MAC: dladm create-vnic -l {} -m MAC {}",
+        vnic.value.over, vnic.value.link
+    ));
     false
 }
 
@@ -207,8 +205,7 @@ fn common(host: &HostCx<'_>, vnic: &Fact<Vnic>, out: &mut Sink<'_>) {
         let [_, _, i3, i4] = ip.octets();
         if m.ip_bytes() != [i3, i4] {
             out.emit(Check::MacIpBytes, Some(mac_loc(vnic)), format!("{} has MAC {m}; octets 4–5 should be {i3:02x}:{i4:02x} from the GZ's primary address {ip}", vnic.value.link))
-                .related
-                .push((*ip_loc, format!("primary address {ip}")));
+                .push_related(*ip_loc, format!("primary address {ip}"));
         }
     }
 }
@@ -260,11 +257,10 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                     v.value.mac
                 ),
             )
-            .related
-            .push((
+            .push_related(
                 mac_loc(first),
                 format!("{} has it too", shown(&first.value)),
-            ));
+            );
         } else {
             by_mac.insert(v.value.mac, v);
         }
@@ -325,8 +321,7 @@ fn check_fleet(cx: &FleetCx<'_>, out: &mut Sink<'_>) {
                             v.value.mac
                         ),
                     )
-                    .related
-                    .push((*loc, format!("{other_link} on {other_host}")));
+                    .push_related(*loc, format!("{other_link} on {other_host}"));
                 }
                 None => {
                     seen.insert(v.value.mac, (h.name(), shown(&v.value), mac_loc(v)));

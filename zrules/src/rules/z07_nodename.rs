@@ -52,9 +52,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 node.value, cx.zone
             ),
         )
-        .help = Some(format!(
+        .set_help(format!(
             "in the zone: svccfg -s svc:/system/identity:node setprop config/nodename = astring: {}; svcadm refresh svc:/system/identity:node",
             cx.zone
-        ).into());
+        ));
     }
 }

@@ -36,7 +36,7 @@ rule! {
 fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
     let want = cx.policy.zonepath(cx.zone);
     let zp = cx.config.global("zonepath");
-    match zp.and_then(|p| Some((p.simple()?, &p.from_template))) {
+    match zp.and_then(|p| Some((p.simple()?, p.from_template()))) {
         Some((p, _)) if p.value.trim_end_matches('/') == want => {}
         Some((p, from_template)) => {
             out.emit(
@@ -48,9 +48,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     super::implied(from_template)
                 ),
             )
-            .help = Some(format!(
+            .set_help(format!(
                 "the zone must live at {want}: move it there (zmigrate), a zonepath cannot change in place"
-            ).into());
+            ));
         }
         None => {
             out.emit(
@@ -58,13 +58,10 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 Some(cx.file_start()),
                 format!("no zonepath is set; expected {want}"),
             )
-            .help = Some(
-                format!(
-                    "set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})",
-                    cx.zone
-                )
-                .into(),
-            );
+            .set_help(format!(
+                "set zonepath={want} (Solaris 11.2+ would default to /system/zones/{})",
+                cx.zone
+            ));
         }
     }
 }

@@ -52,7 +52,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 datasets.first().map(|d| d.loc),
                 format!("the GZ has no dataset {name}"),
             )
-            .help = Some(format!("zfs create -o mountpoint={root} {name}").into());
+            .set_help(format!("zfs create -o mountpoint={root} {name}"));
         }
         Some(d) if d.value.mountpoint != *root => {
             out.emit(
@@ -63,7 +63,7 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                     d.value.mountpoint
                 ),
             )
-            .help = Some(format!("zfs set mountpoint={root} {name}").into());
+            .set_help(format!("zfs set mountpoint={root} {name}"));
         }
         Some(d) if !d.value.mounted => {
             out.emit(
@@ -71,12 +71,9 @@ fn check_host(cx: &HostCx<'_>, out: &mut Sink<'_>) {
                 Some(d.loc),
                 format!("{name} is not mounted (at {root})"),
             )
-            .help = Some(
-                format!(
-                    "zfs mount {name} (if its canmount property is off: zfs set canmount=on {name})"
-                )
-                .into(),
-            );
+            .set_help(format!(
+                "zfs mount {name} (if its canmount property is off: zfs set canmount=on {name})"
+            ));
         }
         Some(_) => {}
     }
@@ -100,8 +97,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 at,
                 format!("the GZ has no dataset {want} for zone {}", cx.zone),
             )
-            .help = Some(
-                if zonepath
+            .set_help(if zonepath
                     .is_some_and(|z| z.value.trim_end_matches('/') == cx.policy.zonepath(cx.zone))
                 {
                     format!(
@@ -113,8 +109,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         "move the zone to zonepath {} so that zoneadm creates {want}",
                         cx.policy.zonepath(cx.zone)
                     )
-                }
-            .into());
+                });
         }
         Some(d) => {
             if let Some(z) = zonepath
@@ -128,8 +123,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         z.value, d.value.mountpoint
                     ),
                 )
-                .related
-                .push((d.loc, want.clone()));
+                .push_related(d.loc, want.clone());
             }
         }
     }

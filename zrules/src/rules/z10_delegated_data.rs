@@ -62,9 +62,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
             Some(cx.file_start()),
             format!("zone {zone} has no delegated dataset {want_first}"),
         )
-        .help = Some(format!(
+        .set_help(format!(
             "zfs create -p {want_first}; then in zonecfg: add dataset; set name={want_first}; set alias={first}; end"
-        ).into());
+        ));
     }
     let host_datasets = cx.host.and_then(|h| h.facts.datasets.as_ref());
     if host_datasets.is_none() && !datasets.is_empty() {
@@ -77,7 +77,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
         let Some(name) = d.simple("name") else {
             out.emit(
                 Check::DatasetShape,
-                Some(cx.loc(d.kind.span)),
+                Some(cx.loc(d.kind().span)),
                 "dataset resource without name=",
             );
             continue;
@@ -99,9 +99,9 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                 Some(cx.loc(name.span)),
                 format!("delegated dataset {} is not poolN/{zone}/poolN", name.value),
             )
-            .help = Some(format!(
+            .set_help(format!(
                 "delegate {suggestion}/{zone}/{suggestion} with alias={suggestion} and move the data there"
-            ).into());
+            ));
             continue;
         }
         match d.simple("alias") {
@@ -115,7 +115,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         name.value, a.value
                     ),
                 )
-                .help = Some(format!("set alias={pool}").into());
+                .set_help(format!("set alias={pool}"));
             }
             None => {
                 out.emit(
@@ -123,9 +123,10 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                     Some(cx.loc(name.span)),
                     format!("dataset {} has no alias; expected alias={pool}", name.value),
                 )
-                .help = Some(
-                    format!("select dataset name={}; set alias={pool}; end", name.value).into(),
-                );
+                .set_help(format!(
+                    "select dataset name={}; set alias={pool}; end",
+                    name.value
+                ));
             }
         }
         if let Some(hd) = host_datasets {
@@ -139,7 +140,7 @@ fn check_zone(cx: &ZoneCx<'_>, out: &mut Sink<'_>) {
                         name.value
                     ),
                 )
-                .help = Some(format!("zfs create -p {}", name.value).into());
+                .set_help(format!("zfs create -p {}", name.value));
             }
         }
     }

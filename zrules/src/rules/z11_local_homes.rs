@@ -157,7 +157,7 @@ fn check_system(
                         Some(e.loc),
                         format!("account {user} has home {}, expected {home}", e.value.home),
                     )
-                    .help = Some(format!("usermod -d {home} {user}").into());
+                    .set_help(format!("usermod -d {home} {user}"));
                 }
                 let (Some(ds), false) = (datasets, home_prefix.is_empty()) else {
                     continue;
@@ -170,13 +170,10 @@ fn check_system(
                             Some(e.loc),
                             format!("account {user} has no home dataset {want}"),
                         )
-                        .help = Some(
-                            format!(
-                                "zfs create -p -o mountpoint={home} {}",
-                                want_in_system(&want)
-                            )
-                            .into(),
-                        );
+                        .set_help(format!(
+                            "zfs create -p -o mountpoint={home} {}",
+                            want_in_system(&want)
+                        ));
                     }
                     // From the GZ, a zone's dataset may show its mountpoint
                     // under the zone's root; either form ends with the home.
@@ -189,9 +186,10 @@ fn check_system(
                                 d.value.mountpoint
                             ),
                         )
-                        .help = Some(
-                            format!("zfs set mountpoint={home} {}", want_in_system(&want)).into(),
-                        );
+                        .set_help(format!(
+                            "zfs set mountpoint={home} {}",
+                            want_in_system(&want)
+                        ));
                     }
                     Some(_) => {}
                 }
@@ -220,7 +218,7 @@ fn check_system(
                         Some(d.loc),
                         format!("{fmri} depends on {}", d.value),
                     )
-                    .help = Some(help.into());
+                    .set_help(help);
                 }
             }
         }

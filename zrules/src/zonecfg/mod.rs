@@ -10,6 +10,6 @@ pub mod model;
 pub mod syntax;
 pub mod template;
 
-pub use model::{Create, PropValue, Property, Quirk, Resource, ZoneConfig, parse};
+pub use model::{Create, IntoSource, PropValue, Property, Quirk, Resource, ZoneConfig, parse};
 pub use syntax::{Document, SyntaxError};
 pub use template::{Release, parse_resolved};

@@ -128,10 +128,8 @@ pub enum Value {
     /// `(name=value,name=value)`
     Complex {
         span: Span,
-        /// Boxed, not a `Vec`: a `Value` is then 32 bytes, the size of the
-        /// model's value, so a long list's syntax is turned into its model
-        /// in place (see `model::Builder::value`).
-        pairs: Box<[(Span, Value)]>,
+        /// Boxed, not a `Vec` (16 bytes, not 24, and no spare room).
+        pairs: Box<[Pair]>,
     },
 }
 
@@ -143,6 +141,20 @@ impl Value {
             }
         }
     }
+}
+
+/// `name=value` in a complex value. The value is simple: zonecfg's
+/// grammar gives a complex property's fields plain tokens (see
+/// `pair_value`), so a pair is 20 bytes, not a name and a whole [`Value`]
+/// (40): a list of a million rctl values is parsed into less.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pair {
+    pub name: Span,
+    /// The value as written, quotes included.
+    pub value: Span,
+    /// Whether the value is quoted (its text is then `value` without the
+    /// first and last byte: `"…"` has no escapes; the model reads it so).
+    pub quoted: bool,
 }
 
 /// Where the input stops making sense, and what would have.
@@ -345,18 +357,25 @@ fn list<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>>
 fn complex<'a>(b: Base) -> impl Parser<&'a str, Output = Value, Error = PError<'a>> {
     move |i: &'a str| {
         let (mut rest, _) = (char('('), blanks).parse(i)?;
-        let mut pairs = Vec::new();
+        // Room for three, what rctl values have (`priv`, `limit`,
+        // `action`): a list of many holds each at its exact size.
+        let mut pairs = Vec::with_capacity(3);
         loop {
             let (r, _) = cut(expect("a property name", take_while1(is_member_char))).parse(rest)?;
             let name_span = b.span(rest, r);
             let (r, _) = cut(expect("'='", (blanks, char('='), blanks))).parse(r)?;
             let (r, v) = cut(pair_value(b)).parse(r)?;
-            pairs.push((name_span, v));
+            let Value::Simple { span, quoted, .. } = v else {
+                unreachable!("pair_value parses simple values only");
+            };
+            pairs.push(Pair {
+                name: name_span,
+                value: span,
+                quoted,
+            });
             let (r, _) = blanks(r)?;
             let (r, sep) = cut(expect("',' or ')'", alt((char(','), char(')'))))).parse(r)?;
             if sep == ')' {
-                // Room for four pairs was made on the first push; rctl values
-                // have three, and a list may hold many of them.
                 return Ok((
                     r,
                     Value::Complex {

@@ -22,9 +22,7 @@
 //! of everything still point at the text that caused it (the value with the
 //! token, or the `create` command for what the template added).
 
-use crate::span::Spanned;
-
-use super::model::{PropValue, Property, Resource, ZoneConfig, parse};
+use super::model::{IntoSource, ZoneConfig, parse};
 use super::syntax::SyntaxError;
 
 /// The configuration of zone `zonename` as the checks judge it: parsed,
@@ -32,7 +30,7 @@ use super::syntax::SyntaxError;
 /// Everything that must agree with `zrules check` about a configuration
 /// (zgen fix) reads it through here.
 pub fn parse_resolved(
-    src: &str,
+    src: impl IntoSource,
     zonename: &str,
     release: &Release,
 ) -> Result<ZoneConfig, SyntaxError> {
@@ -124,37 +122,23 @@ pub fn expand(text: &str, zonename: &str, id: Option<&str>) -> Option<String> {
     (out != text).then_some(out)
 }
 
-fn expand_simple(v: &mut PropValue, zonename: &str, id: Option<&str>) {
-    if let PropValue::Simple(s) = v
-        && let Some(new) = expand(&s.value, zonename, id)
-    {
-        s.value = new.into();
-    }
-}
-
 /// The configuration as zonecfg would hold it for zone `zonename`: tokens
 /// expanded where Solaris expands them, and `create`'s template defaults
 /// added when `release` has them.
 pub fn resolve(config: &mut ZoneConfig, zonename: &str, release: &Release) {
-    if let Some(p) = config
-        .globals
-        .iter_mut()
-        .find(|p| p.name.value == "zonepath")
-    {
-        expand_simple(&mut p.value, zonename, None);
-    }
-    for r in &mut config.resources {
-        let id = r.simple("id").map(|s| s.value.clone());
-        let prop = match r.kind.value.as_str() {
+    config.rewrite_simple(None, "zonepath", |v| expand(v, zonename, None));
+    let n = config.resources().len();
+    for i in 0..n {
+        let Some(r) = config.resource(i) else { break };
+        let id = r.simple("id").map(|s| s.value.to_owned());
+        let prop = match r.kind().value {
             "dataset" => "name",
             "fs" => "dir",
             "net" => "physical",
             "anet" => "linkname",
             _ => continue,
         };
-        if let Some(p) = r.props.iter_mut().find(|p| p.name.value == prop) {
-            expand_simple(&mut p.value, zonename, id.as_deref());
-        }
+        config.rewrite_simple(Some(i), prop, |v| expand(v, zonename, id.as_deref()));
     }
     apply_defaults(config, zonename, release);
 }
@@ -179,39 +163,25 @@ fn apply_defaults(config: &mut ZoneConfig, zonename: &str, release: &Release) {
     let why = super::model::Text::from(why);
     config.template_assumed = *release == Release::Assumed;
     let at = create.span;
-    let implied = |name: &str, value: String| Property {
-        name: Spanned::new(name.into(), at),
-        value: PropValue::Simple(Spanned::new(value.into(), at)),
-        span: at,
-        from_template: Some(Box::new(why.clone())),
-    };
     for (name, value) in [
         ("brand", "solaris".to_owned()),
         ("zonepath", format!("/system/zones/{zonename}")),
         ("ip-type", "exclusive".to_owned()),
     ] {
         if config.global(name).is_none() {
-            config.globals.push(implied(name, value));
+            config.imply_global(name, value, at, &why);
         }
     }
-    let removed = config.template_removals.iter().any(|r| r.value == "anet");
+    let removed = config.template_removals().any(|r| r.value == "anet");
     let selected = config
         .resources_of("anet")
         .any(|a| a.simple("linkname").is_some_and(|l| l.value == "net0"));
     if !removed && !selected {
-        config.resources.insert(
-            0,
-            Resource {
-                kind: Spanned::new("anet".into(), at),
-                props: vec![
-                    implied("linkname", "net0".to_owned()),
-                    implied("lower-link", "auto".to_owned()),
-                ]
-                .into(),
-                children: Box::default(),
-                span: at,
-                from_template: Some(Box::new(why)),
-            },
+        config.imply_resource(
+            "anet",
+            &[("linkname", "net0"), ("lower-link", "auto")],
+            at,
+            &why,
         );
     }
 }
@@ -253,18 +223,14 @@ mod tests {
         let src = "create\nset autoboot=true\n";
         let mut cfg = parse(src).expect("parses");
         resolve(&mut cfg, "www", &Release::Assumed);
-        assert_eq!(cfg.brand().map(|b| b.value.as_str()), Some("solaris"));
-        assert_eq!(cfg.ip_type().map(|b| b.value.as_str()), Some("exclusive"));
+        assert_eq!(cfg.brand().map(|b| b.value), Some("solaris"));
+        assert_eq!(cfg.ip_type().map(|b| b.value), Some("exclusive"));
         let anet = cfg.resources_of("anet").next().expect("anet net0");
         assert_eq!(
             anet.simple("linkname").map(|l| &src[l.span.range()]),
             Some("create")
         );
-        assert!(
-            anet.from_template
-                .as_deref()
-                .is_some_and(|w| w.contains("assumed"))
-        );
+        assert!(anet.from_template().is_some_and(|w| w.contains("assumed")));
 
         for (src, uname) in [
             ("create -b\n", "11.4.0.15.0"),

@@ -79,14 +79,14 @@ pub fn sample() -> (Report, Sources) {
     let diagnostics = vec![
         Diagnostic::new(Code::Z08, Check::Zonepath, Severity::Error, "zonepath is /export/zones/www, expected /zones/www")
             .at(at(f.www, WWW_EXPORT, "/export/zones/www"))
-            .help("a zonepath cannot change in place: move the zone to /zones/www (zmigrate)")
-            .zone("www")
-            .host("gz1"),
+            .with_help("a zonepath cannot change in place: move the zone to /zones/www (zmigrate)")
+            .with_zone("www")
+            .with_host("gz1"),
         Diagnostic::new(Code::Z05, Check::VnicName, Severity::Warning, "VNIC vnic0 of zone www is not named www<N>")
             .at(at(f.www, WWW_EXPORT, "vnic0"))
-            .related(at(f.www, WWW_EXPORT, "www1"), "this VNIC follows the scheme")
-            .help("rename it: dladm rename-link vnic0 www0")
-            .zone("www"),
+            .with_related(at(f.www, WWW_EXPORT, "www1"), "this VNIC follows the scheme")
+            .with_help("rename it: dladm rename-link vnic0 www0")
+            .with_zone("www"),
         Diagnostic::new(
             Code::Z06,
             Check::MacIpBytes,
@@ -94,9 +94,9 @@ pub fn sample() -> (Report, Sources) {
             "MAC 0:0:1:aa:bb:10 does not carry octets 3-4 of the GZ's address (1f:0c)",
         )
         .at(at(f.www, WWW_EXPORT, "0:0:1:aa:bb:10"))
-        .related(at(f.ipadm, IPADM, "192.168.31.12/24"), "the GZ's primary address")
-        .help("set mac-address=0:0:1:1f:c:10")
-        .zone("www"),
+        .with_related(at(f.ipadm, IPADM, "192.168.31.12/24"), "the GZ's primary address")
+        .with_help("set mac-address=0:0:1:1f:c:10")
+        .with_zone("www"),
         Diagnostic::new(
             Code::Z10,
             Check::DatasetShape,
@@ -104,15 +104,15 @@ pub fn sample() -> (Report, Sources) {
             "file system /data mounts pool1/www/data from the GZ instead of a dataset delegated to the zone",
         )
         .at(fs_block)
-        .help("delegate the dataset: add dataset; set name=pool1/www/data; end")
-        .zone("www"),
+        .with_help("delegate the dataset: add dataset; set name=pool1/www/data; end")
+        .with_zone("www"),
         Diagnostic::new(
             Code::Z91,
             Check::OuiNotLocal,
             Severity::Info,
             "MAC prefix 00:00:01 is a registered vendor OUI, not a locally administered address",
         )
-        .help("a 02:xx:xx prefix is locally administered (policy: mac_prefix)"),
+        .with_help("a 02:xx:xx prefix is locally administered (policy: mac_prefix)"),
     ];
     let skipped = vec![
         zrules::Skipped {
@@ -188,15 +188,19 @@ pub fn repetitive() -> (Report, Sources) {
     for zone in ["a", "b", "c"] {
         diagnostics.push(
             Diagnostic::new(Code::Z06, Check::MacIpBytes, Severity::Error, "wrong bytes")
-                .zone(zone),
+                .with_zone(zone),
         );
     }
+    diagnostics.push(
+        Diagnostic::new(Code::Z05, Check::VnicName, Severity::Error, "bad name").with_zone("a"),
+    );
+    diagnostics.push(
+        Diagnostic::new(Code::Z05, Check::VnicName, Severity::Warning, "bad name").with_zone("b"),
+    );
     diagnostics
-        .push(Diagnostic::new(Code::Z05, Check::VnicName, Severity::Error, "bad name").zone("a"));
+        .push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").with_zone("b"));
     diagnostics
-        .push(Diagnostic::new(Code::Z05, Check::VnicName, Severity::Warning, "bad name").zone("b"));
-    diagnostics.push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").zone("b"));
-    diagnostics.push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").zone("c"));
+        .push(Diagnostic::new(Code::Z05, Check::IndexGap, Severity::Info, "gap").with_zone("c"));
     (
         Report {
             diagnostics,
