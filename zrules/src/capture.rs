@@ -20,6 +20,7 @@
 //! added `-t` only in 2012 (illumos issue 1936).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -457,7 +458,7 @@ pub fn load_at(
             continue;
         };
         let file = sources.add(join(root, &path), text);
-        let text = sources.get(file).text.as_str();
+        let text = Arc::clone(&sources.get(file).text);
         let mut cx = Loader {
             host,
             cmd,
@@ -466,10 +467,10 @@ pub fn load_at(
             diags: &mut diags,
         };
         match zone {
-            None => cx.global(&mut facts, text),
+            None => cx.global(&mut facts, &text),
             Some(z) => {
                 let capture = facts.ngz.entry(z.to_owned()).or_default();
-                cx.zone(capture, text);
+                cx.zone(capture, &text);
             }
         }
     }
@@ -544,7 +545,7 @@ impl Loader<'_> {
         }
     }
 
-    fn global(&mut self, facts: &mut HostFacts, text: &str) {
+    fn global(&mut self, facts: &mut HostFacts, text: &Arc<String>) {
         match self.cmd.content {
             Content::UnameV => {
                 facts.uname_v = self.single(facts::parse_first_line(text, "the OS version"))
@@ -569,20 +570,26 @@ impl Loader<'_> {
         }
     }
 
-    fn zone(&mut self, capture: &mut ZoneCapture, text: &str) {
+    fn zone(&mut self, capture: &mut ZoneCapture, text: &Arc<String>) {
         match self.cmd.content {
             Content::ZoneConfig => capture.config = Some(self.file),
             _ => self.system(&mut capture.system, text),
         }
     }
 
-    fn system(&mut self, sys: &mut SystemFacts, text: &str) {
+    /// `text` is shared with the run's sources, so facts that read their
+    /// fields from it (`passwd`) hold no copies.
+    fn system(&mut self, sys: &mut SystemFacts, text: &Arc<String>) {
         match self.cmd.content {
             Content::Nodename => {
                 sys.nodename = self.single(facts::parse_first_line(text, "a host name"))
             }
             Content::Packages => sys.packages = self.rows(pkg::parse(text)),
-            Content::Passwd => sys.passwd = self.rows(passwd::parse(text)),
+            Content::Passwd => {
+                sys.passwd = self
+                    .rows(passwd::parse(text))
+                    .map(|rows| passwd::Passwd::new(Arc::clone(text), rows))
+            }
             Content::SvcDeps => {
                 let Some(fmri) = self.cmd.svc_fmri() else {
                     return;
@@ -915,7 +922,7 @@ mod tests {
         assert!(facts.uname_v.is_none());
         let passwd = facts.ngz["www"].system.passwd.as_ref().expect("root");
         assert_eq!(passwd.len(), 1);
-        assert_eq!(passwd[0].value.name, "root");
+        assert_eq!(passwd.iter().next().map(|e| e.name), Some("root"));
         assert_eq!(diags.len(), 3);
         for d in &diags {
             assert_eq!(

@@ -305,7 +305,7 @@ fn apply_policy(out: Diagnostics, policy: &Policy, report: &mut Report) {
         };
         key(a)
             .cmp(&key(b))
-            .then_with(|| a.message().cmp(b.message()))
+            .then_with(|| a.message().cmp(&b.message()))
     });
     found.dedup();
     report.diagnostics = found;

@@ -11,9 +11,10 @@ use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 use crate::source::Location;
-use crate::span::Text;
+use crate::span::{Span, Text};
 
 /// How bad a finding is. Ordered: `Info < Warning < Error`.
 #[derive(
@@ -352,26 +353,20 @@ pub enum UnknownName {
 ///
 /// A run may hold one per input row (every account of a large `passwd`
 /// breaking the home-path rule), so a finding is kept small (56 bytes, see
-/// the test below; it was 128): its texts (message, help, zone and host)
-/// share one allocation of their exact length, read through
-/// [`Diagnostic::message`], [`Diagnostic::help`], [`Diagnostic::zone`] and
-/// [`Diagnostic::host`]; the related places, which few findings have, sit
-/// behind one pointer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// the test below; it was 128). Its texts (message, help, zone and host)
+/// are either formatted when found and share one allocation of their exact
+/// length, or, for the checks that may fire once per row, formatted when
+/// read from the spans they quote ([`Quoting`]), which allocates nothing per
+/// finding. Either way they are read through [`Diagnostic::message`],
+/// [`Diagnostic::help`], [`Diagnostic::zone`] and [`Diagnostic::host`]. The
+/// related places, which few findings have, sit behind one pointer.
+#[derive(Clone)]
 pub struct Diagnostic {
     pub code: Code,
     /// The check within the rule, e.g. `mac-ip-bytes`.
     pub check: Check,
     pub severity: Severity,
-    /// Which of the optional texts `text` holds (an empty one still counts).
-    has_help: bool,
-    has_zone: bool,
-    has_host: bool,
-    /// Where the message, the help and the zone end in `text`; the host
-    /// runs to its end.
-    ends: [u32; 3],
-    /// The message, then the help, zone and host that are present.
-    text: Box<str>,
+    texts: Texts,
     /// Where it points, when `located` (see [`Diagnostic::location`]); an
     /// `Option<Location>` would take 4 bytes more for its tag, 8 with the
     /// padding.
@@ -384,11 +379,112 @@ pub struct Diagnostic {
     related: Option<Box<Vec<(Location, String)>>>,
 }
 
+/// Where a finding's texts come from.
+#[derive(Clone)]
+enum Texts {
+    /// Formatted when found: the message, then the help, zone and host that
+    /// are present, in one allocation.
+    Formatted {
+        /// Which of the optional texts `text` holds (an empty one still
+        /// counts).
+        has_help: bool,
+        has_zone: bool,
+        has_host: bool,
+        /// Where the message, the help and the zone end in `text`; the
+        /// host runs to its end.
+        ends: [u32; 3],
+        text: Box<str>,
+    },
+    /// Formatted when read, from two spans of the text `by` quotes.
+    Quoted { by: Arc<Quoting>, args: [Span; 2] },
+}
+
+/// How the findings of one check over one text format their message and
+/// help from the two spans each quotes, shared by all of them: a check that
+/// fires once per row of a large file (an account whose home is elsewhere)
+/// then holds two spans per finding instead of its formatted texts, which
+/// were twice the size of the row (`zrules/benches/memory.rs`).
+///
+/// Made by [`crate::rules::Sink::quoting`]; the texts are formatted again at
+/// each read, which only renderers do, once or twice per finding.
+pub struct Quoting {
+    /// The text the spans are in (the file the findings point into).
+    text: Arc<String>,
+    zone: Option<Box<str>>,
+    host: Option<Box<str>>,
+    /// The message and the help, from the two quoted texts.
+    #[allow(clippy::type_complexity)]
+    format: Box<dyn Fn([&str; 2]) -> (String, Option<String>) + Send + Sync>,
+}
+
+impl Quoting {
+    pub(crate) fn new(
+        text: Arc<String>,
+        zone: Option<&str>,
+        host: Option<&str>,
+        format: impl Fn([&str; 2]) -> (String, Option<String>) + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            text,
+            zone: zone.map(Box::from),
+            host: host.map(Box::from),
+            format: Box::new(format),
+        }
+    }
+
+    /// The message and help for the texts at `args`.
+    fn texts(&self, args: [Span; 2]) -> (String, Option<String>) {
+        (self.format)(args.map(|s| &self.text[s.range()]))
+    }
+}
+
+impl fmt::Debug for Quoting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Quoting")
+            .field("zone", &self.zone)
+            .field("host", &self.host)
+            .finish_non_exhaustive()
+    }
+}
+
 /// `len` as an offset into a finding's text. Its parts are formatted from
 /// texts of at most 64 MiB ([`crate::input::MAX_FILE_SIZE`]), so 4 GiB is a
 /// bug.
 fn text_offset(len: usize) -> u32 {
     u32::try_from(len).expect("a finding's text shorter than 4 GiB")
+}
+
+impl Texts {
+    /// `message` followed by the parts given.
+    fn assemble(
+        mut text: String,
+        help: Option<&str>,
+        zone: Option<&str>,
+        host: Option<&str>,
+    ) -> Self {
+        // The message's own buffer (from `format!`, with room to spare)
+        // takes the other parts, then is boxed to its length: a run with a
+        // finding per input row may keep every text.
+        text.reserve_exact(
+            [help, zone, host]
+                .iter()
+                .map(|p| p.map_or(0, str::len))
+                .sum(),
+        );
+        let message_end = text_offset(text.len());
+        text.push_str(help.unwrap_or_default());
+        let help_end = text_offset(text.len());
+        text.push_str(zone.unwrap_or_default());
+        let zone_end = text_offset(text.len());
+        text.push_str(host.unwrap_or_default());
+        Texts::Formatted {
+            has_help: help.is_some(),
+            has_zone: zone.is_some(),
+            has_host: host.is_some(),
+            ends: [message_end, help_end, zone_end],
+            text: text.into_boxed_str(),
+        }
+    }
 }
 
 impl Diagnostic {
@@ -408,90 +504,107 @@ impl Diagnostic {
         zone: Option<&str>,
         host: Option<&str>,
     ) -> Self {
-        let mut d = Self {
+        Self::with_texts(
             code,
             check,
             severity,
-            has_help: false,
-            has_zone: false,
-            has_host: false,
-            ends: [0; 3],
-            text: Box::default(),
+            Texts::assemble(message, None, zone, host),
+        )
+    }
+
+    /// A finding whose texts `by` formats, when read, from the two spans
+    /// `args` of the text it quotes.
+    pub(crate) fn quoted(
+        code: Code,
+        check: Check,
+        severity: Severity,
+        by: &Arc<Quoting>,
+        args: [Span; 2],
+    ) -> Self {
+        Self::with_texts(
+            code,
+            check,
+            severity,
+            Texts::Quoted {
+                by: Arc::clone(by),
+                args,
+            },
+        )
+    }
+
+    fn with_texts(code: Code, check: Check, severity: Severity, texts: Texts) -> Self {
+        Self {
+            code,
+            check,
+            severity,
+            texts,
             located: false,
             place: Self::NOWHERE,
             related: None,
-        };
-        // The message's own buffer (from `format!`, with room to spare)
-        // takes the other parts, then is boxed to its length: a run with a
-        // finding per input row keeps every text.
-        d.assemble(message, None, zone, host);
-        d
+        }
     }
 
-    /// Sets `text` to `message` followed by the parts given.
-    fn assemble(
-        &mut self,
-        mut text: String,
-        help: Option<&str>,
-        zone: Option<&str>,
-        host: Option<&str>,
-    ) {
-        text.reserve_exact(
-            [help, zone, host]
-                .iter()
-                .map(|p| p.map_or(0, str::len))
-                .sum(),
-        );
-        let message_end = text_offset(text.len());
-        text.push_str(help.unwrap_or_default());
-        let help_end = text_offset(text.len());
-        text.push_str(zone.unwrap_or_default());
-        let zone_end = text_offset(text.len());
-        text.push_str(host.unwrap_or_default());
-        self.ends = [message_end, help_end, zone_end];
-        self.has_help = help.is_some();
-        self.has_zone = zone.is_some();
-        self.has_host = host.is_some();
-        self.text = text.into_boxed_str();
-    }
-
-    /// Rebuilds `text` with one part replaced.
+    /// Rebuilds the texts with one part replaced; a quoted finding is
+    /// formatted first.
     fn replace(
         &mut self,
         help: Option<Option<&str>>,
         zone: Option<Option<&str>>,
         host: Option<Option<&str>>,
     ) {
-        let old = std::mem::take(&mut self.text);
-        let [m, h, z] = self.ends.map(|e| e as usize);
-        let help = help.unwrap_or(self.has_help.then(|| &old[m..h]));
-        let zone = zone.unwrap_or(self.has_zone.then(|| &old[h..z]));
-        let host = host.unwrap_or(self.has_host.then(|| &old[z..]));
-        let mut text = String::with_capacity(old.len());
-        text.push_str(&old[..m]);
-        self.assemble(text, help, zone, host);
+        let message = self.message().into_owned();
+        let old_help = self.help().map(Cow::into_owned);
+        let help = help.unwrap_or(old_help.as_deref());
+        let zone = zone.unwrap_or(self.zone());
+        let host = host.unwrap_or(self.host());
+        self.texts = Texts::assemble(message, help, zone, host);
     }
 
     /// What was found, for a person to act on.
-    pub fn message(&self) -> &str {
-        &self.text[..self.ends[0] as usize]
+    pub fn message(&self) -> Cow<'_, str> {
+        match &self.texts {
+            Texts::Formatted { ends, text, .. } => Cow::Borrowed(&text[..ends[0] as usize]),
+            Texts::Quoted { by, args } => Cow::Owned(by.texts(*args).0),
+        }
     }
 
     /// What to do about it, when there is a concrete fix.
-    pub fn help(&self) -> Option<&str> {
-        self.has_help
-            .then(|| &self.text[self.ends[0] as usize..self.ends[1] as usize])
+    pub fn help(&self) -> Option<Cow<'_, str>> {
+        match &self.texts {
+            Texts::Formatted {
+                has_help,
+                ends,
+                text,
+                ..
+            } => has_help.then(|| Cow::Borrowed(&text[ends[0] as usize..ends[1] as usize])),
+            Texts::Quoted { by, args } => by.texts(*args).1.map(Cow::Owned),
+        }
     }
 
     /// The zone it is about, if any.
     pub fn zone(&self) -> Option<&str> {
-        self.has_zone
-            .then(|| &self.text[self.ends[1] as usize..self.ends[2] as usize])
+        match &self.texts {
+            Texts::Formatted {
+                has_zone,
+                ends,
+                text,
+                ..
+            } => has_zone.then(|| &text[ends[1] as usize..ends[2] as usize]),
+            Texts::Quoted { by, .. } => by.zone.as_deref(),
+        }
     }
 
     /// The host it is about, if any.
     pub fn host(&self) -> Option<&str> {
-        self.has_host.then(|| &self.text[self.ends[2] as usize..])
+        match &self.texts {
+            Texts::Formatted {
+                has_host,
+                ends,
+                text,
+                ..
+            } => has_host.then(|| &text[ends[2] as usize..]),
+            Texts::Quoted { by, .. } => by.host.as_deref(),
+        }
     }
 
     /// Further places worth showing, each with its label.
@@ -559,6 +672,38 @@ impl Diagnostic {
     /// `Z06 mac-ip-bytes`
     pub fn rule_id(&self) -> String {
         format!("{} {}", self.code, self.check)
+    }
+}
+
+/// Findings are equal when they read the same, however their texts are
+/// held.
+impl PartialEq for Diagnostic {
+    fn eq(&self, other: &Self) -> bool {
+        (self.code, self.check, self.severity, self.location())
+            == (other.code, other.check, other.severity, other.location())
+            && self.message() == other.message()
+            && self.help() == other.help()
+            && self.zone() == other.zone()
+            && self.host() == other.host()
+            && self.related() == other.related()
+    }
+}
+
+impl Eq for Diagnostic {}
+
+impl fmt::Debug for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Diagnostic")
+            .field("code", &self.code)
+            .field("check", &self.check)
+            .field("severity", &self.severity)
+            .field("message", &self.message())
+            .field("help", &self.help())
+            .field("zone", &self.zone())
+            .field("host", &self.host())
+            .field("location", &self.location())
+            .field("related", &self.related())
+            .finish()
     }
 }
 
@@ -714,11 +859,17 @@ mod tests {
     #[test]
     fn message_and_help_read_back() {
         let d = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
-        assert_eq!((d.message(), d.help()), ("msg", None));
+        assert_eq!((d.message().as_ref(), d.help().as_deref()), ("msg", None));
         let mut d = d.with_help("fix it");
-        assert_eq!((d.message(), d.help()), ("msg", Some("fix it")));
+        assert_eq!(
+            (d.message().as_ref(), d.help().as_deref()),
+            ("msg", Some("fix it"))
+        );
         d.set_help("");
-        assert_eq!((d.message(), d.help()), ("msg", Some("")));
+        assert_eq!(
+            (d.message().as_ref(), d.help().as_deref()),
+            ("msg", Some(""))
+        );
         let bare = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
         assert_ne!(d, bare, "an empty help line is still one");
     }
@@ -729,13 +880,23 @@ mod tests {
         assert_eq!((d.zone(), d.host()), (None, None));
         let d = d.with_host("gz1").with_help("fix it").with_zone("www");
         assert_eq!(
-            (d.message(), d.help(), d.zone(), d.host()),
+            (
+                d.message().as_ref(),
+                d.help().as_deref(),
+                d.zone(),
+                d.host()
+            ),
             ("msg", Some("fix it"), Some("www"), Some("gz1"))
         );
         let mut d = d.with_zone_opt(None).with_host("gz2");
         d.set_help("again");
         assert_eq!(
-            (d.message(), d.help(), d.zone(), d.host()),
+            (
+                d.message().as_ref(),
+                d.help().as_deref(),
+                d.zone(),
+                d.host()
+            ),
             ("msg", Some("again"), None, Some("gz2"))
         );
         let d = Diagnostic::with_place(
@@ -747,7 +908,7 @@ mod tests {
             Some("h"),
         );
         assert_eq!(
-            (d.message(), d.zone(), d.host()),
+            (d.message().as_ref(), d.zone(), d.host()),
             ("m", Some(""), Some("h"))
         );
     }
@@ -777,10 +938,65 @@ mod tests {
             .chain(["end".to_owned()])
             .filter(|m| m.len() % 2 == 1)
             .collect();
-        let got: Vec<&str> = found.iter().map(Diagnostic::message).collect();
+        let got: Vec<String> = found.iter().map(|d| d.message().into_owned()).collect();
         assert_eq!(got, want);
-        assert_eq!(found.last().and_then(Diagnostic::help), Some("help"));
+        assert_eq!(found.last().and_then(|d| d.help()).as_deref(), Some("help"));
         assert_eq!(found.capacity(), found.len());
+    }
+
+    #[test]
+    fn a_quoted_finding_reads_like_its_formatted_twin() {
+        let text = Arc::new("alice:x:101:10::/home/alice:/bin/sh\n".to_owned());
+        let by = Arc::new(Quoting::new(
+            Arc::clone(&text),
+            Some("www"),
+            Some("gz1"),
+            |[user, home]| {
+                (
+                    format!("account {user} has home {home}"),
+                    Some(format!("usermod -d /local/home/{user} {user}")),
+                )
+            },
+        ));
+        let at = Location::new(crate::source::FileId(1), Span::new(0, 35));
+        let args = [Span::new(0, 5), Span::new(16, 27)];
+        let quoted =
+            Diagnostic::quoted(Code::Z11, Check::HomePath, Severity::Error, &by, args).at(at);
+        let formatted = Diagnostic::with_place(
+            Code::Z11,
+            Check::HomePath,
+            Severity::Error,
+            "account alice has home /home/alice".into(),
+            Some("www"),
+            Some("gz1"),
+        )
+        .with_help("usermod -d /local/home/alice alice")
+        .at(at);
+        assert_eq!(quoted.message(), "account alice has home /home/alice");
+        assert_eq!(
+            quoted.help().as_deref(),
+            Some("usermod -d /local/home/alice alice")
+        );
+        assert_eq!((quoted.zone(), quoted.host()), (Some("www"), Some("gz1")));
+        assert_eq!(quoted, formatted);
+        // Changing a part formats the texts first, and keeps the others.
+        let mut changed = quoted.clone().with_zone("db");
+        changed.set_help("another fix");
+        assert_eq!(
+            (
+                changed.message().as_ref(),
+                changed.help().as_deref(),
+                changed.zone(),
+                changed.host()
+            ),
+            (
+                "account alice has home /home/alice",
+                Some("another fix"),
+                Some("db"),
+                Some("gz1")
+            )
+        );
+        assert_ne!(changed, quoted);
     }
 
     #[test]

@@ -402,8 +402,14 @@ impl Policy {
 
     /// `{home_root}/{user}`
     pub fn home(&self, user: &str) -> String {
-        format!("{}/{user}", self.home_root.trim_end_matches('/'))
+        home_under(&self.home_root, user)
     }
+}
+
+/// `{root}/{user}`: where an account's home is under a home root
+/// ([`Policy::home`]), for code that keeps the root without the policy.
+pub fn home_under(root: &str, user: &str) -> String {
+    format!("{}/{user}", root.trim_end_matches('/'))
 }
 
 #[cfg(test)]

@@ -171,10 +171,10 @@ fn zones_name_themselves_and_have_their_datasets() {
                 .as_ref()
                 .expect("zone passwd")
                 .iter()
-                .filter(|e| (100..60000).contains(&e.value.uid))
+                .filter(|e| (100..60000).contains(&e.uid))
             {
-                let user = &e.value.name;
-                assert_eq!(e.value.home, format!("/local/home/{user}"));
+                let user = e.name;
+                assert_eq!(e.home, format!("/local/home/{user}"));
                 assert!(
                     has(&format!("rpool/zones/{zone}/rpool/local/home/{user}")),
                     "{host}/{zone}/{user}"

@@ -280,7 +280,7 @@ impl ZoneFix<'_> {
             ));
             return;
         };
-        if validate::validate_user_name(&e.name).is_err() {
+        if validate::validate_user_name(e.name).is_err() {
             self.unfixable.push(f.unfixable(format!(
                 "account name '{}' is not safe to pass to usermod",
                 e.name
@@ -295,9 +295,9 @@ impl ZoneFix<'_> {
             // dataset cannot be mounted over its files.
             let u = f.unfixable(format!(
                 "{} holds {}'s files as a plain directory: move them aside, create the dataset ({}), copy them back (needs a person)",
-                self.policy.home(&e.name),
+                self.policy.home(e.name),
                 e.name,
-                zone::home_dataset(self.policy, &e.name).unwrap_or_default()
+                zone::home_dataset(self.policy, e.name).unwrap_or_default()
             ));
             self.home_datasets.push((e.name.to_string(), u));
         }

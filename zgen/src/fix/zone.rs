@@ -118,13 +118,12 @@ impl<'a> ZoneFix<'a> {
     }
 
     /// The account a passwd finding points at.
-    pub(super) fn passwd_at(&self, f: &Found<'_>) -> Option<&'a zrules::facts::PasswdEntry> {
+    pub(super) fn passwd_at(&self, f: &Found<'_>) -> Option<zrules::facts::PasswdEntry<'a>> {
         let sys = &self.facts?.ngz.get(self.zone)?.system;
         sys.passwd
             .as_ref()?
             .iter()
             .find(|e| self.same_place(e.loc, f))
-            .map(|e| &e.value)
     }
 
     /// The zone's repairs, once every finding is in.

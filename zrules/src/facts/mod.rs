@@ -26,7 +26,7 @@ pub mod zoneadm;
 
 pub use dladm::{Link, Vnic, VnicField};
 pub use ipadm::Addr;
-pub use passwd::PasswdEntry;
+pub use passwd::{Passwd, PasswdEntry, PasswdRow};
 pub use pkg::Package;
 pub use share::Share;
 pub use zfs::{Dataset, ZfsProp};
@@ -346,7 +346,7 @@ pub struct SystemFacts {
     /// `pkg list -H`
     pub packages: Option<Vec<Fact<Package>>>,
     /// `cat /etc/passwd`
-    pub passwd: Option<Vec<Fact<PasswdEntry>>>,
+    pub passwd: Option<Passwd>,
     /// `svcs -H -o fmri -d FMRI`, keyed by the FMRI asked about. A key is
     /// absent when its capture file is.
     pub svc_deps: BTreeMap<String, SvcDeps>,

@@ -55,7 +55,7 @@ pub(super) fn render_to(
                 "{} {code} {} {}",
                 paint(opts, BOLD, &one_line(&place)),
                 d.check,
-                one_line(d.message())
+                one_line(&d.message())
             )
             .expect("writing to a String");
             if d.location().is_none()

@@ -92,7 +92,7 @@ fn groups<'a>(d: &'a Diagnostic, sources: &'a Sources) -> Vec<Group<'a>> {
         primary = primary.element(Level::NOTE.message(normalize_untrusted_str(&where_)));
     }
     if let Some(help) = d.help() {
-        primary = primary.element(Level::HELP.message(normalize_untrusted_str(help)));
+        primary = primary.element(Level::HELP.message(normalize_untrusted_str(&help)));
     }
     let mut all = vec![primary];
     all.extend(secondary);

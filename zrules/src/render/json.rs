@@ -7,6 +7,8 @@
 //! "missing" from "empty". Fields may be added within version 1; renaming,
 //! removing or changing the meaning of one bumps [`VERSION`].
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::{Counts, RenderOptions, region};
@@ -76,8 +78,8 @@ struct JsonDiagnostic<'a> {
     host: Option<&'a str>,
     #[serde(flatten)]
     position: Position<'a>,
-    message: &'a str,
-    help: Option<&'a str>,
+    message: Cow<'a, str>,
+    help: Option<Cow<'a, str>>,
     related: Vec<Related<'a>>,
 }
 

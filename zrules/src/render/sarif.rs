@@ -249,7 +249,7 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             let mut text = d.message().to_string();
             if let Some(help) = d.help() {
                 text.push_str("\nhelp: ");
-                text.push_str(help);
+                text.push_str(&help);
             }
             SarifResult {
                 rule_id: rule_id(d.code, d.check.as_str()),

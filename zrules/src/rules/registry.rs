@@ -6,9 +6,12 @@
 //! themselves read this one table, so they cannot drift apart. What a rule
 //! may ask while it runs lives in [`super::context`].
 
-use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Severity};
+use std::sync::Arc;
+
+use crate::diagnostic::{Check, Code, Diagnostic, Diagnostics, Quoting, Severity};
 use crate::policy::Policy;
 use crate::source::Location;
+use crate::span::Span;
 
 use super::context::{FleetCx, HostCx, ZoneCx};
 use super::{
@@ -217,6 +220,30 @@ impl<'a> Sink<'a> {
             host,
         )
         .at_opt(at);
+        self.out.push_mut(d)
+    }
+
+    /// How this sink's findings quote `text`: `format` makes a finding's
+    /// message and help from the two texts it quotes. For checks that may
+    /// fire once per row of a large file: see [`Sink::emit_quoted`].
+    pub fn quoting(
+        &self,
+        text: &Arc<String>,
+        format: impl Fn([&str; 2]) -> (String, Option<String>) + Send + Sync + 'static,
+    ) -> Arc<Quoting> {
+        Arc::new(Quoting::new(Arc::clone(text), self.zone, self.host, format))
+    }
+
+    /// Reports a finding whose message and help `by` formats, when read,
+    /// from the texts at `args`: it holds two spans rather than its texts.
+    pub fn emit_quoted(
+        &mut self,
+        slug: Check,
+        at: Location,
+        by: &Arc<Quoting>,
+        args: [Span; 2],
+    ) -> &mut Diagnostic {
+        let d = Diagnostic::quoted(self.rule.code, slug, self.severity(slug), by, args).at(at);
         self.out.push_mut(d)
     }
 

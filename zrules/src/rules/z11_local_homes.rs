@@ -3,7 +3,7 @@
 use super::{HostCx, Sink, ZoneCx, check};
 use crate::diagnostic::{Check, Code, Severity};
 use crate::facts::{Dataset, Fact, SystemFacts};
-use crate::policy::Policy;
+use crate::policy::{Policy, home_under};
 
 rule! {
     /// ## What it checks
@@ -140,40 +140,51 @@ fn check_system(
             out.skip(Check::HomePath, "the capture has no readable passwd");
             out.skip(Check::HomeDataset, "the capture has no readable passwd");
         }
-        Some(entries) => {
+        Some(passwd) => {
             if datasets.is_none() && !home_prefix.is_empty() {
                 out.skip(Check::HomeDataset, "needs the host's zfs-list");
             }
+            // A passwd of many accounts may break these checks on every
+            // row: the findings quote the row's name and home and are
+            // formatted when read (see `Quoting`), rather than each holding
+            // texts twice the row's size.
+            let root = policy.home_root.clone();
+            let home_path = out.quoting(passwd.text(), move |[user, home]| {
+                let want = home_under(&root, user);
+                (
+                    format!("account {user} has home {home}, expected {want}"),
+                    Some(format!("usermod -d {want} {user}")),
+                )
+            });
+            let (root, prefix) = (policy.home_root.clone(), home_prefix.to_owned());
+            let no_dataset = out.quoting(passwd.text(), move |[user, _]| {
+                let want = format!("{prefix}/{user}");
+                (
+                    format!("account {user} has no home dataset {want}"),
+                    Some(format!(
+                        "zfs create -p -o mountpoint={} {}",
+                        home_under(&root, user),
+                        want_in_system(&want)
+                    )),
+                )
+            });
             let [lo, hi] = policy.uid_range;
-            for e in entries
+            for e in passwd
                 .iter()
-                .filter(|e| (lo..=hi).contains(&e.value.uid) && is_login_shell(&e.value.shell))
+                .filter(|e| (lo..=hi).contains(&e.uid) && is_login_shell(e.shell))
             {
-                let user = &e.value.name;
-                let home = policy.home(user);
-                if e.value.home.trim_end_matches('/') != home {
-                    out.emit(
-                        Check::HomePath,
-                        Some(e.loc),
-                        format!("account {user} has home {}, expected {home}", e.value.home),
-                    )
-                    .set_help(format!("usermod -d {home} {user}"));
+                let home = policy.home(e.name);
+                let fields = [e.name_at, e.home_at];
+                if e.home.trim_end_matches('/') != home {
+                    out.emit_quoted(Check::HomePath, e.loc, &home_path, fields);
                 }
                 let (Some(ds), false) = (datasets, home_prefix.is_empty()) else {
                     continue;
                 };
-                let want = format!("{home_prefix}/{user}");
+                let want = format!("{home_prefix}/{}", e.name);
                 match ds.iter().find(|d| d.value.name == want) {
                     None => {
-                        out.emit(
-                            Check::HomeDataset,
-                            Some(e.loc),
-                            format!("account {user} has no home dataset {want}"),
-                        )
-                        .set_help(format!(
-                            "zfs create -p -o mountpoint={home} {}",
-                            want_in_system(&want)
-                        ));
+                        out.emit_quoted(Check::HomeDataset, e.loc, &no_dataset, fields);
                     }
                     // From the GZ, a zone's dataset may show its mountpoint
                     // under the zone's root; either form ends with the home.
