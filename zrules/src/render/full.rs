@@ -8,6 +8,7 @@
 //! live in another file, and zone, host and fix follow as notes. Drawing is
 //! left to `annotate-snippets`, so this module only decides what to show.
 
+use std::io;
 use std::ops::Range;
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet, normalize_untrusted_str};
@@ -17,35 +18,48 @@ use super::{Counts, RenderOptions, diagnostic_zone_host, display_range};
 use crate::diagnostic::{Diagnostic, Report, Severity};
 use crate::source::{FileId, Location, Sources};
 
-pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+/// Writes the report to `sink` a block at a time (one per finding, then
+/// the skipped checks, assumptions and summary), blocks separated by a
+/// blank line: a run with a finding per input row does not also hold its
+/// report as text.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    opts: &RenderOptions,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
     let renderer = if opts.color {
         Renderer::styled()
     } else {
         Renderer::plain()
     };
-    let mut blocks: Vec<String> = Vec::new();
+    let mut first = true;
+    let mut block = |text: &str| -> io::Result<()> {
+        if !std::mem::take(&mut first) {
+            sink.write_all(b"\n\n")?;
+        }
+        sink.write_all(text.trim_end().as_bytes())
+    };
     if opts.statistics {
         let table = text::statistics_table(report, opts);
         if !table.is_empty() {
-            blocks.push(table.trim_end().to_owned());
+            block(&table)?;
         }
     } else {
         for d in &report.diagnostics {
-            blocks.push(renderer.render(&groups(d, sources)).trim_end().to_owned());
+            block(&renderer.render(&groups(d, sources)))?;
         }
     }
     let skipped = text::skipped_section(report, opts);
     if !skipped.is_empty() {
-        blocks.push(skipped.trim_end().to_owned());
+        block(&skipped)?;
     }
     let assumed = text::assumptions_section(report, opts, false);
     if !assumed.is_empty() {
-        blocks.push(assumed.trim_end().to_owned());
+        block(&assumed)?;
     }
-    blocks.push(paint(opts, BOLD, &text::summary_line(&Counts::of(report))));
-    let mut out = blocks.join("\n\n");
-    out.push('\n');
-    out
+    block(&paint(opts, BOLD, &text::summary_line(&Counts::of(report))))?;
+    sink.write_all(b"\n")
 }
 
 fn level(s: Severity) -> Level<'static> {

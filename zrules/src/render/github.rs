@@ -12,12 +12,19 @@
 //! left out: the job log of a `--format full` step is the place for them.
 
 use std::fmt::Write as _;
+use std::io;
 
 use super::{diagnostic_zone_host, region};
 use crate::diagnostic::{Report, Severity};
 use crate::source::Sources;
 
-pub(super) fn render(report: &Report, sources: &Sources) -> String {
+/// Writes one annotation per finding to `sink` as it goes: a run with a
+/// finding per input row does not also hold its report as text.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
     let mut out = String::new();
     for d in &report.diagnostics {
         let command = match d.severity {
@@ -53,8 +60,10 @@ pub(super) fn render(report: &Report, sources: &Sources) -> String {
             escape_data(&message)
         )
         .expect("writing to a String");
+        sink.write_all(out.as_bytes())?;
+        out.clear();
     }
-    out
+    Ok(())
 }
 
 /// Escapes a command's message.

@@ -8,21 +8,23 @@
 //! removing or changing the meaning of one bumps [`VERSION`].
 
 use std::borrow::Cow;
+use std::io;
 
 use serde::Serialize;
 
-use super::{Counts, RenderOptions, region};
+use super::{Counts, RenderOptions, Seq, region};
 use crate::diagnostic::{Code, Diagnostic, Report, Severity, Skipped};
 use crate::source::{Location, Sources};
 
 /// The `version` field: bump on any incompatible change.
 pub(crate) const VERSION: u32 = 1;
 
+/// The report; `D` serializes the findings (see [`Seq`]).
 #[derive(Serialize)]
-struct Document<'a> {
+struct Document<'a, D> {
     version: u32,
     tool: Tool<'a>,
-    diagnostics: Vec<JsonDiagnostic<'a>>,
+    diagnostics: D,
     skipped: Vec<JsonSkipped<'a>>,
     assumptions: &'a [crate::diagnostic::Assumption],
     summary: Summary,
@@ -141,7 +143,13 @@ fn skipped(s: &Skipped) -> JsonSkipped<'_> {
     }
 }
 
-pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+/// Writes the report to `sink`, each finding converted as it is written.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    opts: &RenderOptions,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
     let c = Counts::of(report);
     let doc = Document {
         version: VERSION,
@@ -149,11 +157,7 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             name: "zrules",
             version: opts.tool_version,
         },
-        diagnostics: report
-            .diagnostics
-            .iter()
-            .map(|d| diagnostic(d, sources))
-            .collect(),
+        diagnostics: Seq(|| report.diagnostics.iter().map(|d| diagnostic(d, sources))),
         skipped: report.skipped.iter().map(skipped).collect(),
         assumptions: &report.assumptions,
         summary: Summary {
@@ -166,8 +170,8 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             hosts: c.hosts,
         },
     };
-    let mut out = serde_json::to_string_pretty(&doc)
-        .expect("the report serializes: plain strings and integers only");
-    out.push('\n');
-    out
+    // Only a failed write can fail: the report holds plain strings and
+    // integers.
+    serde_json::to_writer_pretty(&mut *sink, &doc).map_err(io::Error::from)?;
+    sink.write_all(b"\n")
 }

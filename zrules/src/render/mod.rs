@@ -46,13 +46,11 @@ pub struct RenderOptions {
     pub tool_version: &'static str,
 }
 
-/// Renders `report` in `format`. The result ends with a newline unless it is
-/// empty (GitHub output of a clean run is empty).
-/// [`render`], written to `out`. The concise format (one line per finding,
-/// the default when standard output is not a terminal) is written as it is
-/// rendered, a few kilobytes at a time, so a run with a finding per input
-/// line does not also hold its whole report as text; the other formats are
-/// built whole, then written.
+/// Renders `report` in `format`, written to `out` as it is rendered, a
+/// finding at a time: a run with a finding per input line does not also
+/// hold its whole report as text (`zrules/benches/memory.rs`). The report
+/// ends with a newline unless it is empty (GitHub output of a clean run is
+/// empty).
 pub fn render_to(
     report: &Report,
     sources: &Sources,
@@ -61,8 +59,27 @@ pub fn render_to(
     out: &mut dyn std::io::Write,
 ) -> std::io::Result<()> {
     match format {
+        Format::Full => full::render_to(report, sources, opts, out),
         Format::Concise => concise::render_to(report, sources, opts, out),
-        other => out.write_all(render(report, sources, other, opts).as_bytes()),
+        Format::Json => json::render_to(report, sources, opts, out),
+        Format::Sarif => sarif::render_to(report, sources, opts, out),
+        Format::Github => github::render_to(report, sources, out),
+    }
+}
+
+/// A sequence serialized from the iterator `F` makes when it is
+/// serialized, one item at a time: the machine formats write a report's
+/// findings as they convert them, never holding them all converted.
+pub(crate) struct Seq<F>(pub F);
+
+impl<F, I> serde::Serialize for Seq<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: serde::Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
     }
 }
 
@@ -72,14 +89,11 @@ pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// [`render_to`], as one text.
 pub fn render(report: &Report, sources: &Sources, format: Format, opts: &RenderOptions) -> String {
-    match format {
-        Format::Full => full::render(report, sources, opts),
-        Format::Concise => concise::render(report, sources, opts),
-        Format::Json => json::render(report, sources, opts),
-        Format::Sarif => sarif::render(report, sources, opts),
-        Format::Github => github::render(report, sources),
-    }
+    let mut buf = Vec::new();
+    render_to(report, sources, format, opts, &mut buf).expect("writing to a Vec");
+    String::from_utf8(buf).expect("the report is text")
 }
 
 /// Where a location lies, in the terms every format shares: the file's
@@ -182,7 +196,87 @@ pub(crate) fn diagnostic_zone_host(d: &Diagnostic) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::{Check, Code, Diagnostic, Severity};
     use crate::span::Span;
+
+    /// Records the size of each write.
+    #[derive(Default)]
+    struct Writes {
+        sizes: Vec<usize>,
+        bytes: Vec<u8>,
+    }
+
+    impl std::io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.sizes.push(buf.len());
+            self.bytes.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// A report of many findings is written as it is rendered, in every
+    /// format: no write holds more than a small part of it.
+    #[test]
+    fn every_format_writes_a_long_report_a_piece_at_a_time() {
+        let n = 3000;
+        let mut sources = Sources::new();
+        let file = sources.add("big.zonecfg", "set zonepath=/export/www\n".repeat(n));
+        let diagnostics = (0..n)
+            .map(|i| {
+                Diagnostic::new(
+                    Code::Z08,
+                    Check::Zonepath,
+                    Severity::Error,
+                    format!("zonepath {i} is /export/www, expected /zones/www"),
+                )
+                .with_help("set zonepath=/zones/www")
+                .with_zone("www")
+                .at(Location::new(file, Span::new(25 * i, 25 * i + 24)))
+            })
+            .collect();
+        let report = Report {
+            diagnostics,
+            zones: 1,
+            files: 1,
+            ..Report::default()
+        };
+        let opts = RenderOptions {
+            color: false,
+            statistics: false,
+            tool_version: "0",
+        };
+        for format in [
+            Format::Full,
+            Format::Concise,
+            Format::Json,
+            Format::Sarif,
+            Format::Github,
+        ] {
+            let mut out = Writes::default();
+            render_to(&report, &sources, format, &opts, &mut out).expect("written");
+            let largest = out.sizes.iter().max().copied().unwrap_or(0);
+            assert!(
+                out.bytes.len() > 200 * 1024 && largest <= 128 * 1024,
+                "{format:?}: {} bytes, largest write {largest}",
+                out.bytes.len()
+            );
+            let text = String::from_utf8(out.bytes).expect("text");
+            assert_eq!(text, render(&report, &sources, format, &opts));
+            let mentions = text.matches("zonepath 2999 is").count();
+            assert_eq!(mentions, 1, "{format:?} has the last finding once");
+            if matches!(format, Format::Json | Format::Sarif) {
+                let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+                let found = match format {
+                    Format::Json => &doc["diagnostics"],
+                    _ => &doc["runs"][0]["results"],
+                };
+                assert_eq!(found.as_array().map(Vec::len), Some(n), "{format:?}");
+            }
+        }
+    }
 
     #[test]
     fn region_drops_a_trailing_line_break_and_ends_past_the_last_character() {

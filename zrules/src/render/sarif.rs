@@ -20,32 +20,34 @@
 //!   rejects such results; use `--format github` or `json` there).
 
 use std::collections::BTreeMap;
+use std::io;
 
 use serde::Serialize;
 
-use super::{RenderOptions, region, zone_host};
-use crate::diagnostic::{Code, Report, Severity};
+use super::{RenderOptions, Seq, region, zone_host};
+use crate::diagnostic::{Code, Diagnostic, Report, Severity};
 use crate::rules::rule_summary;
 use crate::source::{Location, Sources};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
+/// The log; `R` serializes the results (see [`Seq`]).
 #[derive(Serialize)]
-struct Log {
+struct Log<R> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: Vec<Run>,
+    runs: [Run<R>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run {
+struct Run<R> {
     tool: Tool,
     invocations: Vec<Invocation>,
     column_kind: &'static str,
-    results: Vec<SarifResult>,
+    results: R,
 }
 
 #[derive(Serialize)]
@@ -223,6 +225,11 @@ struct Rules {
 }
 
 impl Rules {
+    /// The index of a rule [`Rules::index_of`] has listed.
+    fn listed(&self, code: Code, check: &str) -> usize {
+        self.index[&(code, check.to_owned())]
+    }
+
     fn index_of(&mut self, code: Code, check: &str) -> usize {
         if let Some(&i) = self.index.get(&(code, check.to_owned())) {
             return i;
@@ -240,40 +247,47 @@ impl Rules {
     }
 }
 
-pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -> String {
+/// Writes the log to `sink`, each result converted as it is written.
+pub(super) fn render_to(
+    report: &Report,
+    sources: &Sources,
+    opts: &RenderOptions,
+    sink: &mut dyn io::Write,
+) -> io::Result<()> {
+    // The rules come before the results in the log, so they are listed
+    // first, in order of first appearance.
     let mut rules = Rules::default();
-    let results = report
-        .diagnostics
-        .iter()
-        .map(|d| {
-            let mut text = d.message().to_string();
-            if let Some(help) = d.help() {
-                text.push_str("\nhelp: ");
-                text.push_str(&help);
-            }
-            SarifResult {
-                rule_id: rule_id(d.code, d.check.as_str()),
-                rule_index: rules.index_of(d.code, d.check.as_str()),
-                level: level(d.severity),
-                message: Text { text },
-                locations: d
-                    .location()
-                    .map(|l| location(sources, l, None, None))
-                    .into_iter()
-                    .collect(),
-                related_locations: d
-                    .related()
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (l, label))| location(sources, *l, Some(i + 1), Some(label)))
-                    .collect(),
-                properties: Properties {
-                    zone: d.zone().map(str::to_owned),
-                    host: d.host().map(str::to_owned),
-                },
-            }
-        })
-        .collect();
+    for d in &report.diagnostics {
+        rules.index_of(d.code, d.check.as_str());
+    }
+    let result = |d: &Diagnostic, rules: &Rules| {
+        let mut text = d.message().to_string();
+        if let Some(help) = d.help() {
+            text.push_str("\nhelp: ");
+            text.push_str(&help);
+        }
+        SarifResult {
+            rule_id: rule_id(d.code, d.check.as_str()),
+            rule_index: rules.listed(d.code, d.check.as_str()),
+            level: level(d.severity),
+            message: Text { text },
+            locations: d
+                .location()
+                .map(|l| location(sources, l, None, None))
+                .into_iter()
+                .collect(),
+            related_locations: d
+                .related()
+                .iter()
+                .enumerate()
+                .map(|(i, (l, label))| location(sources, *l, Some(i + 1), Some(label)))
+                .collect(),
+            properties: Properties {
+                zone: d.zone().map(str::to_owned),
+                host: d.host().map(str::to_owned),
+            },
+        }
+    };
     let notifications = report
         .skipped
         .iter()
@@ -311,15 +325,16 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
             },
         }))
         .collect();
+    let list = std::mem::take(&mut rules.list);
     let log = Log {
         schema: SCHEMA,
         version: "2.1.0",
-        runs: vec![Run {
+        runs: [Run {
             tool: Tool {
                 driver: Driver {
                     name: "zrules",
                     version: opts.tool_version.to_owned(),
-                    rules: rules.list,
+                    rules: list,
                 },
             },
             invocations: vec![Invocation {
@@ -327,13 +342,13 @@ pub(super) fn render(report: &Report, sources: &Sources, opts: &RenderOptions) -
                 tool_execution_notifications: notifications,
             }],
             column_kind: "unicodeCodePoints",
-            results,
+            results: Seq(|| report.diagnostics.iter().map(|d| result(d, &rules))),
         }],
     };
-    let mut out = serde_json::to_string_pretty(&log)
-        .expect("the SARIF log serializes: plain strings and integers only");
-    out.push('\n');
-    out
+    // Only a failed write can fail: the log holds plain strings and
+    // integers.
+    serde_json::to_writer_pretty(&mut *sink, &log).map_err(io::Error::from)?;
+    sink.write_all(b"\n")
 }
 
 #[cfg(test)]
