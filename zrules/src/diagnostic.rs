@@ -845,6 +845,18 @@ mod tests {
     use super::*;
     use crate::span::Span;
 
+    /// Checks message, help, zone and host, as read.
+    #[track_caller]
+    fn assert_parts(d: &Diagnostic, want: [Option<&str>; 4]) {
+        let got = [
+            Some(d.message()),
+            d.help(),
+            d.zone().map(Cow::Borrowed),
+            d.host().map(Cow::Borrowed),
+        ];
+        assert_eq!(got, want.map(|p| p.map(Cow::Borrowed)));
+    }
+
     /// A run with a finding per input row holds one of these per row: a
     /// field that grows it is felt in `zrules/benches/memory.rs`.
     #[test]
@@ -879,26 +891,10 @@ mod tests {
         let d = Diagnostic::new(Code::Z11, Check::HomePath, Severity::Error, "msg");
         assert_eq!((d.zone(), d.host()), (None, None));
         let d = d.with_host("gz1").with_help("fix it").with_zone("www");
-        assert_eq!(
-            (
-                d.message().as_ref(),
-                d.help().as_deref(),
-                d.zone(),
-                d.host()
-            ),
-            ("msg", Some("fix it"), Some("www"), Some("gz1"))
-        );
+        assert_parts(&d, [Some("msg"), Some("fix it"), Some("www"), Some("gz1")]);
         let mut d = d.with_zone_opt(None).with_host("gz2");
         d.set_help("again");
-        assert_eq!(
-            (
-                d.message().as_ref(),
-                d.help().as_deref(),
-                d.zone(),
-                d.host()
-            ),
-            ("msg", Some("again"), None, Some("gz2"))
-        );
+        assert_parts(&d, [Some("msg"), Some("again"), None, Some("gz2")]);
         let d = Diagnostic::with_place(
             Code::Z11,
             Check::HomePath,
@@ -982,19 +978,14 @@ mod tests {
         // Changing a part formats the texts first, and keeps the others.
         let mut changed = quoted.clone().with_zone("db");
         changed.set_help("another fix");
-        assert_eq!(
-            (
-                changed.message().as_ref(),
-                changed.help().as_deref(),
-                changed.zone(),
-                changed.host()
-            ),
-            (
-                "account alice has home /home/alice",
+        assert_parts(
+            &changed,
+            [
+                Some("account alice has home /home/alice"),
                 Some("another fix"),
                 Some("db"),
-                Some("gz1")
-            )
+                Some("gz1"),
+            ],
         );
         assert_ne!(changed, quoted);
     }

@@ -194,16 +194,17 @@ pub(crate) fn diagnostic_zone_host(d: &Diagnostic) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::diagnostic::{Check, Code, Diagnostic, Severity};
     use crate::span::Span;
 
-    /// Records the size of each write.
+    /// Records the size of each write, so a test sees a report arrive in
+    /// pieces.
     #[derive(Default)]
-    struct Writes {
-        sizes: Vec<usize>,
-        bytes: Vec<u8>,
+    pub(crate) struct Writes {
+        pub sizes: Vec<usize>,
+        pub bytes: Vec<u8>,
     }
 
     impl std::io::Write for Writes {
@@ -267,6 +268,20 @@ mod tests {
             assert_eq!(text, render(&report, &sources, format, &opts));
             let mentions = text.matches("zonepath 2999 is").count();
             assert_eq!(mentions, 1, "{format:?} has the last finding once");
+            if format == Format::Concise {
+                // Chunked, yet every line whole and in order.
+                let lines: Vec<&str> = text.lines().collect();
+                for (i, line) in lines.iter().take(n).enumerate() {
+                    assert_eq!(
+                        *line,
+                        format!(
+                            "big.zonecfg:{}:1: Z08 zonepath zonepath {i} is /export/www, expected /zones/www",
+                            i + 1
+                        )
+                    );
+                }
+                assert!(lines[n].starts_with("Found 3000 findings"), "{}", lines[n]);
+            }
             if matches!(format, Format::Json | Format::Sarif) {
                 let doc: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
                 let found = match format {
