@@ -85,8 +85,10 @@ pub struct PasswdEntry<'a> {
 }
 
 impl Passwd {
-    /// The rows parsed from `text` (by [`parse`]), which they point into.
-    pub fn new(text: Arc<String>, rows: Vec<Fact<PasswdRow>>) -> Self {
+    /// The rows parsed from `text` (by [`parse`]), which they point into:
+    /// any other rows would read the wrong text, so only the capture
+    /// reader makes one.
+    pub(crate) fn new(text: Arc<String>, rows: Vec<Fact<PasswdRow>>) -> Self {
         Self { text, rows }
     }
 

@@ -158,7 +158,7 @@ fn check_system(
             });
             let (root, prefix) = (policy.home_root.clone(), home_prefix.to_owned());
             let no_dataset = out.quoting(passwd.text(), move |[user, _]| {
-                let want = format!("{prefix}/{user}");
+                let want = home_dataset(&prefix, user);
                 (
                     format!("account {user} has no home dataset {want}"),
                     Some(format!(
@@ -181,7 +181,7 @@ fn check_system(
                 let (Some(ds), false) = (datasets, home_prefix.is_empty()) else {
                     continue;
                 };
-                let want = format!("{home_prefix}/{}", e.name);
+                let want = home_dataset(home_prefix, e.name);
                 match ds.iter().find(|d| d.value.name == want) {
                     None => {
                         out.emit_quoted(Check::HomeDataset, e.loc, &no_dataset, fields);
@@ -234,6 +234,11 @@ fn check_system(
             }
         }
     }
+}
+
+/// The dataset an account's home must be: `{prefix}/{user}`.
+fn home_dataset(prefix: &str, user: &str) -> String {
+    format!("{prefix}/{user}")
 }
 
 /// The dataset's name as seen inside a zone (`rpool/…`), for fix hints.
