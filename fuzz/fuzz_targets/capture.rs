@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use libfuzzer_sys::fuzz_target;
 use zrules::check::{CaptureInput, CheckInput};
 use zrules::policy::Policy;
+use zrules::render::{Format, RenderOptions, render_to};
 
 fuzz_target!(|text: &str| {
     let mut files = BTreeMap::new();
@@ -22,5 +23,22 @@ fuzz_target!(|text: &str| {
         captures: vec![CaptureInput::new("fuzz", files)],
         problems: vec![],
     };
-    let _ = zrules::check::run(&input, &Policy::default());
+    let outcome = zrules::check::run(&input, &Policy::default());
+    // Render the report too: some findings format their texts only when
+    // read (those that quote a row of the capture, e.g. Z11 home-path).
+    let opts = RenderOptions {
+        color: false,
+        statistics: false,
+        tool_version: "fuzz",
+    };
+    for format in [Format::Full, Format::Json] {
+        render_to(
+            &outcome.report,
+            &outcome.sources,
+            format,
+            &opts,
+            &mut std::io::sink(),
+        )
+        .expect("rendering to a sink cannot fail");
+    }
 });
