@@ -19,13 +19,14 @@ use crate::source::{Location, Sources};
 /// The `version` field: bump on any incompatible change.
 pub(crate) const VERSION: u32 = 1;
 
-/// The report; `D` serializes the findings (see [`Seq`]).
+/// The report; `D` serializes the findings and `S` the skipped checks (see
+/// [`Seq`]).
 #[derive(Serialize)]
-struct Document<'a, D> {
+struct Document<'a, D, S> {
     version: u32,
     tool: Tool<'a>,
     diagnostics: D,
-    skipped: Vec<JsonSkipped<'a>>,
+    skipped: S,
     assumptions: &'a [crate::diagnostic::Assumption],
     summary: Summary,
 }
@@ -158,7 +159,7 @@ pub(super) fn render_to(
             version: opts.tool_version,
         },
         diagnostics: Seq(|| report.diagnostics.iter().map(|d| diagnostic(d, sources))),
-        skipped: report.skipped.iter().map(skipped).collect(),
+        skipped: Seq(|| report.skipped.iter().map(skipped)),
         assumptions: &report.assumptions,
         summary: Summary {
             errors: c.errors,

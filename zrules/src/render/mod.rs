@@ -69,7 +69,8 @@ pub fn render_to(
 
 /// A sequence serialized from the iterator `F` makes when it is
 /// serialized, one item at a time: the machine formats write a report's
-/// findings as they convert them, never holding them all converted.
+/// findings and skipped checks as they convert them, never holding them
+/// all converted.
 pub(crate) struct Seq<F>(pub F);
 
 impl<F, I> serde::Serialize for Seq<F>

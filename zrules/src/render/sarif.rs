@@ -25,27 +25,28 @@ use std::io;
 use serde::Serialize;
 
 use super::{RenderOptions, Seq, region, zone_host};
-use crate::diagnostic::{Code, Diagnostic, Report, Severity};
+use crate::diagnostic::{Assumption, Check, Code, Diagnostic, Report, Severity, Skipped};
 use crate::rules::rule_summary;
 use crate::source::{Location, Sources};
 
 const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
 
-/// The log; `R` serializes the results (see [`Seq`]).
+/// The log; `R` serializes the results and `N` the notifications (see
+/// [`Seq`]).
 #[derive(Serialize)]
-struct Log<R> {
+struct Log<R, N> {
     #[serde(rename = "$schema")]
     schema: &'static str,
     version: &'static str,
-    runs: [Run<R>; 1],
+    runs: [Run<R, N>; 1],
 }
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Run<R> {
+struct Run<R, N> {
     tool: Tool,
-    invocations: Vec<Invocation>,
+    invocations: [Invocation<N>; 1],
     column_kind: &'static str,
     results: R,
 }
@@ -76,11 +77,12 @@ struct Text {
     text: String,
 }
 
+/// `N` serializes the notifications (see [`Seq`]).
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Invocation {
+struct Invocation<N> {
     execution_successful: bool,
-    tool_execution_notifications: Vec<Notification>,
+    tool_execution_notifications: N,
 }
 
 #[derive(Serialize)]
@@ -220,30 +222,29 @@ fn location(
 /// Rule descriptors in order of first appearance, with their indices.
 #[derive(Default)]
 struct Rules {
-    index: BTreeMap<(Code, String), usize>,
+    index: BTreeMap<Check, usize>,
     list: Vec<Rule>,
 }
 
 impl Rules {
-    /// The index of a rule [`Rules::index_of`] has listed.
-    fn listed(&self, code: Code, check: &str) -> usize {
-        self.index[&(code, check.to_owned())]
-    }
-
-    fn index_of(&mut self, code: Code, check: &str) -> usize {
-        if let Some(&i) = self.index.get(&(code, check.to_owned())) {
-            return i;
+    /// Lists `check`'s rule unless it is listed already.
+    fn list(&mut self, check: Check) {
+        if self.index.contains_key(&check) {
+            return;
         }
-        let i = self.list.len();
+        self.index.insert(check, self.list.len());
         self.list.push(Rule {
-            id: rule_id(code, check),
-            name: check.to_owned(),
+            id: rule_id(check.code(), check.as_str()),
+            name: check.as_str().to_owned(),
             short_description: Text {
-                text: rule_summary(code).to_owned(),
+                text: rule_summary(check.code()).to_owned(),
             },
         });
-        self.index.insert((code, check.to_owned()), i);
-        i
+    }
+
+    /// The index of a rule [`Rules::list`] has listed.
+    fn index(&self, check: Check) -> usize {
+        self.index[&check]
     }
 }
 
@@ -254,11 +255,13 @@ pub(super) fn render_to(
     opts: &RenderOptions,
     sink: &mut dyn io::Write,
 ) -> io::Result<()> {
-    // The rules come before the results in the log, so they are listed
-    // first, in order of first appearance.
+    // The rules come before the notifications and results in the log, so
+    // they are listed first, in order of first appearance (results, then
+    // skipped checks).
     let mut rules = Rules::default();
-    for d in &report.diagnostics {
-        rules.index_of(d.code, d.check.as_str());
+    let checks = report.diagnostics.iter().map(|d| d.check);
+    for check in checks.chain(report.skipped.iter().map(|s| s.check)) {
+        rules.list(check);
     }
     let result = |d: &Diagnostic, rules: &Rules| {
         let mut text = d.message().to_string();
@@ -268,7 +271,7 @@ pub(super) fn render_to(
         }
         SarifResult {
             rule_id: rule_id(d.code, d.check.as_str()),
-            rule_index: rules.listed(d.code, d.check.as_str()),
+            rule_index: rules.index(d.check),
             level: level(d.severity),
             message: Text { text },
             locations: d
@@ -288,43 +291,39 @@ pub(super) fn render_to(
             },
         }
     };
-    let notifications = report
-        .skipped
-        .iter()
-        .map(|s| Notification {
-            level: "note",
-            message: Text {
-                text: match zone_host(s.zone.as_deref(), s.host.as_deref()) {
-                    Some(where_) => {
-                        format!("{} {} skipped for {where_}: {}", s.code, s.check, s.reason)
-                    }
-                    None => format!("{} {} skipped: {}", s.code, s.check, s.reason),
-                },
+    let skipped = |s: &Skipped, rules: &Rules| Notification {
+        level: "note",
+        message: Text {
+            text: match zone_host(s.zone.as_deref(), s.host.as_deref()) {
+                Some(where_) => {
+                    format!("{} {} skipped for {where_}: {}", s.code, s.check, s.reason)
+                }
+                None => format!("{} {} skipped: {}", s.code, s.check, s.reason),
             },
-            associated_rule: Some(RuleRef {
-                id: rule_id(s.code, s.check.as_str()),
-                index: rules.index_of(s.code, s.check.as_str()),
-            }),
-            properties: Properties {
-                zone: s.zone.as_deref().map(str::to_owned),
-                host: s.host.as_deref().map(str::to_owned),
+        },
+        associated_rule: Some(RuleRef {
+            id: rule_id(s.code, s.check.as_str()),
+            index: rules.index(s.check),
+        }),
+        properties: Properties {
+            zone: s.zone.as_deref().map(str::to_owned),
+            host: s.host.as_deref().map(str::to_owned),
+        },
+    };
+    let assumed = |a: &Assumption| Notification {
+        level: "note",
+        message: Text {
+            text: match zone_host(a.zone.as_deref(), a.host.as_deref()) {
+                Some(where_) => format!("assumed for {where_}: {}", a.text),
+                None => format!("assumed: {}", a.text),
             },
-        })
-        .chain(report.assumptions.iter().map(|a| Notification {
-            level: "note",
-            message: Text {
-                text: match zone_host(a.zone.as_deref(), a.host.as_deref()) {
-                    Some(where_) => format!("assumed for {where_}: {}", a.text),
-                    None => format!("assumed: {}", a.text),
-                },
-            },
-            associated_rule: None,
-            properties: Properties {
-                zone: a.zone.clone(),
-                host: a.host.clone(),
-            },
-        }))
-        .collect();
+        },
+        associated_rule: None,
+        properties: Properties {
+            zone: a.zone.clone(),
+            host: a.host.clone(),
+        },
+    };
     let list = std::mem::take(&mut rules.list);
     let log = Log {
         schema: SCHEMA,
@@ -337,9 +336,12 @@ pub(super) fn render_to(
                     rules: list,
                 },
             },
-            invocations: vec![Invocation {
+            invocations: [Invocation {
                 execution_successful: true,
-                tool_execution_notifications: notifications,
+                tool_execution_notifications: Seq(|| {
+                    let skips = report.skipped.iter().map(|s| skipped(s, &rules));
+                    skips.chain(report.assumptions.iter().map(assumed))
+                }),
             }],
             column_kind: "unicodeCodePoints",
             results: Seq(|| report.diagnostics.iter().map(|d| result(d, &rules))),
